@@ -1,0 +1,32 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let tools = ["tensor"]
+
+let package = Package(
+  name: "Retort",
+  products: [
+    .library(name: "Retort", targets: ["Retort"])
+  ] + tools.map { .executable(name: $0, targets: [$0]) },
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
+  targets: [
+    .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial"),
+    .systemLibrary(name: "CBLAS", pkgConfig: "openblas"),
+    .systemLibrary(name: "CLAPACKE", pkgConfig: "lapacke"),
+    .target(name: "Retort", dependencies: ["CHDF5", "CBLAS", "CLAPACKE"]),
+    .target(
+      name: "RetortCLI",
+      dependencies: ["Retort", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+    .testTarget(name: "RetortTests", dependencies: ["Retort"]),
+    .testTarget(name: "CLITests", dependencies: ["Retort"] + tools.map { .target(name: $0) }),
+  ] + tools.map {
+    .executableTarget(
+      name: $0,
+      dependencies: [
+        "Retort", "RetortCLI",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ])
+  }
+)

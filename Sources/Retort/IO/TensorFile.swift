@@ -1,0 +1,288 @@
+import CHDF5
+import Foundation
+
+/// An HDF5 file opened for reading: from a path, or from standard input as a
+/// file image (`-`).
+///
+/// Every failure becomes a `RetortError` that names the file and dataset.
+public final class TensorFile {
+  /// The path as given, or `-` for standard input; `label` is how messages name it.
+  public let path: String
+  public var label: String { path == "-" ? "standard input" : path }
+  private let fid: hid_t
+  /// The file image, kept alive while HDF5 reads from it.
+  private var image: UnsafeMutableRawBufferPointer?
+
+  /// Opens `path`, or standard input when `path` is `-`.
+  public convenience init(path: String) throws {
+    if path == "-" {
+      let bytes = try readAllOfStandardInput()
+      try self.init(image: bytes, label: "-")
+    } else {
+      try self.init(filePath: path)
+    }
+  }
+
+  private init(filePath: String) throws {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: filePath, isDirectory: &isDirectory) else {
+      throw RetortError.noInput("no such file: \(filePath)")
+    }
+    guard !isDirectory.boolValue else { throw RetortError.noInput("is a directory: \(filePath)") }
+    guard FileManager.default.isReadableFile(atPath: filePath) else {
+      throw RetortError.noInput("cannot read file: \(filePath)")
+    }
+    let isHDF5 = HDF5.locked { H5Fis_hdf5(filePath) > 0 }
+    guard isHDF5 else { throw RetortError.data("not an HDF5 file (or truncated): \(filePath)") }
+    let id = HDF5.locked { H5Fopen(filePath, retort_h5f_acc_rdonly(), retort_h5p_default()) }
+    guard id >= 0 else { throw RetortError.data("cannot open HDF5 file (damaged or truncated): \(filePath)") }
+    self.path = filePath
+    self.fid = id
+  }
+
+  /// Opens an HDF5 file image held in memory; `label` names it in messages.
+  public init(image bytes: [UInt8], label: String) throws {
+    let name = label == "-" ? "standard input" : label
+    guard bytes.count >= 8, bytes.starts(with: [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a])
+    else {
+      throw RetortError.data(
+        bytes.isEmpty ? "empty input, expected HDF5: \(name)" : "not HDF5 data: \(name)")
+    }
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 16)
+    buffer.copyMemory(from: UnsafeRawBufferPointer(start: bytes.withUnsafeBytes { $0.baseAddress }, count: bytes.count))
+    let id = HDF5.locked {
+      H5LTopen_file_image(buffer.baseAddress, bytes.count, retort_image_flags())
+    }
+    guard id >= 0 else {
+      buffer.deallocate()
+      throw RetortError.data("cannot open HDF5 data (damaged or truncated): \(name)")
+    }
+    // A truncated image can open; reading the root group's links detects most damage.
+    self.path = label
+    self.fid = id
+    self.image = buffer
+  }
+
+  deinit {
+    HDF5.locked { _ = H5Fclose(fid) }
+    image?.deallocate()
+  }
+
+  // MARK: Listing
+
+  /// Every dataset in the file, depth first in name order; root-level
+  /// datasets without the leading slash (`x`, `model/layer0/W`).
+  public func datasetNames() throws -> [String] {
+    final class Walk { var names: [String] = []; var groups: [String] = [] }
+    var found = [String]()
+    var pending = ["/"]
+    try HDF5.locked {
+      while let group = pending.popLast() {
+        let walk = Walk()
+        let box = Unmanaged.passUnretained(walk).toOpaque()
+        let gid = H5Gopen2(fid, group, retort_h5p_default())
+        guard gid >= 0 else { throw RetortError.data("cannot read group '\(group)': \(label)") }
+        defer { H5Gclose(gid) }
+        var index: hsize_t = 0
+        let status = H5Literate(gid, H5_INDEX_NAME, H5_ITER_INC, &index, { g, name, _, data in
+          let walk = Unmanaged<Walk>.fromOpaque(data!).takeUnretainedValue()
+          var info = H5O_info_t()
+          guard H5Oget_info_by_name2(g, name!, &info, UInt32(H5O_INFO_BASIC), retort_h5p_default()) >= 0
+          else { return -1 }
+          let n = String(cString: name!)
+          if info.type == H5O_TYPE_DATASET { walk.names.append(n) }
+          if info.type == H5O_TYPE_GROUP { walk.groups.append(n) }
+          return 0
+        }, box)
+        guard status >= 0 else { throw RetortError.data("damaged or truncated HDF5 data: \(label)") }
+        let prefix = group == "/" ? "" : HDF5.display(group) + "/"
+        found += walk.names.map { prefix + $0 }
+        pending += walk.groups.reversed().map { (group == "/" ? "/" : group + "/") + $0 }
+      }
+    }
+    return found.sorted()
+  }
+
+  /// Whether a dataset `name` exists (with or without the leading slash).
+  public func contains(_ name: String) -> Bool {
+    HDF5.locked {
+      let abs = HDF5.absolute(name)
+      var path = ""
+      for part in abs.split(separator: "/") {
+        path += "/" + part
+        guard H5Lexists(fid, path, retort_h5p_default()) > 0 else { return false }
+      }
+      var info = H5O_info_t()
+      guard H5Oget_info_by_name2(fid, abs, &info, UInt32(H5O_INFO_BASIC), retort_h5p_default()) >= 0
+      else { return false }
+      return info.type == H5O_TYPE_DATASET
+    }
+  }
+
+  /// The error for a dataset that is not there, listing the ones that are.
+  func missing(_ name: String) -> RetortError {
+    let present = (try? datasetNames()) ?? []
+    let list = present.isEmpty ? "it has no datasets" : "it has: " + present.joined(separator: ", ")
+    return RetortError.noInput("no dataset '\(HDF5.display(name))' in \(label) (\(list))")
+  }
+
+  /// Opens dataset `name`, runs `body` with its id, and closes it.
+  private func withDataset<T>(_ name: String, _ body: (hid_t) throws -> T) throws -> T {
+    guard contains(name) else { throw missing(name) }
+    return try HDF5.locked {
+      let did = H5Dopen2(fid, HDF5.absolute(name), retort_h5p_default())
+      guard did >= 0 else { throw RetortError.data("cannot open dataset '\(name)': \(label)") }
+      defer { H5Dclose(did) }
+      return try body(did)
+    }
+  }
+
+  // MARK: Reading
+
+  /// Shape and stored type of dataset `name`.
+  public func info(_ name: String) throws -> DatasetInfo {
+    try withDataset(name) { did in
+      let tid = H5Dget_type(did)
+      let sid = H5Dget_space(did)
+      defer { H5Tclose(tid); H5Sclose(sid) }
+      let (kind, typeName) = HDF5.describe(type: tid)
+      return DatasetInfo(name: HDF5.display(name), shape: HDF5.dimensions(space: sid), kind: kind, typeName: typeName)
+    }
+  }
+
+  /// Dataset `name` as float32, int64 or strings, by its stored class.
+  public func read(_ name: String) throws -> TensorValue {
+    switch try info(name).kind {
+    case .float: .float(try readFloat(name))
+    case .integer: .int(try readInt(name))
+    case .string: .strings(try readStrings(name))
+    case .other: throw RetortError.data("dataset '\(HDF5.display(name))' has a type Retort cannot read: \(label)")
+    }
+  }
+
+  /// Dataset `name` converted to float32; `rows` reads only those rows.
+  public func readFloat(_ name: String, rows: Range<Int>? = nil) throws -> FloatTensor {
+    let (shape, values): ([Int], [Float]) = try readNumbers(name, rows: rows, memType: retort_h5t_native_float(), zero: 0)
+    return FloatTensor(shape: shape, scalars: values)
+  }
+
+  /// Dataset `name` as int64; float data is accepted only when every value is whole.
+  public func readInt(_ name: String, rows: Range<Int>? = nil) throws -> IndexTensor {
+    let info = try info(name)
+    if info.kind == .float {
+      let (shape, values): ([Int], [Double]) = try readNumbers(name, rows: rows, memType: retort_h5t_native_double(), zero: 0)
+      guard let bad = values.firstIndex(where: { $0.rounded() != $0 || abs($0) > 9e15 }) else {
+        return IndexTensor(shape: shape, scalars: values.map { Int64($0) })
+      }
+      throw RetortError.data(
+        "dataset '\(info.name)' must hold integers, value \(values[bad]) at index \(bad): \(label)")
+    }
+    let (shape, values): ([Int], [Int64]) = try readNumbers(name, rows: rows, memType: retort_h5t_native_int64(), zero: 0)
+    return IndexTensor(shape: shape, scalars: values)
+  }
+
+  private func readNumbers<T>(_ name: String, rows: Range<Int>?, memType: hid_t, zero: T) throws -> ([Int], [T]) {
+    let info = try info(name)
+    guard info.kind == .float || info.kind == .integer else {
+      throw RetortError.data("dataset '\(info.name)' is \(info.typeName), expected numbers: \(label)")
+    }
+    return try withDataset(name) { did in
+      var shape = info.shape
+      if shape.isEmpty { shape = [] }
+      let fileSpace = H5Dget_space(did)
+      defer { H5Sclose(fileSpace) }
+      var memSpace = retort_h5s_all()
+      var selected = fileSpace
+      if let rows {
+        guard !shape.isEmpty, rows.lowerBound >= 0, rows.upperBound <= shape[0] else {
+          throw RetortError.data("rows \(rows) out of range for dataset '\(info.name)' of shape \(shape): \(label)")
+        }
+        shape[0] = rows.count
+        var start = [hsize_t](repeating: 0, count: shape.count)
+        start[0] = hsize_t(rows.lowerBound)
+        var count = shape.map { hsize_t($0) }
+        H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, &start, nil, &count, nil)
+        memSpace = H5Screate_simple(Int32(count.count), &count, nil)
+        selected = fileSpace
+      }
+      defer { if memSpace != retort_h5s_all() { H5Sclose(memSpace) } }
+      var values = [T](repeating: zero, count: shape.reduce(1, *))
+      if values.isEmpty { return (shape, values) }
+      let status = values.withUnsafeMutableBytes {
+        H5Dread(did, memType, memSpace, rows == nil ? retort_h5s_all() : selected, retort_h5p_default(), $0.baseAddress)
+      }
+      guard status >= 0 else {
+        throw RetortError.data("cannot read dataset '\(info.name)' (damaged or truncated data): \(label)")
+      }
+      return (shape, values)
+    }
+  }
+
+  /// Dataset `name` as strings (variable- or fixed-length, UTF-8 or ASCII).
+  public func readStrings(_ name: String) throws -> [String] {
+    let info = try info(name)
+    guard info.kind == .string else {
+      throw RetortError.data("dataset '\(info.name)' is \(info.typeName), expected strings: \(label)")
+    }
+    return try withDataset(name) { did in
+      let tid = H5Dget_type(did)
+      let sid = H5Dget_space(did)
+      defer { H5Tclose(tid); H5Sclose(sid) }
+      let n = Int(H5Sget_simple_extent_npoints(sid))
+      if n == 0 { return [] }
+      if H5Tis_variable_str(tid) > 0 {
+        let mt = HDF5.variableStringType()
+        defer { H5Tclose(mt) }
+        var ptrs = [UnsafeMutablePointer<CChar>?](repeating: nil, count: n)
+        guard H5Dread(did, mt, retort_h5s_all(), retort_h5s_all(), retort_h5p_default(), &ptrs) >= 0 else {
+          throw RetortError.data("cannot read dataset '\(info.name)': \(label)")
+        }
+        defer { H5Dvlen_reclaim(mt, sid, retort_h5p_default(), &ptrs) }
+        return ptrs.map { $0.map { String(cString: $0) } ?? "" }
+      }
+      let size = H5Tget_size(tid)
+      var bytes = [UInt8](repeating: 0, count: size * n)
+      guard H5Dread(did, tid, retort_h5s_all(), retort_h5s_all(), retort_h5p_default(), &bytes) >= 0 else {
+        throw RetortError.data("cannot read dataset '\(info.name)': \(label)")
+      }
+      return (0..<n).map { HDF5.fixedString(bytes[$0 * size..<($0 + 1) * size]) }
+    }
+  }
+
+  // MARK: Attributes
+
+  /// The attributes of dataset or group `name` (`/` is the file's root).
+  public func attributes(of name: String = "/") throws -> [String: AttributeValue] {
+    try HDF5.locked {
+      let oid = H5Oopen(fid, HDF5.absolute(name), retort_h5p_default())
+      guard oid >= 0 else { throw missing(name) }
+      defer { H5Oclose(oid) }
+      return HDF5.readAttributes(of: oid)
+    }
+  }
+
+  /// The `history` lines of the file, oldest first.
+  public func history() -> [String] {
+    guard case .text(let h)? = try? attributes()["history"] else { return [] }
+    return h.split(separator: "\n").map(String.init)
+  }
+
+  /// The file's HDF5 id, for writers that copy objects out of it.
+  var id: hid_t { fid }
+}
+
+/// Reads standard input to its end.
+func readAllOfStandardInput() throws -> [UInt8] {
+  var bytes = [UInt8]()
+  var chunk = [UInt8](repeating: 0, count: 1 << 20)
+  while true {
+    let n = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+    if n < 0 {
+      if errno == EINTR { continue }
+      throw RetortError.io("cannot read standard input: \(String(cString: strerror(errno)))")
+    }
+    if n == 0 { break }
+    bytes.append(contentsOf: chunk[0..<n])
+  }
+  return bytes
+}

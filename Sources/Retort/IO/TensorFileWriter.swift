@@ -1,0 +1,248 @@
+import CHDF5
+import Foundation
+
+/// An HDF5 file being written: to a temporary file beside its target that is
+/// renamed on `commit()`, or in memory and copied to standard output on
+/// `commit()`. A writer dropped without `commit()` leaves nothing behind.
+public final class TensorFileWriter {
+  public enum Destination: Equatable, Sendable {
+    case path(String)
+    case standardOutput
+  }
+
+  public let destination: Destination
+  /// Deflate level (0–9) for large datasets written to a file; 0 turns
+  /// compression off. Nothing written to a pipe is compressed.
+  public var deflateLevel: Int = 1
+  private var fid: hid_t
+  private let temporaryPath: String?
+  private var finished = false
+
+  /// Datasets larger than this many bytes are chunked and compressed.
+  static let compressionThreshold = 1 << 20
+
+  public var label: String {
+    switch destination {
+    case .path(let p): p
+    case .standardOutput: "standard output"
+    }
+  }
+
+  public init(_ destination: Destination) throws {
+    self.destination = destination
+    switch destination {
+    case .path(let path):
+      let url = URL(fileURLWithPath: path)
+      let dir = url.deletingLastPathComponent().path
+      let tmp = dir + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+      var isDir: ObjCBool = false
+      if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+        throw RetortError.cannotCreate("cannot create output, it is a directory: \(path)")
+      }
+      let id = HDF5.locked { H5Fcreate(tmp, retort_h5f_acc_excl(), retort_h5p_default(), retort_h5p_default()) }
+      guard id >= 0 else {
+        let reason = FileManager.default.fileExists(atPath: dir) ? "permission denied or read-only" : "no such directory"
+        throw RetortError.cannotCreate("cannot create output (\(reason)): \(path)")
+      }
+      fid = id
+      temporaryPath = tmp
+    case .standardOutput:
+      let id: hid_t = HDF5.locked {
+        let fapl = H5Pcreate(retort_h5p_file_access())
+        defer { H5Pclose(fapl) }
+        H5Pset_fapl_core(fapl, 1 << 20, false)
+        return H5Fcreate("retort-stdout.h5", retort_h5f_acc_trunc(), retort_h5p_default(), fapl)
+      }
+      guard id >= 0 else { throw RetortError.software("cannot create an HDF5 file image in memory") }
+      fid = id
+      temporaryPath = nil
+      deflateLevel = 0
+    }
+  }
+
+  deinit {
+    if !finished {
+      HDF5.locked { _ = H5Fclose(fid) }
+      if let temporaryPath { unlink(temporaryPath) }
+    }
+  }
+
+  private func ensureOpen() {
+    precondition(!finished, "TensorFileWriter used after commit()")
+  }
+
+  /// Creates a dataset link creation list that also creates missing groups.
+  private func linkCreationList() -> hid_t {
+    let lcpl = H5Pcreate(retort_h5p_link_create())
+    H5Pset_create_intermediate_group(lcpl, 1)
+    return lcpl
+  }
+
+  /// Writes `value` as dataset `name` (float32, int64 or UTF-8 strings) with `attributes`.
+  public func write(_ name: String, _ value: TensorValue, attributes: [String: AttributeValue] = [:]) throws {
+    switch value {
+    case .float(let t):
+      try t.scalars.withUnsafeBytes {
+        try writeNumbers(name, shape: t.shape, bytes: $0, memType: retort_h5t_native_float(), fileType: retort_h5t_ieee_f32le())
+      }
+    case .int(let t):
+      try t.scalars.withUnsafeBytes {
+        try writeNumbers(name, shape: t.shape, bytes: $0, memType: retort_h5t_native_int64(), fileType: retort_h5t_std_i64le())
+      }
+    case .strings(let s):
+      try writeStrings(name, s)
+    }
+    for (key, v) in attributes.sorted(by: { $0.key < $1.key }) { try setAttribute(key, v, on: name) }
+  }
+
+  /// Writes a float32 dataset.
+  public func write(_ name: String, _ t: FloatTensor, attributes: [String: AttributeValue] = [:]) throws {
+    try write(name, .float(t), attributes: attributes)
+  }
+
+  /// Writes an int64 dataset.
+  public func write(_ name: String, _ t: IndexTensor, attributes: [String: AttributeValue] = [:]) throws {
+    try write(name, .int(t), attributes: attributes)
+  }
+
+  private func writeNumbers(
+    _ name: String, shape: [Int], bytes: UnsafeRawBufferPointer, memType: hid_t, fileType: hid_t
+  ) throws {
+    ensureOpen()
+    try HDF5.locked {
+      var dims = shape.map { hsize_t($0) }
+      let sid = H5Screate_simple(Int32(dims.count), &dims, nil)
+      defer { H5Sclose(sid) }
+      let dcpl = H5Pcreate(retort_h5p_dataset_create())
+      defer { H5Pclose(dcpl) }
+      if deflateLevel > 0, bytes.count > Self.compressionThreshold, let first = shape.first, first > 0 {
+        let rowBytes = max(1, bytes.count / first)
+        var chunk = dims
+        chunk[0] = hsize_t(max(1, min(first, Self.compressionThreshold / rowBytes)))
+        H5Pset_chunk(dcpl, Int32(chunk.count), &chunk)
+        H5Pset_shuffle(dcpl)
+        H5Pset_deflate(dcpl, UInt32(deflateLevel))
+      }
+      let lcpl = linkCreationList()
+      defer { H5Pclose(lcpl) }
+      let did = H5Dcreate2(fid, HDF5.absolute(name), fileType, sid, lcpl, dcpl, retort_h5p_default())
+      guard did >= 0 else { throw RetortError.io("cannot create dataset '\(name)' in \(label)") }
+      defer { H5Dclose(did) }
+      if bytes.count > 0,
+        H5Dwrite(did, memType, retort_h5s_all(), retort_h5s_all(), retort_h5p_default(), bytes.baseAddress) < 0
+      {
+        throw RetortError.io("cannot write dataset '\(name)' to \(label)")
+      }
+    }
+  }
+
+  private func writeStrings(_ name: String, _ strings: [String]) throws {
+    ensureOpen()
+    let cStrings = strings.map { strdup($0) }
+    defer { cStrings.forEach { free($0) } }
+    try HDF5.locked {
+      var dims = [hsize_t(strings.count)]
+      let sid = H5Screate_simple(1, &dims, nil)
+      let tid = HDF5.variableStringType()
+      let lcpl = linkCreationList()
+      defer { H5Sclose(sid); H5Tclose(tid); H5Pclose(lcpl) }
+      let did = H5Dcreate2(fid, HDF5.absolute(name), tid, sid, lcpl, retort_h5p_default(), retort_h5p_default())
+      guard did >= 0 else { throw RetortError.io("cannot create dataset '\(name)' in \(label)") }
+      defer { H5Dclose(did) }
+      if !strings.isEmpty,
+        cStrings.withUnsafeBufferPointer({
+          H5Dwrite(did, tid, retort_h5s_all(), retort_h5s_all(), retort_h5p_default(), $0.baseAddress)
+        }) < 0
+      {
+        throw RetortError.io("cannot write dataset '\(name)' to \(label)")
+      }
+    }
+  }
+
+  /// Creates group `name` (and its parents) if it does not exist.
+  public func createGroup(_ name: String) throws {
+    ensureOpen()
+    try HDF5.locked {
+      let abs = HDF5.absolute(name)
+      if abs == "/" || H5Lexists(fid, abs, retort_h5p_default()) > 0 { return }
+      let lcpl = linkCreationList()
+      defer { H5Pclose(lcpl) }
+      let gid = H5Gcreate2(fid, abs, lcpl, retort_h5p_default(), retort_h5p_default())
+      guard gid >= 0 else { throw RetortError.io("cannot create group '\(name)' in \(label)") }
+      H5Gclose(gid)
+    }
+  }
+
+  /// Sets attribute `key` on the dataset or group `object` (`/` is the root).
+  public func setAttribute(_ key: String, _ value: AttributeValue, on object: String = "/") throws {
+    ensureOpen()
+    try HDF5.locked {
+      let oid = H5Oopen(fid, HDF5.absolute(object), retort_h5p_default())
+      guard oid >= 0 else { throw RetortError.software("no object '\(object)' to put attribute '\(key)' on") }
+      defer { H5Oclose(oid) }
+      try HDF5.writeAttribute(key, value, on: oid)
+    }
+  }
+
+  /// Whether the output already has a dataset or group `name`.
+  public func contains(_ name: String) -> Bool {
+    HDF5.locked { H5Lexists(fid, HDF5.absolute(name), retort_h5p_default()) > 0 }
+  }
+
+  /// Copies dataset `name` of `source` unchanged (type, shape, attributes).
+  public func copy(_ name: String, from source: TensorFile, as target: String? = nil) throws {
+    ensureOpen()
+    try HDF5.locked {
+      let lcpl = linkCreationList()
+      defer { H5Pclose(lcpl) }
+      let status = H5Ocopy(
+        source.id, HDF5.absolute(name), fid, HDF5.absolute(target ?? name), retort_h5p_default(), lcpl)
+      guard status >= 0 else { throw RetortError.io("cannot copy dataset '\(name)' from \(source.label) to \(label)") }
+    }
+  }
+
+  /// Finishes the file: renames the temporary file into place, or writes the
+  /// image to standard output.
+  public func commit() throws {
+    ensureOpen()
+    finished = true
+    switch destination {
+    case .path(let path):
+      let closed = HDF5.locked { H5Fclose(fid) }
+      guard closed >= 0 else {
+        unlink(temporaryPath!)
+        throw RetortError.io("cannot finish writing \(path)")
+      }
+      guard rename(temporaryPath!, path) == 0 else {
+        let reason = String(cString: strerror(errno))
+        unlink(temporaryPath!)
+        throw RetortError.cannotCreate("cannot create output (\(reason)): \(path)")
+      }
+    case .standardOutput:
+      let image: [UInt8]? = HDF5.locked {
+        defer { H5Fclose(fid) }
+        guard H5Fflush(fid, H5F_SCOPE_GLOBAL) >= 0 else { return nil }
+        let size = H5Fget_file_image(fid, nil, 0)
+        guard size > 0 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: size)
+        guard H5Fget_file_image(fid, &bytes, size) == size else { return nil }
+        return bytes
+      }
+      guard let image else { throw RetortError.software("cannot take the HDF5 file image") }
+      try writeAllToStandardOutput(image)
+    }
+  }
+}
+
+/// Writes `bytes` to standard output, all of them, or throws.
+func writeAllToStandardOutput(_ bytes: [UInt8]) throws {
+  var offset = 0
+  while offset < bytes.count {
+    let n = bytes.withUnsafeBytes { write(1, $0.baseAddress! + offset, bytes.count - offset) }
+    if n < 0 {
+      if errno == EINTR { continue }
+      throw RetortError.io("cannot write standard output: \(String(cString: strerror(errno)))")
+    }
+    offset += n
+  }
+}

@@ -1,0 +1,46 @@
+import CBLAS
+
+/// Which OpenBLAS kernel runs, and which one this processor should run.
+///
+/// Debian 12's OpenBLAS 0.3.21 does not recognise recent Intel processors and
+/// falls back to the generic `Prescott` kernel, 4–5× slower at sgemm. The
+/// variable `OPENBLAS_CORETYPE` chooses the kernel, but only when it is set
+/// before the library initialises, so a tool re-executes itself once with it.
+public enum BLASKernel {
+  /// The kernel OpenBLAS chose when it loaded, e.g. `SkylakeX` or `Prescott`.
+  public static var coreName: String { String(cString: openblas_get_corename()) }
+
+  /// The fastest kernel that this processor's features allow, or nil when
+  /// OpenBLAS's own choice cannot be bettered from here.
+  public static var bestCore: String? {
+    if retort_cpu_has_avx512() != 0 { return "SkylakeX" }
+    if retort_cpu_has_avx2() != 0 { return "Haswell" }
+    return nil
+  }
+
+  /// Kernels at least as good as `core`, by name as OpenBLAS reports them.
+  static func adequateCores(for core: String) -> Set<String> {
+    switch core {
+    case "SkylakeX": ["skylakex", "cooperlake", "sapphirerapids"]
+    case "Haswell": ["haswell", "zen", "skylakex", "cooperlake", "sapphirerapids"]
+    default: [core.lowercased()]
+    }
+  }
+
+  /// The value to give `OPENBLAS_CORETYPE` before re-executing, or nil when
+  /// the running kernel is right or the user chose one (`environment` holds
+  /// `OPENBLAS_CORETYPE`) or a re-execution already happened.
+  public static func replacementCore(environment: [String: String]) -> String? {
+    if environment["OPENBLAS_CORETYPE"] != nil || environment["RETORT_BLAS_REEXEC"] != nil {
+      return nil
+    }
+    guard let best = bestCore else { return nil }
+    return adequateCores(for: best).contains(coreName.lowercased()) ? nil : best
+  }
+
+  /// Threads that OpenBLAS may use for one call.
+  public static var threads: Int {
+    get { Int(openblas_get_num_threads()) }
+    set { openblas_set_num_threads(Int32(max(1, newValue))) }
+  }
+}

@@ -1,0 +1,109 @@
+/// A dense, row-major tensor: a shape and one contiguous array of scalars.
+///
+/// The first axis indexes items (rows). `row(_:)` and `rows(_:)` hand out
+/// views into the storage without copying it.
+public struct Tensor<Scalar>: Equatable where Scalar: Equatable {
+  public private(set) var shape: [Int]
+  /// The scalars in row-major order; `scalars.count == shape.reduce(1, *)`.
+  public var scalars: [Scalar]
+
+  /// A tensor of the given shape over `scalars` (row-major).
+  public init(shape: [Int], scalars: [Scalar]) {
+    precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in \(shape)")
+    precondition(
+      shape.reduce(1, *) == scalars.count,
+      "shape \(shape) needs \(shape.reduce(1, *)) scalars, got \(scalars.count)")
+    self.shape = shape
+    self.scalars = scalars
+  }
+
+  /// A tensor of the given shape with every scalar equal to `value`.
+  public init(repeating value: Scalar, shape: [Int]) {
+    self.init(shape: shape, scalars: Array(repeating: value, count: shape.reduce(1, *)))
+  }
+
+  public var rank: Int { shape.count }
+  /// Number of items: the first dimension (1 for a scalar).
+  public var rowCount: Int { shape.first ?? 1 }
+  /// Scalars per row: the product of all dimensions after the first.
+  public var rowWidth: Int { shape.dropFirst().reduce(1, *) }
+  public var count: Int { scalars.count }
+
+  /// Row `i` as a view into the storage.
+  public func row(_ i: Int) -> ArraySlice<Scalar> {
+    let w = rowWidth
+    return scalars[i * w..<(i + 1) * w]
+  }
+
+  /// Rows `range` as a new tensor sharing nothing with this one.
+  public func rows(_ range: Range<Int>) -> Tensor {
+    var s = shape
+    s[0] = range.count
+    let w = rowWidth
+    return Tensor(shape: s, scalars: Array(scalars[range.lowerBound * w..<range.upperBound * w]))
+  }
+
+  /// The rows at `indices`, in that order.
+  public func gather(_ indices: some Collection<Int>) -> Tensor {
+    var s = shape
+    s[0] = indices.count
+    let w = rowWidth
+    var out = [Scalar]()
+    out.reserveCapacity(indices.count * w)
+    for i in indices { out.append(contentsOf: scalars[i * w..<(i + 1) * w]) }
+    return Tensor(shape: s, scalars: out)
+  }
+
+  /// The same scalars under another shape with the same number of scalars.
+  public func reshaped(_ newShape: [Int]) -> Tensor {
+    Tensor(shape: newShape, scalars: scalars)
+  }
+
+  /// Rows of several tensors with equal trailing dimensions, one after another.
+  public static func concatenatingRows(_ parts: [Tensor]) -> Tensor {
+    precondition(!parts.isEmpty)
+    var s = parts[0].shape
+    s[0] = parts.reduce(0) { $0 + $1.rowCount }
+    return Tensor(shape: s, scalars: Array(parts.map(\.scalars).joined()))
+  }
+
+  public subscript(_ i: Int, _ j: Int) -> Scalar {
+    get { scalars[i * shape[1] + j] }
+    set { scalars[i * shape[1] + j] = newValue }
+  }
+}
+
+public typealias FloatTensor = Tensor<Float>
+public typealias IndexTensor = Tensor<Int64>
+
+extension Tensor: Sendable where Scalar: Sendable {}
+
+extension Tensor where Scalar == Float {
+  /// The index of the first non-finite scalar, if any.
+  public func firstNonFinite() -> Int? { scalars.firstIndex { !$0.isFinite } }
+}
+
+/// A dataset's contents as Retort handles it: float32, int64 or UTF-8 strings.
+public enum TensorValue: Equatable, Sendable {
+  case float(FloatTensor)
+  case int(IndexTensor)
+  case strings([String])
+
+  public var shape: [Int] {
+    switch self {
+    case .float(let t): t.shape
+    case .int(let t): t.shape
+    case .strings(let s): [s.count]
+    }
+  }
+  public var rowCount: Int { shape.first ?? 1 }
+
+  /// The rows at `indices` (in that order) of whichever kind this is.
+  public func gather(_ indices: [Int]) -> TensorValue {
+    switch self {
+    case .float(let t): .float(t.gather(indices))
+    case .int(let t): .int(t.gather(indices))
+    case .strings(let s): .strings(indices.map { s[$0] })
+    }
+  }
+}
