@@ -1,0 +1,73 @@
+import Foundation
+
+/// Row-wise softmax of `logits` divided by `temperature`, computed stably:
+/// p_ij = exp((z_ij − max_j z_ij)/T) / Σ_j exp((z_ij − max_j z_ij)/T).
+///
+/// `logits` holds `rows` rows of `columns` values; `output` gets the same layout
+/// and may be the same buffer.
+public func softmaxRows(
+  _ logits: UnsafePointer<Float>, rows: Int, columns: Int, temperature: Float = 1,
+  into output: UnsafeMutablePointer<Float>
+) {
+  let invT = 1 / temperature
+  for r in 0..<rows {
+    let z = logits + r * columns
+    let p = output + r * columns
+    var m = -Float.infinity
+    for j in 0..<columns { m = max(m, z[j]) }
+    var sum: Float = 0
+    for j in 0..<columns {
+      let e = expf((z[j] - m) * invT)
+      p[j] = e
+      sum += e
+    }
+    let inv = 1 / sum
+    for j in 0..<columns { p[j] *= inv }
+  }
+}
+
+/// Row-wise log-softmax at temperature T: log p_ij = (z_ij − m_i)/T − log Σ_j exp((z_ij − m_i)/T).
+public func logSoftmaxRows(
+  _ logits: UnsafePointer<Float>, rows: Int, columns: Int, temperature: Float = 1,
+  into output: UnsafeMutablePointer<Float>
+) {
+  let invT = 1 / temperature
+  for r in 0..<rows {
+    let z = logits + r * columns
+    let out = output + r * columns
+    var m = -Float.infinity
+    for j in 0..<columns { m = max(m, z[j]) }
+    var sum: Float = 0
+    for j in 0..<columns { sum += expf((z[j] - m) * invT) }
+    let logSum = logf(sum)
+    for j in 0..<columns { out[j] = (z[j] - m) * invT - logSum }
+  }
+}
+
+extension Tensor where Scalar == Float {
+  /// Row-wise softmax of a rank-2 tensor at temperature T.
+  public func softmax(temperature: Float = 1) -> FloatTensor {
+    precondition(rank == 2, "softmax needs a matrix")
+    var out = self
+    scalars.withUnsafeBufferPointer { src in
+      out.scalars.withUnsafeMutableBufferPointer { dst in
+        guard let s = src.baseAddress, let d = dst.baseAddress else { return }
+        softmaxRows(s, rows: shape[0], columns: shape[1], temperature: temperature, into: d)
+      }
+    }
+    return out
+  }
+
+  /// Row-wise log-softmax of a rank-2 tensor at temperature T.
+  public func logSoftmax(temperature: Float = 1) -> FloatTensor {
+    precondition(rank == 2, "logSoftmax needs a matrix")
+    var out = self
+    scalars.withUnsafeBufferPointer { src in
+      out.scalars.withUnsafeMutableBufferPointer { dst in
+        guard let s = src.baseAddress, let d = dst.baseAddress else { return }
+        logSoftmaxRows(s, rows: shape[0], columns: shape[1], temperature: temperature, into: d)
+      }
+    }
+    return out
+  }
+}
