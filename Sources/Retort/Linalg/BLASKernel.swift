@@ -31,11 +31,17 @@ public enum BLASKernel {
   /// the running kernel is right or the user chose one (`environment` holds
   /// `OPENBLAS_CORETYPE`) or a re-execution already happened.
   public static func replacementCore(environment: [String: String]) -> String? {
+    replacementCore(running: coreName, best: bestCore, environment: environment)
+  }
+
+  /// The decision of `replacementCore(environment:)` for a given running
+  /// kernel and best kernel.
+  static func replacementCore(running: String, best: String?, environment: [String: String]) -> String? {
     if environment["OPENBLAS_CORETYPE"] != nil || environment["RETORT_BLAS_REEXEC"] != nil {
       return nil
     }
-    guard let best = bestCore else { return nil }
-    return adequateCores(for: best).contains(coreName.lowercased()) ? nil : best
+    guard let best else { return nil }
+    return adequateCores(for: best).contains(running.lowercased()) ? nil : best
   }
 
   /// Threads that OpenBLAS may use for one call.

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import Retort
+
+/// Options every Retort tool takes: threads, seed, verbosity and the metrics log.
+public struct CommonOptions: ParsableArguments {
+  @Option(name: .long, help: "Threads for BLAS and Retort's own loops (default: all cores).")
+  public var threads: Int?
+
+  @Option(name: .long, help: "Seed for every random choice; the same seed and threads give the same bytes.")
+  public var seed: UInt64 = 0
+
+  @Flag(name: [.short, .long], help: "Print nothing but errors on stderr.")
+  public var quiet = false
+
+  @Flag(name: [.short, .long], help: "Print more about the work on stderr.")
+  public var verbose = false
+
+  @Option(name: .long, help: ArgumentHelp("Write metrics as JSON lines to FILE ('-' for stderr).", valueName: "file"))
+  public var log: String?
+
+  public init() {}
+
+  public func validate() throws {
+    if let threads, threads < 1 {
+      throw ValidationError("--threads must be at least 1, got \(threads)")
+    }
+    if quiet && verbose { throw ValidationError("--quiet and --verbose exclude each other") }
+  }
+
+  /// Threads to use: `--threads`, or every core.
+  public var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
+
+  /// Applies `--threads` to OpenBLAS.
+  public func applyThreads() {
+    if threads != nil { BLASKernel.threads = threadCount }
+  }
+
+  /// Prints `message` on stderr with `-v`.
+  public func note(_ tool: String, _ message: String) {
+    if verbose { FileHandle.standardError.write(Data("\(tool): \(message)\n".utf8)) }
+  }
+
+  /// Prints a warning on stderr unless `-q`.
+  public func warn(_ tool: String, _ message: String) {
+    if !quiet { FileHandle.standardError.write(Data("\(tool): warning: \(message)\n".utf8)) }
+  }
+
+  /// The metrics log of `--log`, or one that discards everything.
+  public func metricsLog() throws -> MetricsLog { try MetricsLog(path: log) }
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// A progress bar with rate and ETA on stderr, drawn only when stderr is a
+/// terminal and the tool is not quiet; at most ten redraws a second.
+public final class Progress {
+  private let total: Int
+  private let label: String
+  private let enabled: Bool
+  private let start = Date()
+  private var lastDraw = Date.distantPast
+  private var done = 0
+
+  public init(total: Int, label: String, quiet: Bool = false) {
+    self.total = max(total, 1)
+    self.label = label
+    self.enabled = !quiet && isatty(2) != 0 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+  }
+
+  /// Advances by `n` items.
+  public func advance(by n: Int = 1) {
+    done += n
+    guard enabled else { return }
+    let now = Date()
+    if now.timeIntervalSince(lastDraw) < 0.1 && done < total { return }
+    lastDraw = now
+    draw(now)
+  }
+
+  /// Clears the bar.
+  public func finish() {
+    if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+  }
+
+  private func draw(_ now: Date) {
+    let elapsed = max(now.timeIntervalSince(start), 1e-9)
+    let fraction = min(Double(done) / Double(total), 1)
+    let rate = Double(done) / elapsed
+    let eta = rate > 0 ? Double(total - done) / rate : 0
+    let width = 30
+    let filled = Int(fraction * Double(width))
+    let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+    let line = String(
+      format: "\r%@ [%@] %3.0f%% %@/s ETA %@\u{1B}[K", label, bar, fraction * 100,
+      Self.compact(rate), Self.clock(eta))
+    FileHandle.standardError.write(Data(line.utf8))
+  }
+
+  static func compact(_ x: Double) -> String {
+    x >= 1e6 ? String(format: "%.1fM", x / 1e6) : x >= 1e3 ? String(format: "%.1fk", x / 1e3) : String(format: "%.1f", x)
+  }
+
+  static func clock(_ seconds: Double) -> String {
+    let s = Int(seconds.rounded())
+    return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+  }
+}

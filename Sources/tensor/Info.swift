@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import Retort
+import RetortCLI
+
+extension TensorTool {
+  struct Info: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "List a file's datasets (shape, type, attributes) and its history.",
+      discussion: """
+        EXAMPLES:
+          tensor info model.h5
+          distill predict -m model.h5 test.h5 | tensor info --json -
+        """)
+
+    @Argument(help: ArgumentHelp("HDF5 file ('-': standard input).", valueName: "file"))
+    var file: String = "-"
+
+    @Flag(name: .long, help: "Print one JSON object instead of text.")
+    var json = false
+
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+      let input = try TensorFile(path: file)
+      var datasets = [[String: Any]]()
+      for name in try input.datasetNames() {
+        let info = try input.info(name)
+        let attributes = try input.attributes(of: name)
+        datasets.append([
+          "name": name, "shape": info.shape, "type": info.typeName,
+          "attributes": attributes.mapValues(jsonValue),
+        ])
+      }
+      let root = try input.attributes().filter { $0.key != "history" }
+      if json {
+        print(JSON.object([
+          "file": input.label, "datasets": datasets, "attributes": root.mapValues(jsonValue),
+          "history": input.history(),
+        ]))
+        return
+      }
+      print("file: \(input.label)")
+      if common.verbose { print("blas: OpenBLAS core \(BLASKernel.coreName), \(BLASKernel.threads) threads") }
+      print("datasets:")
+      for d in datasets {
+        let shape = "[" + (d["shape"] as! [Int]).map(String.init).joined(separator: ", ") + "]"
+        print("  \(d["name"]!)  \(d["type"]!)  \(shape)")
+        for (k, v) in (try input.attributes(of: d["name"] as! String)).sorted(by: { $0.key < $1.key }) {
+          print("    \(k) = \(v)")
+        }
+      }
+      if !root.isEmpty {
+        print("attributes:")
+        for (k, v) in root.sorted(by: { $0.key < $1.key }) { print("  \(k) = \(v)") }
+      }
+      let history = input.history()
+      if !history.isEmpty {
+        print("history:")
+        for line in history { print("  \(line)") }
+      }
+    }
+  }
+}
+
+/// An attribute as a JSON value.
+func jsonValue(_ v: AttributeValue) -> Any {
+  switch v {
+  case .integer(let i): i
+  case .real(let d): d
+  case .text(let s): s
+  case .integers(let a): a
+  case .reals(let a): a
+  }
+}
