@@ -32,7 +32,7 @@ extension TensorTool {
     @Option(name: .long, help: "Name of the dataset for .npy and CSV/TSV input.")
     var name = "x"
 
-    @Option(name: .long, help: ArgumentHelp("CSV/TSV: the column (0-based, negative from the end) to write as int64 'labels'.", valueName: "index"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("CSV/TSV: the column (0-based, negative from the end) to write as int64 'labels'.", valueName: "index"))
     var labelColumn: Int?
 
     @Flag(name: .long, inversion: .prefixedNo, help: "CSV/TSV: the first row is (not) a header (default: detected).")

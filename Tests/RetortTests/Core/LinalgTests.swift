@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+
+@testable import Retort
+
+@Suite("BLAS and LAPACK") struct LinalgTests {
+  // [1 2 3; 4 5 6] · [7 8; 9 10; 11 12] = [58 64; 139 154] (by hand).
+  @Test func sgemmHandWorked() {
+    let a = FloatTensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
+    let b = FloatTensor(shape: [3, 2], scalars: [7, 8, 9, 10, 11, 12])
+    #expect(matmul(a, b).scalars == [58, 64, 139, 154])
+    // aᵀ·a = [17 22 27; 22 29 36; 27 36 45]
+    #expect(matmul(a, a, transposeA: true).scalars == [17, 22, 27, 22, 29, 36, 27, 36, 45])
+    // a·aᵀ = [14 32; 32 77]
+    #expect(matmul(a, a, transposeB: true).scalars == [14, 32, 32, 77])
+  }
+
+  @Test func sgemvHandWorked() {
+    let a = FloatTensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
+    #expect(matvec(a, [1, 0, -1]) == [-2, -2])
+    #expect(matvec(a, [1, 1], transpose: true) == [5, 7, 9])
+  }
+
+  // [[3, 0], [4, 5]] has singular values √45 and √5 (σ² are the roots of λ² − 50λ + 225).
+  @Test func svdClosedForm() throws {
+    let a: [Double] = [3, 0, 4, 5]
+    let (u, s, vt) = try svd(a, rows: 2, columns: 2)
+    #expect(abs(s[0] - 45.0.squareRoot()) < 1e-12)
+    #expect(abs(s[1] - 5.0.squareRoot()) < 1e-12)
+    for i in 0..<2 {
+      for j in 0..<2 {
+        let rebuilt = (0..<2).reduce(0.0) { $0 + u[i * 2 + $1] * s[$1] * vt[$1 * 2 + j] }
+        #expect(abs(rebuilt - a[i * 2 + j]) < 1e-12)
+      }
+    }
+  }
+
+  @Test func kernelDecision() {
+    let none: [String: String] = [:]
+    #expect(BLASKernel.replacementCore(running: "Prescott", best: "SkylakeX", environment: none) == "SkylakeX")
+    #expect(BLASKernel.replacementCore(running: "Haswell", best: "SkylakeX", environment: none) == "SkylakeX")
+    #expect(BLASKernel.replacementCore(running: "Cooperlake", best: "SkylakeX", environment: none) == nil)
+    #expect(BLASKernel.replacementCore(running: "Zen", best: "Haswell", environment: none) == nil)
+    #expect(BLASKernel.replacementCore(running: "Prescott", best: nil, environment: none) == nil)
+    // A user's own choice, or a re-execution already done, is left alone.
+    #expect(BLASKernel.replacementCore(running: "Prescott", best: "SkylakeX", environment: ["OPENBLAS_CORETYPE": "Haswell"]) == nil)
+    #expect(BLASKernel.replacementCore(running: "Prescott", best: "SkylakeX", environment: ["RETORT_BLAS_REEXEC": "1"]) == nil)
+  }
+
+  /// sgemm under the kernel Retort chooses, in a child process that starts
+  /// with `OPENBLAS_CORETYPE` set as the tools set it, against a naive product.
+  @Test func sgemmUnderChosenKernelMatchesNaiveProduct() async {
+    if let best = BLASKernel.bestCore { setenv("OPENBLAS_CORETYPE", best, 1) }
+    await #expect(processExitsWith: .success) {
+      if let best = BLASKernel.bestCore, !BLASKernel.adequateCores(for: best).contains(BLASKernel.coreName.lowercased()) {
+        exit(2)
+      }
+      var g = SeededGenerator(seed: 3)
+      let (m, n, k) = (67, 45, 129)
+      let a = FloatTensor(shape: [m, k], scalars: (0..<m * k).map { _ in Float(g.normal()) })
+      let b = FloatTensor(shape: [k, n], scalars: (0..<k * n).map { _ in Float(g.normal()) })
+      let c = matmul(a, b)
+      for i in 0..<m {
+        for j in 0..<n {
+          let exact = (0..<k).reduce(0.0) { $0 + Double(a[i, $1]) * Double(b[$1, j]) }
+          if abs(Double(c[i, j]) - exact) > 1e-3 { exit(1) }
+        }
+      }
+      exit(0)
+    }
+  }
+}

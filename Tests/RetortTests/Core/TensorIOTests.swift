@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+
+@testable import Retort
+
+@Suite("HDF5 tensor I/O") struct TensorIOTests {
+  func temporaryPath(_ name: String) -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("retort-io-\(UUID().uuidString)-\(name)").path
+  }
+
+  func writeSample(to path: String) throws {
+    let w = try TensorFileWriter(.path(path))
+    try w.write("x", FloatTensor(shape: [2, 3], scalars: [1, -2.5, 3, .leastNonzeroMagnitude, 1e30, 0]),
+                attributes: ["temperature": .real(20), "note": .text("soft ü")])
+    try w.write("labels", IndexTensor(shape: [2], scalars: [Int64.min, Int64.max]))
+    try w.write("words", .strings(["ä", "", "日本語"]))
+    try w.write("model/layer0/W", FloatTensor(shape: [1, 1], scalars: [7]))
+    try w.write("empty", FloatTensor(shape: [0, 4], scalars: []))
+    try w.setAttribute("sizes", .integers([3, 4]), on: "model")
+    try w.stamp(tool: "test", arguments: ["a b", "c"], inheriting: ["earlier line"])
+    try w.commit()
+  }
+
+  func checkSample(_ f: TensorFile) throws {
+    #expect(try f.datasetNames() == ["empty", "labels", "model/layer0/W", "words", "x"])
+    #expect(try f.readFloat("x") == FloatTensor(shape: [2, 3], scalars: [1, -2.5, 3, .leastNonzeroMagnitude, 1e30, 0]))
+    #expect(try f.readFloat("x", rows: 1..<2).scalars == [.leastNonzeroMagnitude, 1e30, 0])
+    #expect(try f.readInt("labels").scalars == [Int64.min, Int64.max])
+    #expect(try f.readStrings("words") == ["ä", "", "日本語"])
+    #expect(try f.readFloat("/model/layer0/W").scalars == [7])
+    #expect(try f.readFloat("empty").shape == [0, 4])
+    #expect(try f.attributes(of: "x") == ["temperature": .real(20), "note": .text("soft ü")])
+    #expect(try f.attributes(of: "model")["sizes"] == .integers([3, 4]))
+    let history = f.history()
+    #expect(history.count == 2 && history[0] == "earlier line")
+    #expect(history[1].hasSuffix(" test 'a b' c"))
+    #expect(try f.attributes()["retort_version"] == .text(retortVersion))
+  }
+
+  @Test func roundTripThroughFile() throws {
+    let path = temporaryPath("a.h5")
+    try writeSample(to: path)
+    try checkSample(TensorFile(path: path))
+  }
+
+  @Test func roundTripThroughFileImage() throws {
+    let path = temporaryPath("b.h5")
+    try writeSample(to: path)
+    let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    try checkSample(TensorFile(image: bytes, label: "-"))
+  }
+
+  @Test func abandonedWriterLeavesNoFile() throws {
+    let dir = temporaryPath("dir")
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    do {
+      let w = try TensorFileWriter(.path(dir + "/out.h5"))
+      try w.write("x", FloatTensor(shape: [1], scalars: [1]))
+    }
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+  }
+
+  @Test func largeDatasetsAreCompressedAndReadBack() throws {
+    let path = temporaryPath("big.h5")
+    let n = 600_000
+    let t = FloatTensor(shape: [n / 3, 3], scalars: (0..<n).map { Float($0 % 1000) })
+    let w = try TensorFileWriter(.path(path))
+    try w.write("x", t)
+    try w.commit()
+    #expect(try TensorFile(path: path).readFloat("x") == t)
+    let filters = try runPython("import h5py; d = h5py.File('\(path)')['x']; print(d.compression, d.shuffle, d.chunks is not None)")
+    #expect(filters == "gzip True True\n")
+  }
+
+  @Test func missingDatasetListsThePresentOnes() throws {
+    let path = temporaryPath("c.h5")
+    try writeSample(to: path)
+    #expect(throws: RetortError.noInput("no dataset 'logits' in \(path) (it has: empty, labels, model/layer0/W, words, x)")) {
+      try TensorFile(path: path).readFloat("logits")
+    }
+    #expect(throws: RetortError.data("dataset 'words' is string, expected numbers: \(path)")) {
+      try TensorFile(path: path).readFloat("words")
+    }
+  }
+
+  @Test func integerReadsRejectFractions() throws {
+    let path = temporaryPath("d.h5")
+    let w = try TensorFileWriter(.path(path))
+    try w.write("whole", FloatTensor(shape: [2], scalars: [3, -1]))
+    try w.write("frac", FloatTensor(shape: [2], scalars: [3, 0.5]))
+    try w.commit()
+    let f = try TensorFile(path: path)
+    #expect(try f.readInt("whole").scalars == [3, -1])
+    #expect(throws: RetortError.self) { try f.readInt("frac") }
+  }
+}
