@@ -10,7 +10,7 @@ extension TensorTool {
       discussion: """
         EXAMPLES:
           tensor info model.h5
-          distill predict -m model.h5 test.h5 | tensor info --json -
+          tensor import words.vec | tensor info --json -
         """)
 
     @Argument(help: ArgumentHelp("HDF5 file ('-': standard input).", valueName: "file"))
