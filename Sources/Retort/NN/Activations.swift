@@ -1,0 +1,77 @@
+/// The rectifier y = max(x, 0), elementwise.
+public struct ReLU: Layer {
+  private var output: FloatTensor?
+
+  public init() {}
+
+  public var spec: LayerSpec { .relu }
+
+  public func callAsFunction(_ x: FloatTensor) -> FloatTensor {
+    var y = x
+    y.scalars.withUnsafeMutableBufferPointer { p in
+      for i in p.indices where p[i] < 0 { p[i] = 0 }
+    }
+    return y
+  }
+
+  public mutating func forward(
+    _ x: FloatTensor, training: Bool, generator: inout SeededGenerator
+  ) -> FloatTensor {
+    let y = self(x)
+    output = y
+    return y
+  }
+
+  /// ∂L/∂x = ∂L/∂y where y > 0, else 0 (0 at the kink).
+  public mutating func backward(_ dy: FloatTensor, accumulate: Bool) -> FloatTensor {
+    guard let y = output else { preconditionFailure("relu: backward before forward") }
+    precondition(dy.shape == y.shape, "relu: output gradient \(dy.shape), expected \(y.shape)")
+    var dx = dy
+    y.scalars.withUnsafeBufferPointer { py in
+      dx.scalars.withUnsafeMutableBufferPointer { p in
+        for i in p.indices where !(py[i] > 0) { p[i] = 0 }
+      }
+    }
+    return dx
+  }
+}
+
+/// The leaky rectifier y = x for x > 0, slope·x otherwise, elementwise.
+public struct LeakyReLU: Layer {
+  public let slope: Float
+  private var input: FloatTensor?
+
+  public init(slope: Float) { self.slope = slope }
+
+  public var spec: LayerSpec { .leakyReLU(slope: slope) }
+
+  public func callAsFunction(_ x: FloatTensor) -> FloatTensor {
+    var y = x
+    let a = slope
+    y.scalars.withUnsafeMutableBufferPointer { p in
+      for i in p.indices where p[i] < 0 { p[i] *= a }
+    }
+    return y
+  }
+
+  public mutating func forward(
+    _ x: FloatTensor, training: Bool, generator: inout SeededGenerator
+  ) -> FloatTensor {
+    input = x
+    return self(x)
+  }
+
+  /// ∂L/∂x = ∂L/∂y for x > 0, slope·∂L/∂y otherwise.
+  public mutating func backward(_ dy: FloatTensor, accumulate: Bool) -> FloatTensor {
+    guard let x = input else { preconditionFailure("leakyrelu: backward before forward") }
+    precondition(dy.shape == x.shape, "leakyrelu: output gradient \(dy.shape), expected \(x.shape)")
+    var dx = dy
+    let a = slope
+    x.scalars.withUnsafeBufferPointer { px in
+      dx.scalars.withUnsafeMutableBufferPointer { p in
+        for i in p.indices where !(px[i] > 0) { p[i] *= a }
+      }
+    }
+    return dx
+  }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// A network description shared by the tools' `--arch` option.
+///
+/// Two spellings: the MLP shorthand `784-1200-1200-10` (input size, then the
+/// width of each dense layer, with ReLU between dense layers and none after the
+/// last), and a comma list such as `dense:256,relu,dropout:0.5,dense:10`, whose
+/// input size comes from the data. `description` is always the comma list.
+public struct Architecture: Equatable, Sendable, CustomStringConvertible {
+  public var layers: [LayerSpec]
+  /// The input features the shorthand names; nil for a comma list.
+  public var inputSize: Int?
+
+  public init(layers: [LayerSpec], inputSize: Int? = nil) {
+    self.layers = layers
+    self.inputSize = inputSize
+  }
+
+  /// Parses either spelling; a bad description is a usage error naming the bad token.
+  public init(parsing text: String) throws {
+    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    guard !trimmed.isEmpty else { throw RetortError.usage("empty architecture") }
+    if Int(trimmed) != nil {
+      throw RetortError.usage(
+        "bad architecture '\(trimmed)': the shorthand needs an input and an output size, like 784-10"
+      )
+    }
+    let isShorthand =
+      trimmed.first!.isNumber && trimmed.contains("-")
+      && !trimmed.contains(where: { ",:".contains($0) })
+    if isShorthand {
+      let sizes = try trimmed.split(separator: "-", omittingEmptySubsequences: false).map {
+        token -> Int in
+        guard let n = Int(token.trimmingCharacters(in: .whitespaces)), n > 0 else {
+          throw RetortError.usage(
+            "bad size '\(token)' in architecture '\(trimmed)': expected positive integers like 784-256-10"
+          )
+        }
+        return n
+      }
+      var layers = [LayerSpec]()
+      for (i, n) in sizes.dropFirst().enumerated() {
+        if i > 0 { layers.append(.relu) }
+        layers.append(.dense(units: n))
+      }
+      self.init(layers: layers, inputSize: sizes[0])
+    } else {
+      let tokens = trimmed.split(separator: ",", omittingEmptySubsequences: false)
+      self.init(layers: try tokens.map { try LayerSpec(token: String($0)) })
+    }
+  }
+
+  public var description: String { layers.map(\.description).joined(separator: ",") }
+
+  /// The per-row output shape for rows of shape `inputShape`.
+  public func outputShape(for inputShape: [Int]) -> [Int] {
+    layers.reduce(inputShape) { $1.outputShape(for: $0) }
+  }
+}

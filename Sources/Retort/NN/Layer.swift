@@ -1,0 +1,47 @@
+/// A trainable tensor of a layer with the gradient accumulated for it.
+public struct Parameter: Sendable {
+  /// The dataset name in a model file, e.g. `W` or `b`.
+  public let name: String
+  public var value: FloatTensor
+  /// ∂loss/∂value summed over every `backward` since the last `zeroGradient()`;
+  /// same layout as `value.scalars`.
+  public var gradient: [Float]
+
+  public init(name: String, value: FloatTensor) {
+    self.name = name
+    self.value = value
+    self.gradient = Array(repeating: 0, count: value.count)
+  }
+
+  public mutating func zeroGradient() {
+    for i in gradient.indices { gradient[i] = 0 }
+  }
+}
+
+/// One stage of a `Network` over a mini-batch stored row-major as [B, features].
+///
+/// Image layers see [B, C·H·W] and know C, H and W themselves. `forward`
+/// records what `backward` needs; `callAsFunction` records nothing.
+public protocol Layer: Sendable {
+  /// The description of this layer, as in an architecture string.
+  var spec: LayerSpec { get }
+  /// The trainable tensors (none for activations), in model-file order.
+  var parameters: [Parameter] { get set }
+  /// The output for `x` at inference, recording nothing.
+  func callAsFunction(_ x: FloatTensor) -> FloatTensor
+  /// The output for `x`, remembering what `backward` needs; `training` turns
+  /// on random layers (dropout), which draw from `generator`.
+  mutating func forward(
+    _ x: FloatTensor, training: Bool, generator: inout SeededGenerator
+  ) -> FloatTensor
+  /// ∂loss/∂input of the last `forward` from ∂loss/∂output; adds ∂loss/∂parameter
+  /// to the parameters' gradients when `accumulate` is true.
+  mutating func backward(_ outputGradient: FloatTensor, accumulate: Bool) -> FloatTensor
+}
+
+extension Layer {
+  public var parameters: [Parameter] {
+    get { [] }
+    set { precondition(newValue.isEmpty, "\(spec) has no parameters") }
+  }
+}

@@ -1,0 +1,103 @@
+import Foundation
+
+/// A rule that updates a network's parameters from their accumulated gradients.
+///
+/// Weight decay λ is L2 regularisation added to the gradient, g ← ∂L/∂θ + λ·θ,
+/// for every parameter (weights and biases), before momentum or Adam's moments
+/// see it (as PyTorch's `weight_decay`; not AdamW's decoupled decay).
+/// `learningRate` may change between steps, for schedules.
+public protocol Optimizer: Sendable {
+  var learningRate: Float { get set }
+  /// Applies one update to every parameter of `network` from its gradients.
+  mutating func step(_ network: inout Network)
+}
+
+/// Stochastic gradient descent with momentum μ, optionally Nesterov's:
+/// v ← μ·v + g, then θ ← θ − η·v, or θ ← θ − η·(g + μ·v) with Nesterov
+/// (PyTorch's formulation; v starts at zero).
+public struct SGD: Optimizer {
+  public var learningRate: Float
+  public var momentum: Float
+  public var nesterov: Bool
+  public var weightDecay: Float
+  private var velocity: [[Float]] = []
+
+  public init(
+    learningRate: Float, momentum: Float = 0, nesterov: Bool = false, weightDecay: Float = 0
+  ) {
+    self.learningRate = learningRate
+    self.momentum = momentum
+    self.nesterov = nesterov
+    self.weightDecay = weightDecay
+  }
+
+  public mutating func step(_ network: inout Network) {
+    let (eta, mu, lambda, nesterov) = (learningRate, momentum, weightDecay, nesterov)
+    network.updateParameters { k, p in
+      if k == velocity.count { velocity.append(Array(repeating: 0, count: p.value.count)) }
+      let grad = p.gradient
+      velocity[k].withUnsafeMutableBufferPointer { v in
+        p.value.scalars.withUnsafeMutableBufferPointer { theta in
+          for i in theta.indices {
+            let g = grad[i] + lambda * theta[i]
+            v[i] = mu * v[i] + g
+            theta[i] -= eta * (nesterov ? g + mu * v[i] : v[i])
+          }
+        }
+      }
+    }
+  }
+}
+
+/// Adam (Kingma & Ba): m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g²,
+/// θ ← θ − η·m̂/(√v̂ + ε) with m̂ = m/(1−β1ᵗ), v̂ = v/(1−β2ᵗ) at step t.
+public struct Adam: Optimizer {
+  public var learningRate: Float
+  public var beta1: Float
+  public var beta2: Float
+  public var epsilon: Float
+  public var weightDecay: Float
+  /// Steps taken so far (t of the last step).
+  public private(set) var steps = 0
+  private var m: [[Float]] = []
+  private var v: [[Float]] = []
+
+  public init(
+    learningRate: Float = 0.001, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
+    weightDecay: Float = 0
+  ) {
+    self.learningRate = learningRate
+    self.beta1 = beta1
+    self.beta2 = beta2
+    self.epsilon = epsilon
+    self.weightDecay = weightDecay
+  }
+
+  public mutating func step(_ network: inout Network) {
+    steps += 1
+    let (b1, b2, eps, lambda) = (beta1, beta2, epsilon, weightDecay)
+    let t = Double(steps)
+    let c1 = Float(1 - pow(Double(b1), t))
+    let c2 = Float(1 - pow(Double(b2), t))
+    let eta = learningRate
+    network.updateParameters { k, p in
+      if k == m.count {
+        m.append(Array(repeating: 0, count: p.value.count))
+        v.append(Array(repeating: 0, count: p.value.count))
+      }
+      let grad = p.gradient
+      m[k].withUnsafeMutableBufferPointer { pm in
+        v[k].withUnsafeMutableBufferPointer { pv in
+          p.value.scalars.withUnsafeMutableBufferPointer { theta in
+            for i in theta.indices {
+              let g = grad[i] + lambda * theta[i]
+              pm[i] = b1 * pm[i] + (1 - b1) * g
+              pv[i] = b2 * pv[i] + (1 - b2) * g * g
+              theta[i] -= eta * (pm[i] / c1) / ((pv[i] / c2).squareRoot() + eps)
+            }
+          }
+        }
+      }
+    }
+  }
+}
