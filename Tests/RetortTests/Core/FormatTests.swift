@@ -86,3 +86,31 @@ import Testing
     }
   }
 }
+
+@Suite("Float parsing") struct FloatParsingTests {
+  /// The fast path must give strtof's (correctly rounded) result, bit for bit.
+  @Test func fastPathAgreesWithStrtof() {
+    var g = SeededGenerator(seed: 11)
+    var samples = ["0", "-0", "1.", ".5", "-.25", "1e3", "2.5E-3", "123456789", "0.000000001", "16777217",
+                   "9999999", "0.30000001", "-0.0000001", "1234567.", "0x1p3", "inf", "-nan", "."]
+    for _ in 0..<20_000 {
+      let decimals = g.index(below: 11)
+      let digits = String(g.index(below: 10_000_000))
+      let padded = String(repeating: "0", count: max(0, decimals - digits.count + 1)) + digits
+      let point = padded.count - decimals
+      let text = decimals == 0 ? padded : padded.prefix(point) + "." + padded.dropFirst(point)
+      samples.append((g.index(below: 2) == 0 ? "-" : "") + text)
+    }
+    for text in samples {
+      var a = Array(text.utf8CString), b = a
+      a.withUnsafeMutableBufferPointer { pa in
+        b.withUnsafeMutableBufferPointer { pb in
+          var endA: UnsafeMutablePointer<CChar>? = nil, endB: UnsafeMutablePointer<CChar>? = nil
+          let x = parseFloat(pa.baseAddress!, &endA), y = strtof(pb.baseAddress!, &endB)
+          #expect(x.bitPattern == y.bitPattern || (x.isNaN && y.isNaN), "\(text): \(x) vs \(y)")
+          #expect(pa.baseAddress!.distance(to: endA!) == pb.baseAddress!.distance(to: endB!), "\(text)")
+        }
+      }
+    }
+  }
+}

@@ -131,7 +131,7 @@ public struct WordVectors: Equatable, Sendable {
             throw ChunkFailure(offset: lineStart, message: "'\(word)' has \(j) values, expected \(dim)")
           }
           var next: UnsafeMutablePointer<CChar>? = nil
-          let v = strtof(cursor, &next)
+          let v = parseFloat(cursor, &next)
           let after = UInt8(bitPattern: next!.pointee)
           guard next! != cursor, chars.distance(to: next!) <= stop,
             after == 32 || after == 9 || after == 10 || after == 13 || after == 0
@@ -167,6 +167,47 @@ public struct WordVectors: Equatable, Sendable {
     }
   }
 }
+
+/// Parses a float at `p` (after spaces) like `strtof`, setting `end` past it.
+///
+/// Short decimals, at most 7 significant digits and a power of ten up to 10¹⁰
+/// (what `.vec` files hold), take an exact fast path: the digits and the power
+/// are exact in Float, so one division or multiplication rounds correctly.
+/// Everything else goes to `strtof`.
+@inline(__always)
+func parseFloat(_ p: UnsafeMutablePointer<CChar>, _ end: inout UnsafeMutablePointer<CChar>?) -> Float {
+  var q = p
+  while q.pointee == 32 || q.pointee == 9 { q += 1 }
+  var negative = false
+  if q.pointee == 45 { negative = true; q += 1 } else if q.pointee == 43 { q += 1 }
+  var mantissa: UInt32 = 0
+  var digits = 0, fractionDigits = 0, digitCharacters = 0
+  while q.pointee >= 48 && q.pointee <= 57 {
+    mantissa = mantissa &* 10 &+ UInt32(q.pointee - 48)
+    if mantissa != 0 { digits += 1 }
+    digitCharacters += 1
+    q += 1
+  }
+  if q.pointee == 46 {
+    q += 1
+    while q.pointee >= 48 && q.pointee <= 57 {
+      mantissa = mantissa &* 10 &+ UInt32(q.pointee - 48)
+      if mantissa != 0 { digits += 1 }
+      fractionDigits += 1
+      digitCharacters += 1
+      q += 1
+    }
+  }
+  let c = q.pointee
+  guard digitCharacters > 0, digits <= 7, fractionDigits <= 10,
+    c != 101, c != 69, c != 120, c != 88
+  else { return strtof(p, &end) }
+  end = q
+  let value = Float(mantissa) / exactPowersOfTen[fractionDigits]
+  return negative ? -value : value
+}
+
+private let exactPowersOfTen: [Float] = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10]
 
 /// The shortest decimal text that reads back as the same float32.
 func shortest(_ v: Float) -> String {
