@@ -78,7 +78,7 @@ import Testing
         z = np.array([[1000, -1000, 0], [1, 2, 3], [-5, -5, -5]], np.float64) / \(temperature)
         z -= z.max(axis=1, keepdims=True)
         p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
-        print(' '.join(repr(v) for v in p.ravel()))
+        print(' '.join(map(repr, p.ravel().tolist())))
         """))
       for (a, b) in zip(ours, ref) { #expect(abs(Double(a) - b) < 1e-6) }
       let logs = logits.logSoftmax(temperature: temperature).scalars

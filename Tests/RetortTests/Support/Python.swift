@@ -13,6 +13,8 @@ func runPython(_ script: String, input: String = "") throws -> String {
   process.standardOutput = stdout
   process.standardError = stderr
   try process.run()
+  // A script that exits before reading its input must not kill the tests.
+  signal(SIGPIPE, SIG_IGN)
   let writer = Thread {
     stdin.fileHandleForWriting.write(input.data(using: .utf8)!)
     try? stdin.fileHandleForWriting.close()
@@ -32,9 +34,19 @@ struct PythonFailure: Error, CustomStringConvertible {
   var description: String { "python3 failed: \(message)" }
 }
 
-/// Whitespace-separated numbers of a text, as Doubles.
-func numbers(_ text: String) -> [Double] {
-  text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).compactMap { Double($0) }
+/// Whitespace-separated numbers of a text, as Doubles; a token that is not a
+/// number fails the calling test (so a reference that prints nothing useful
+/// cannot pass silently).
+func numbers(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) -> [Double] {
+  let tokens = text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
+  if tokens.isEmpty { Issue.record("python printed no numbers", sourceLocation: sourceLocation) }
+  return tokens.map { token in
+    guard let v = Double(token) else {
+      Issue.record("python printed '\(token)', not a number", sourceLocation: sourceLocation)
+      return .nan
+    }
+    return v
+  }
 }
 
 /// Numbers formatted for a Python reader, one row a line.

@@ -1,0 +1,58 @@
+import Foundation
+
+/// Classifier model files as `distill train` writes them.
+///
+/// `/model` holds the final network (the last generation). With born-again
+/// generations, `/generations/g0` … `/generations/gK` hold every generation
+/// and the root attribute `ensemble` lists the members of their ensemble
+/// (generations 1…K). Each network group carries `temperature` (the training
+/// temperature) and `generation`.
+public enum ClassifierModelFile {
+  /// Which network(s) of a model file to run.
+  public enum Selection: Equatable, Sendable {
+    case final
+    case generation(Int)
+    case ensemble
+  }
+
+  /// Writes `networks` (generation 0 first) trained at `temperature`.
+  public static func write(_ networks: [Network], to writer: TensorFileWriter, temperature: Float) throws {
+    precondition(!networks.isEmpty)
+    let last = networks.count - 1
+    try networks[last].write(
+      to: writer, group: "model",
+      attributes: ["temperature": .real(Double(temperature)), "generation": .integer(Int64(last))])
+    guard networks.count > 1 else { return }
+    for (k, net) in networks.enumerated() {
+      try net.write(
+        to: writer, group: "generations/g\(k)",
+        attributes: ["temperature": .real(Double(temperature)), "generation": .integer(Int64(k))])
+    }
+    let members = (1...last).map { "generations/g\($0)" }.joined(separator: ",")
+    try writer.setAttribute("ensemble", .text(members))
+  }
+
+  /// The networks that `selection` names in `file`.
+  public static func read(_ file: TensorFile, selection: Selection = .final) throws -> [Network] {
+    switch selection {
+    case .final:
+      return [try Network.read(from: file, group: "model")]
+    case .generation(let k):
+      guard k >= 0, (try? file.attributes(of: "generations/g\(k)")) != nil else {
+        throw RetortError.data("no generation \(k) in \(file.label)")
+      }
+      return [try Network.read(from: file, group: "generations/g\(k)")]
+    case .ensemble:
+      guard case .text(let members)? = try file.attributes()["ensemble"] else {
+        throw RetortError.data("no ensemble in \(file.label) (trained without --generations)")
+      }
+      return try members.split(separator: ",").map { try Network.read(from: file, group: String($0)) }
+    }
+  }
+
+  /// The logits of the selected network(s) for `x`: one network's outputs, or
+  /// for several the log of their mean probabilities.
+  public static func logits(_ networks: [Network], x: FloatTensor) -> FloatTensor {
+    networks.count == 1 ? networks[0].predict(x) : BornAgain.ensembleLogits(networks, x: x)
+  }
+}

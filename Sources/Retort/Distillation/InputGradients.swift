@@ -1,0 +1,61 @@
+import Foundation
+
+extension Network {
+  /// The gradient of each row's cross-entropy CE(softmax(z/T), y) with respect
+  /// to its input, for rows `x` (not averaged over rows).
+  public mutating func lossInputGradient(_ x: FloatTensor, labels: [Int64], temperature: Float) -> FloatTensor {
+    let z = forward(x, training: false)
+    var g = CrossEntropy.hard(logits: z, labels: labels, temperature: temperature).gradient
+    let b = Float(x.rowCount)
+    for i in g.scalars.indices { g.scalars[i] *= b }
+    return backward(g, accumulate: false)
+  }
+
+  /// The adversarial gradient amplitude of Papernot et al. (2016): the mean
+  /// over rows of (1/C)·Σ_j ‖∂F_j/∂x‖₁, with F = softmax(z/T).
+  ///
+  /// ∂F_j/∂z_k = F_j(δ_jk − F_k)/T is formed in double precision (the diagonal
+  /// as F_j·Σ_{k≠j}F_k, free of cancellation) and scaled to unit size per row
+  /// before the float32 backward pass, which is linear, so amplitudes far below
+  /// float32's range (as distillation at high T gives) are still measured.
+  public mutating func outputGradientAmplitude(_ x: FloatTensor, temperature: Float, blockRows: Int = 256) -> Double {
+    let n = x.rowCount
+    guard n > 0 else { return 0 }
+    let c = outputWidth
+    var total = 0.0
+    for start in stride(from: 0, to: n, by: blockRows) {
+      let block = x.rows(start..<min(n, start + blockRows))
+      let b = block.rowCount
+      let z = forward(block, training: false)
+      let f = (0..<b).map { r in stableSoftmax(z.row(r), temperature: Double(temperature)) }
+      for j in 0..<c {
+        var g = FloatTensor(repeating: 0, shape: [b, c])
+        var scale = [Double](repeating: 0, count: b)
+        for r in 0..<b {
+          let p = f[r]
+          let others = p.enumerated().reduce(0.0) { $1.offset == j ? $0 : $0 + $1.element }
+          var row = (0..<c).map { k in k == j ? p[j] * others : -p[j] * p[k] }
+          for k in 0..<c { row[k] /= Double(temperature) }
+          let s = row.map(abs).max() ?? 0
+          scale[r] = s
+          if s > 0 { for k in 0..<c { g.scalars[r * c + k] = Float(row[k] / s) } }
+        }
+        let dx = backward(g, accumulate: false)
+        let w = dx.rowWidth
+        for r in 0..<b where scale[r] > 0 {
+          let l1 = dx.scalars[r * w..<(r + 1) * w].reduce(0.0) { $0 + Double(abs($1)) }
+          total += l1 * scale[r]
+        }
+      }
+    }
+    return total / Double(n * c)
+  }
+}
+
+/// softmax(z/T) in double precision.
+func stableSoftmax(_ z: ArraySlice<Float>, temperature: Double) -> [Double] {
+  let m = Double(z.max() ?? 0)
+  let e = z.map { exp((Double($0) - m) / temperature) }
+  let s = e.reduce(0, +)
+  return e.map { $0 / s }
+}

@@ -1,0 +1,75 @@
+import Foundation
+
+/// Teacher outputs turned into training targets: temperature softmax,
+/// ensembles, one-hot targets, and the born-again variants DKPP and CWTM
+/// (Furlanello et al. 2018).
+public enum SoftTargets {
+  /// Replaces each row of logits [N, C] by softmax(z/T), in place.
+  public static func softmaxInPlace(_ t: inout FloatTensor, temperature: Float) {
+    precondition(t.rank == 2 && temperature > 0)
+    let (n, c) = (t.shape[0], t.shape[1])
+    t.scalars.withUnsafeMutableBufferPointer { p in
+      guard let base = p.baseAddress else { return }
+      softmaxRows(base, rows: n, columns: c, temperature: temperature, into: base)
+    }
+  }
+
+  /// Checks that every row of `probs` is a distribution: entries in [0, 1]
+  /// summing to 1 within `tolerance`; throws naming the first bad row.
+  public static func checkDistributions(_ probs: FloatTensor, tolerance: Float = 1e-3) throws {
+    let c = probs.rowWidth
+    for r in 0..<probs.rowCount {
+      var sum: Float = 0
+      for j in 0..<c {
+        let v = probs.scalars[r * c + j]
+        guard v >= 0 && v <= 1 + tolerance else {
+          throw RetortError.data("row \(r) of probs has entry \(v) outside [0, 1]")
+        }
+        sum += v
+      }
+      guard abs(sum - 1) <= tolerance else {
+        throw RetortError.data("row \(r) of probs sums to \(sum), not 1")
+      }
+    }
+  }
+
+  /// The index of each row's largest entry (the first of equal ones).
+  public static func argmax(_ t: FloatTensor) -> [Int] {
+    let c = t.rowWidth
+    return (0..<t.rowCount).map { r in
+      var best = 0
+      for j in 1..<max(c, 1) where t.scalars[r * c + j] > t.scalars[r * c + best] { best = j }
+      return best
+    }
+  }
+
+  /// One-hot rows at each row's argmax.
+  public static func oneHot(_ probs: FloatTensor) -> FloatTensor {
+    var out = FloatTensor(repeating: 0, shape: probs.shape)
+    let c = probs.rowWidth
+    for (r, j) in argmax(probs).enumerated() { out.scalars[r * c + j] = 1 }
+    return out
+  }
+
+  /// DKPP: permutes each row's non-argmax probabilities among themselves
+  /// (seeded, row after row); the argmax entry and each row's multiset stay.
+  public static func permuteDark(_ probs: inout FloatTensor, generator: inout SeededGenerator) {
+    let c = probs.rowWidth
+    let top = argmax(probs)
+    for r in 0..<probs.rowCount {
+      let others = (0..<c).filter { $0 != top[r] }
+      var values = others.map { probs.scalars[r * c + $0] }
+      generator.shuffle(&values)
+      for (k, j) in others.enumerated() { probs.scalars[r * c + j] = values[k] }
+    }
+  }
+
+  /// CWTM: each row's largest probability, normalised to mean 1 over the rows.
+  public static func confidenceWeights(_ probs: FloatTensor) -> [Float] {
+    let c = probs.rowWidth
+    let top = argmax(probs)
+    let confidence = top.enumerated().map { Double(probs.scalars[$0.offset * c + $0.element]) }
+    let mean = confidence.reduce(0, +) / Double(max(confidence.count, 1))
+    return confidence.map { mean > 0 ? Float($0 / mean) : 1 }
+  }
+}
