@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-let tools = ["tensor"]
+let tools = ["tensor", "softlabel", "distill"]
 
 let package = Package(
   name: "Retort",

@@ -15,20 +15,21 @@ public enum SoftTargets {
   }
 
   /// Checks that every row of `probs` is a distribution: entries in [0, 1]
-  /// summing to 1 within `tolerance`; throws naming the first bad row.
-  public static func checkDistributions(_ probs: FloatTensor, tolerance: Float = 1e-3) throws {
+  /// summing to 1 within `tolerance`; throws naming the first bad row
+  /// (counted from `firstRow`, for blocks of a larger tensor).
+  public static func checkDistributions(_ probs: FloatTensor, tolerance: Float = 1e-3, firstRow: Int = 0) throws {
     let c = probs.rowWidth
     for r in 0..<probs.rowCount {
       var sum: Float = 0
       for j in 0..<c {
         let v = probs.scalars[r * c + j]
         guard v >= 0 && v <= 1 + tolerance else {
-          throw RetortError.data("row \(r) of probs has entry \(v) outside [0, 1]")
+          throw RetortError.data("row \(firstRow + r) of probs has entry \(v) outside [0, 1]")
         }
         sum += v
       }
       guard abs(sum - 1) <= tolerance else {
-        throw RetortError.data("row \(r) of probs sums to \(sum), not 1")
+        throw RetortError.data("row \(firstRow + r) of probs sums to \(sum), not 1")
       }
     }
   }

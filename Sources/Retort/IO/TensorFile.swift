@@ -166,6 +166,16 @@ public final class TensorFile {
     return FloatTensor(shape: shape, scalars: values)
   }
 
+  /// Dataset `name` as float32, refusing NaN and infinities (naming the row).
+  public func readFiniteFloat(_ name: String, rows: Range<Int>? = nil) throws -> FloatTensor {
+    let t = try readFloat(name, rows: rows)
+    if let i = t.firstNonFinite() {
+      let row = i / max(t.rowWidth, 1) + (rows?.lowerBound ?? 0)
+      throw RetortError.data("dataset '\(HDF5.display(name))' has a non-finite value (\(t.scalars[i])) in row \(row): \(label)")
+    }
+    return t
+  }
+
   /// Dataset `name` as int64; float data is accepted only when every value is whole.
   public func readInt(_ name: String, rows: Range<Int>? = nil) throws -> IndexTensor {
     let info = try info(name)
