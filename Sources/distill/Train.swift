@@ -12,7 +12,7 @@ extension Distill {
         optionally 'weight' [N]. Losses, with z the logits and T the temperature: hard \
         CE(softmax(z/T), y); soft CE(softmax(z/T), q) (no T² factor, as defensive \
         distillation trains); mixed alpha·T²·CE(softmax(z/T), q) + (1−alpha)·CE(softmax(z), y). \
-        With --val the epoch with the lowest validation NLL (at T = 1) is kept. \
+        With --val the epoch with the lowest validation NLL (at the training temperature) is kept. \
         --generations K trains K born-again students after the first network, each on \
         its predecessor's soft labels at T, and writes all of them and their ensemble.
 

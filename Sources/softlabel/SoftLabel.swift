@@ -90,10 +90,15 @@ struct SoftLabel: RetortCommand {
             throw RetortError.data("\(e.message) (dataset '\(name)'): \(file.label)")
           }
         } else {
-          SoftTargets.softmaxInPlace(&part, temperature: temperature)
+          SoftTargets.softmaxInPlace(&part, temperature: temperature, threads: common.threadCount)
         }
         let share = 1 / Float(files.count)
-        for i in part.scalars.indices { probs.scalars[start * c + i] += part.scalars[i] * share }
+        probs.scalars.withUnsafeMutableBufferPointer { out in
+          part.scalars.withUnsafeBufferPointer { p in
+            let dst = out.baseAddress! + start * c
+            for i in 0..<p.count { dst[i] += p[i] * share }
+          }
+        }
       }
     }
     var generator = SeededGenerator(seed: common.seed)

@@ -55,7 +55,10 @@ public struct EpochReport: Sendable {
 }
 
 /// Trains a classifier; with `validation` the epoch with the lowest
-/// validation loss (mean NLL at T = 1) is kept, otherwise the last one.
+/// validation loss is kept, otherwise the last one. The validation loss is
+/// the mean NLL of the labels at the training temperature (the quantity
+/// trained for: a network trained at T = 20 is judged at T = 20, not at its
+/// deployment temperature).
 ///
 /// `onBatch` is called after every mini-batch with the rows done; `onEpoch`
 /// after every epoch.
@@ -92,7 +95,8 @@ public func trainClassifier(
     }
     var report = EpochReport(generation: generation, epoch: epoch + 1, loss: loss, validation: nil, seconds: 0)
     if let validation {
-      let v = ClassificationReport(logits: network.predict(validation.x), labels: validation.labels)
+      let v = ClassificationReport(
+        logits: network.predict(validation.x), labels: validation.labels, temperature: options.temperature)
       report.validation = v
       if best == nil || v.nll < best!.loss { best = (network, v.nll) }
     }

@@ -4,13 +4,20 @@ import Foundation
 /// ensembles, one-hot targets, and the born-again variants DKPP and CWTM
 /// (Furlanello et al. 2018).
 public enum SoftTargets {
-  /// Replaces each row of logits [N, C] by softmax(z/T), in place.
-  public static func softmaxInPlace(_ t: inout FloatTensor, temperature: Float) {
+  /// Replaces each row of logits [N, C] by softmax(z/T), in place, on up to
+  /// `threads` threads (rows split into contiguous ranges).
+  public static func softmaxInPlace(_ t: inout FloatTensor, temperature: Float, threads: Int = 1) {
     precondition(t.rank == 2 && temperature > 0)
     let (n, c) = (t.shape[0], t.shape[1])
+    let parts = max(1, min(threads, n / 1024))
     t.scalars.withUnsafeMutableBufferPointer { p in
       guard let base = p.baseAddress else { return }
-      softmaxRows(base, rows: n, columns: c, temperature: temperature, into: base)
+      let shared = UnsafeSendable(base)
+      parallelFor(parts, threads: parts) { k in
+        let rows = n * k / parts..<n * (k + 1) / parts
+        let start = shared.value + rows.lowerBound * c
+        softmaxRows(start, rows: rows.count, columns: c, temperature: temperature, into: start)
+      }
     }
   }
 

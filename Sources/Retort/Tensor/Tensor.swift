@@ -3,39 +3,48 @@
 /// The first axis indexes items (rows). `row(_:)` and `rows(_:)` hand out
 /// views into the storage without copying it.
 public struct Tensor<Scalar>: Equatable where Scalar: Equatable {
-  public private(set) var shape: [Int]
+  public var shape: [Int] { _shape }
+  @usableFromInline var _shape: [Int]
   /// The scalars in row-major order; `scalars.count == shape.reduce(1, *)`.
   public var scalars: [Scalar]
 
   /// A tensor of the given shape over `scalars` (row-major).
+  @inlinable
   public init(shape: [Int], scalars: [Scalar]) {
     precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in \(shape)")
     precondition(
       shape.reduce(1, *) == scalars.count,
       "shape \(shape) needs \(shape.reduce(1, *)) scalars, got \(scalars.count)")
-    self.shape = shape
+    self._shape = shape
     self.scalars = scalars
   }
 
   /// A tensor of the given shape with every scalar equal to `value`.
+  @inlinable
   public init(repeating value: Scalar, shape: [Int]) {
     self.init(shape: shape, scalars: Array(repeating: value, count: shape.reduce(1, *)))
   }
 
+  @inlinable
   public var rank: Int { shape.count }
   /// Number of items: the first dimension (1 for a scalar).
+  @inlinable
   public var rowCount: Int { shape.first ?? 1 }
   /// Scalars per row: the product of all dimensions after the first.
+  @inlinable
   public var rowWidth: Int { shape.dropFirst().reduce(1, *) }
+  @inlinable
   public var count: Int { scalars.count }
 
   /// Row `i` as a view into the storage.
+  @inlinable
   public func row(_ i: Int) -> ArraySlice<Scalar> {
     let w = rowWidth
     return scalars[i * w..<(i + 1) * w]
   }
 
   /// Rows `range` as a new tensor sharing nothing with this one.
+  @inlinable
   public func rows(_ range: Range<Int>) -> Tensor {
     var s = shape
     s[0] = range.count
@@ -44,6 +53,7 @@ public struct Tensor<Scalar>: Equatable where Scalar: Equatable {
   }
 
   /// The rows at `indices`, in that order.
+  @inlinable
   public func gather(_ indices: some Collection<Int>) -> Tensor {
     var s = shape
     s[0] = indices.count
@@ -55,6 +65,7 @@ public struct Tensor<Scalar>: Equatable where Scalar: Equatable {
   }
 
   /// The same scalars under another shape with the same number of scalars.
+  @inlinable
   public func reshaped(_ newShape: [Int]) -> Tensor {
     Tensor(shape: newShape, scalars: scalars)
   }
@@ -67,6 +78,7 @@ public struct Tensor<Scalar>: Equatable where Scalar: Equatable {
     return Tensor(shape: s, scalars: Array(parts.map(\.scalars).joined()))
   }
 
+  @inlinable
   public subscript(_ i: Int, _ j: Int) -> Scalar {
     get { scalars[i * shape[1] + j] }
     set { scalars[i * shape[1] + j] = newValue }
