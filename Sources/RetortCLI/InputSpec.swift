@@ -4,6 +4,8 @@ import Retort
 
 /// An input argument `FILE[:DATASET]`: a path (or `-` for standard input) and
 /// optionally the dataset to use instead of the tool's default name.
+/// `:DATASET` alone also means standard input (the parser would take
+/// `-:DATASET` for an option unless it follows `--`).
 public struct InputSpec: ExpressibleByArgument, Equatable, Sendable {
   public let path: String
   public let dataset: String?
@@ -26,8 +28,8 @@ public struct InputSpec: ExpressibleByArgument, Equatable, Sendable {
     }
     let path = String(argument[..<colon])
     let name = String(argument[argument.index(after: colon)...])
-    guard !path.isEmpty, !name.isEmpty else { return nil }
-    self.init(path: path, dataset: name)
+    guard !name.isEmpty else { return nil }
+    self.init(path: path.isEmpty ? "-" : path, dataset: name)
   }
 
   /// The dataset to read: the one named in the argument, or `defaultName`.

@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import Retort
+import RetortCLI
+
+@main
+struct OHEMSelectTool: RetortCommand {
+  static var configuration: CommandConfiguration {
+    CommandConfiguration(
+      commandName: "ohem-select",
+      abstract: "Online hard example mining: pick the hardest RoIs of each image.",
+      discussion: """
+        Reads per-RoI 'loss' [N] (or 'logits' [N,C] and 'labels' [N], whose softmax \
+        cross-entropy is the loss, plus 'bbox_loss' [N] when present), and when present \
+        'boxes' [N,4] and 'image' [N]. Per image (Shrivastava et al. 2016): RoIs by \
+        descending loss, NMS with the loss as score at --iou (--no-nms skips it; \
+        --per-class only among RoIs of the same label), then the --per-image \
+        highest-loss survivors. Without boxes: the hardest rows of each image. Writes \
+        'keep' [K] (image by image, descending loss) and 'weight' [N] (1 selected, 0 \
+        not) for a masked backward pass, and carries the input's datasets.
+
+        EXAMPLES:
+          ohem-select --per-image 64 rois.h5 -o hard.h5
+          ohem-select --per-image 128 --iou 0.7 --per-class rois.h5 -o hard.h5
+          ohem-select --no-nms losses.h5 | tensor export :weight --format csv -o -
+
+        EXIT STATUS: 0 success, 64 usage, 65 bad input data, 66 missing input, \
+        70 internal error, 73 cannot create output, 74 I/O error.
+        """,
+      version: versionText)
+  }
+
+  @Argument(help: ArgumentHelp("RoIs ('-' or none: standard input).", valueName: "input[:loss]"))
+  var input: InputSpec = InputSpec(path: "-")
+
+  @Option(name: .long, help: "RoIs kept per image (B/N).")
+  var perImage = 64
+
+  @Option(name: .long, help: "IoU above which a lower-loss RoI is a duplicate.")
+  var iou: Float = 0.7
+
+  @Flag(name: .long, help: "Skip the NMS de-duplication.")
+  var noNms = false
+
+  @Flag(name: .long, help: "NMS only among RoIs of the same label (needs 'labels').")
+  var perClass = false
+
+  @Option(name: .long, help: "Box format: xyxy, xywh or cxcywh.")
+  var format: BoxFormat = .xyxy
+
+  @Flag(name: .long, help: "Widths and heights +1 (the original Fast R-CNN pixel convention).")
+  var legacyPlusOne = false
+
+  @Flag(name: .long, help: "Do not copy the input's other datasets into the output.")
+  var noCarry = false
+
+  @OptionGroup var output: OutputOptions
+  @OptionGroup var common: CommonOptions
+
+  func run() throws {
+    let file = try input.open()
+    let loss: [Float]
+    do {
+      loss = try readLoss(file)
+    } catch let e as RetortError where !e.message.hasSuffix(file.label) { throw e.naming(file) }
+    let n = loss.count
+    let boxes = file.contains("boxes") ? try file.readBoxes("boxes") : nil
+    if let boxes, boxes.rowCount != n {
+      throw RetortError.data("'boxes' has \(boxes.rowCount) rows, the loss has \(n): \(file.label)")
+    }
+    let image = try file.optionalColumn("image", rows: n)
+    let labels = try file.optionalColumn("labels", rows: n)
+    let options = OHEMOptions(
+      perImage: perImage, iou: iou, nms: !noNms, perClass: perClass, format: format,
+      legacyPlusOne: legacyPlusOne, threads: common.threadCount)
+    let selection: OHEMSelection
+    do {
+      selection = try ohemSelect(loss: loss, boxes: boxes, image: image, labels: labels, options: options)
+    } catch let e as RetortError { throw e.naming(file) }
+    common.note("ohem-select", "selected \(selection.keep.count) of \(n) RoIs")
+    let writer = try output.makeWriter()
+    try writer.write("keep", IndexTensor(shape: [selection.keep.count], scalars: selection.keep.map(Int64.init)))
+    try writer.write("weight", FloatTensor(shape: [n], scalars: selection.weight))
+    if !noCarry { try writer.carry(from: file, except: ["keep", "weight"]) }
+    try writer.finish(tool: "ohem-select", inputs: [file])
+  }
+
+  /// The per-RoI loss: the named or 'loss' dataset, else cross-entropy of
+  /// 'logits' and 'labels' (+ 'bbox_loss').
+  func readLoss(_ file: TensorFile) throws -> [Float] {
+    if input.dataset != nil || file.contains("loss") {
+      let name = input.dataset(or: "loss")
+      let t = try file.readFloat(name)
+      guard t.rank == 1 else { throw RetortError.data("dataset '\(name)' must be [N], it is \(t.shape)") }
+      return t.scalars
+    }
+    guard file.contains("logits") && file.contains("labels") else {
+      throw RetortError.noInput(
+        "no 'loss', nor 'logits' and 'labels', in \(file.label) (it has: \((try? file.datasetNames())?.joined(separator: ", ") ?? ""))")
+    }
+    let logits = try file.readFloat("logits")
+    guard logits.rank == 2 else { throw RetortError.data("dataset 'logits' must be [N, C], it is \(logits.shape)") }
+    let labels = try file.readInt("labels").scalars
+    let bbox = file.contains("bbox_loss") ? try file.readFloat("bbox_loss").scalars : nil
+    return try ohemLoss(logits: logits, labels: labels, bboxLoss: bbox)
+  }
+}
+
+extension BoxFormat: ExpressibleByArgument {}
