@@ -38,7 +38,8 @@ public enum DictionaryInduction {
     guard radii.source.count == mapped.shape[0], radii.target.count == target.shape[0] else {
       throw RetortError.usage("CSLS radii do not match the number of source and target rows")
     }
-    var s2t = Set<Pair>(), t2s = Set<Pair>()
+    var s2t = Set<Pair>()
+    var t2s = Set<Pair>()
     if mode != .targetToSource {
       let n = min(maxRank, mapped.shape[0])
       let best = cslsSearch(

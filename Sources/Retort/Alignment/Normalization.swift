@@ -31,9 +31,10 @@ public struct Normalization: Equatable, Sendable {
       self.init([])
       return
     }
-    self.init(try text.split(separator: ",", omittingEmptySubsequences: false).map {
-      try NormalizationStep(name: String($0))
-    })
+    self.init(
+      try text.split(separator: ",", omittingEmptySubsequences: false).map {
+        try NormalizationStep(name: String($0))
+      })
   }
 
   /// Applies the steps in order to the rows of a rank-2 tensor.

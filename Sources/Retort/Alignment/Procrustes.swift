@@ -28,7 +28,8 @@ public enum Procrustes {
     let w = FloatTensor(shape: [d, d], scalars: dgemm(u, vt, m: d, n: d, k: d).map { Float($0) })
     let defect = orthogonalityDefect(w)
     guard defect < 1e-4 else {
-      throw RetortError.software("Procrustes solution is not orthogonal: max |WᵀW − I| = \(defect)")
+      throw RetortError.software(
+        "Procrustes solution is not orthogonal: max |WᵀW − I| = \(defect)")
     }
     return w
   }

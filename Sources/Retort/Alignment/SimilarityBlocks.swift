@@ -1,6 +1,9 @@
 /// How blocked similarity work (queries × all candidates) uses the cores.
 public struct SearchOptions: Sendable {
-  /// How the threads are spent.
+  /// How the threads are spent. `.blocks` is the default: it also spreads the
+  /// top-k selection over the threads, which `.blas` runs on one thread while
+  /// the BLAS threads wait (measured 20k×300 CSLS radii, 2 cores: CPU time
+  /// 3.5 s against 3.8 s, and lower wall time).
   public enum Parallelism: Sendable {
     /// Blocks run in parallel, one per thread, each sgemm on one BLAS thread.
     case blocks
@@ -14,7 +17,9 @@ public struct SearchOptions: Sendable {
   public var threads: Int
   public var parallelism: Parallelism
 
-  public init(blockSize: Int? = nil, threads: Int = availableCores, parallelism: Parallelism = .blocks) {
+  public init(
+    blockSize: Int? = nil, threads: Int = availableCores, parallelism: Parallelism = .blocks
+  ) {
     self.blockSize = blockSize
     self.threads = max(1, threads)
     self.parallelism = parallelism

@@ -31,7 +31,8 @@ import Testing
     }
     #expect(throws: RetortError.data("pairs has shape [2, 3], expected [M, 2]")) {
       try Procrustes.solve(
-        source: Self.x, target: Self.y, pairs: IndexTensor(shape: [2, 3], scalars: [0, 0, 0, 0, 0, 0]))
+        source: Self.x, target: Self.y,
+        pairs: IndexTensor(shape: [2, 3], scalars: [0, 0, 0, 0, 0, 0]))
     }
   }
 
@@ -94,8 +95,10 @@ import Testing
       try cslsNeighbors(source: Self.x, target: Self.y, radii: radii, queries: [0, 9], top: 2)
     }
     let other = CSLSRadii(k: 2, source: [0], target: radii.target)
-    #expect(throws: RetortError.usage(
-      "CSLS radii are for 1 source and 4 target rows, but the inputs have 5 and 4")) {
+    #expect(
+      throws: RetortError.usage(
+        "CSLS radii are for 1 source and 4 target rows, but the inputs have 5 and 4")
+    ) {
       try cslsNeighbors(source: Self.x, target: Self.y, radii: other, top: 2)
     }
     #expect(throws: RetortError.data("source is empty (shape [0, 3])")) {

@@ -18,7 +18,9 @@ func randomRotation(_ d: Int, seed: UInt64) throws -> FloatTensor {
   let (u, _, vt) = try svd(g.scalars.map { Double($0) }, rows: d, columns: d)
   var w = [Float](repeating: 0, count: d * d)
   for i in 0..<d {
-    for j in 0..<d { w[i * d + j] = Float((0..<d).reduce(0.0) { $0 + u[i * d + $1] * vt[$1 * d + j] }) }
+    for j in 0..<d {
+      w[i * d + j] = Float((0..<d).reduce(0.0) { $0 + u[i * d + $1] * vt[$1 * d + j] })
+    }
   }
   return FloatTensor(shape: [d, d], scalars: w)
 }

@@ -18,7 +18,9 @@ import Testing
     print(*n.ravel())
     """
 
-  @Test(arguments: [(1, SearchOptions.Parallelism.blocks), (3, .blocks), (16, .blas), (100, .blocks)])
+  @Test(arguments: [
+    (1, SearchOptions.Parallelism.blocks), (3, .blocks), (16, .blas), (100, .blocks),
+  ])
   func againstNumpy(block: Int, parallelism: SearchOptions.Parallelism) throws {
     let (ns, nt, k, top) = (41, 29, 4, 6)
     let x = randomMatrix(ns, 7, seed: 11)
@@ -47,20 +49,26 @@ import Testing
 
   /// The same radii whatever the blocks and threads: heaps break ties by index.
   @Test func radiiDoNotDependOnLayout() throws {
-    let x = randomMatrix(70, 6, seed: 21), y = randomMatrix(45, 6, seed: 22)
-    let one = try CSLSRadii(source: x, target: y, k: 5, options: SearchOptions(blockSize: 7, threads: 1))
-    for options in [SearchOptions(blockSize: 3, threads: 2), SearchOptions(threads: 2, parallelism: .blas)] {
+    let x = randomMatrix(70, 6, seed: 21)
+    let y = randomMatrix(45, 6, seed: 22)
+    let one = try CSLSRadii(
+      source: x, target: y, k: 5, options: SearchOptions(blockSize: 7, threads: 1))
+    for options in [
+      SearchOptions(blockSize: 3, threads: 2), SearchOptions(threads: 2, parallelism: .blas),
+    ] {
       #expect(try CSLSRadii(source: x, target: y, k: 5, options: options) == one)
     }
   }
 
   /// Radii computed once serve a later call on a subset of the queries.
   @Test func precomputedRadiiServeShards() throws {
-    let x = randomMatrix(30, 5, seed: 31), y = randomMatrix(25, 5, seed: 32)
+    let x = randomMatrix(30, 5, seed: 31)
+    let y = randomMatrix(25, 5, seed: 32)
     let radii = try CSLSRadii(source: x, target: y, k: 3)
     let all = try cslsNeighbors(source: x, target: y, radii: radii, top: 4)
     let saved = CSLSRadii(k: radii.k, source: radii.source, target: radii.target)
-    let shard = try cslsNeighbors(source: x, target: y, radii: saved, queries: Array(10..<20), top: 4)
+    let shard = try cslsNeighbors(
+      source: x, target: y, radii: saved, queries: Array(10..<20), top: 4)
     #expect(shard.indices == all.indices.rows(10..<20))
     #expect(shard.scores == all.scores.rows(10..<20))
   }

@@ -23,7 +23,8 @@ import Testing
     """
 
   @Test(arguments: DictionaryMode.allCases) func modesAgainstNumpy(mode: DictionaryMode) throws {
-    let x = randomMatrix(60, 8, seed: 61), y = randomMatrix(50, 8, seed: 62)
+    let x = randomMatrix(60, 8, seed: 61)
+    let y = randomMatrix(50, 8, seed: 62)
     let options = SearchOptions(blockSize: 9, threads: 2)
     let radii = try CSLSRadii(source: x, target: y, k: 3, options: options)
     let pairs = try DictionaryInduction.induce(
@@ -41,8 +42,10 @@ import Testing
   @Test func modeNames() throws {
     #expect(try DictionaryMode(name: "S2T&T2S") == .intersection)
     #expect(try DictionaryMode(name: "S2T|T2S") == .union)
-    #expect(throws: RetortError.usage(
-      "unknown dictionary mode 'both', expected S2T, T2S, S2T&T2S or S2T|T2S")) {
+    #expect(
+      throws: RetortError.usage(
+        "unknown dictionary mode 'both', expected S2T, T2S, S2T&T2S or S2T|T2S")
+    ) {
       try DictionaryMode(name: "both")
     }
   }

@@ -28,7 +28,9 @@ import Testing
     let result = try evaluateTranslation(
       source: Self.source, target: Self.target, sourceWords: Self.sourceWords,
       targetWords: Self.targetWords, dictionary: Self.dictionary, retrieval: .nn)
-    #expect(result == TranslationAccuracy(p1: 1.0 / 3, p5: 2.0 / 3, p10: 1, coverage: 4.0 / 6, queries: 3))
+    #expect(
+      result == TranslationAccuracy(p1: 1.0 / 3, p5: 2.0 / 3, p10: 1, coverage: 4.0 / 6, queries: 3)
+    )
   }
 
   /// CSLS evaluation agrees with P@k counted from `cslsNeighbors` directly.
@@ -41,8 +43,11 @@ import Testing
       source: Self.source, target: Self.target, radii: radii, queries: [0, 1, 2], top: 6)
     let gold: [Set<Int64>] = [[1], [3, 2], [0]]
     func p(_ k: Int) -> Double {
-      Double((0..<3).filter { q in found.indices.row(q).prefix(k).contains { gold[q].contains($0) } }.count) / 3
+      Double(
+        (0..<3).filter { q in found.indices.row(q).prefix(k).contains { gold[q].contains($0) } }
+          .count) / 3
     }
-    #expect(result == TranslationAccuracy(p1: p(1), p5: p(5), p10: p(10), coverage: 4.0 / 6, queries: 3))
+    #expect(
+      result == TranslationAccuracy(p1: p(1), p5: p(5), p10: p(10), coverage: 4.0 / 6, queries: 3))
   }
 }

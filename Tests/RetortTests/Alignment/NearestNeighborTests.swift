@@ -12,7 +12,9 @@ import Testing
 
   /// Random unit rows with exact duplicates among the candidates (rows 3, 7
   /// and 20 equal), which tie.
-  @Test(arguments: layouts) func randomAgainstNumpy(block: Int?, parallelism: SearchOptions.Parallelism) throws {
+  @Test(arguments: layouts) func randomAgainstNumpy(
+    block: Int?, parallelism: SearchOptions.Parallelism
+  ) throws {
     let q = randomMatrix(37, 8, seed: 1)
     var c = randomMatrix(53, 8, seed: 2)
     for dup in [7, 20] {
@@ -48,7 +50,8 @@ import Testing
   }
 
   @Test func kEqualToCandidatesSortsEverything() throws {
-    let q = randomMatrix(3, 5, seed: 4), c = randomMatrix(6, 5, seed: 5)
+    let q = randomMatrix(3, 5, seed: 4)
+    let c = randomMatrix(6, 5, seed: 5)
     let found = try nearestNeighbors(queries: q, candidates: c, k: 6)
     for r in 0..<3 {
       #expect(Set(found.indices.row(r)) == Set(0..<6))

@@ -23,7 +23,8 @@ import Testing
   }
 
   @Test func zeroRowsStayZero() throws {
-    let y = try Normalization(parsing: "unit").applied(to: FloatTensor(shape: [2, 2], scalars: [0, 0, 3, 4]))
+    let y = try Normalization(parsing: "unit").applied(
+      to: FloatTensor(shape: [2, 2], scalars: [0, 0, 3, 4]))
     #expect(y.scalars == [0, 0, 0.6, 0.8])
   }
 
@@ -31,12 +32,16 @@ import Testing
     #expect(try Normalization(parsing: "unit,center,unit").steps == [.unit, .center, .unit])
     #expect(try Normalization(parsing: "").steps.isEmpty)
     #expect(try Normalization(parsing: "none").steps.isEmpty)
-    #expect(throws: RetortError.usage(
-      "unknown normalisation step 'whiten', expected center, renorm or unit")) {
+    #expect(
+      throws: RetortError.usage(
+        "unknown normalisation step 'whiten', expected center, renorm or unit")
+    ) {
       try Normalization(parsing: "center,whiten")
     }
-    #expect(throws: RetortError.usage(
-      "unknown normalisation step '', expected center, renorm or unit")) {
+    #expect(
+      throws: RetortError.usage(
+        "unknown normalisation step '', expected center, renorm or unit")
+    ) {
       try Normalization(parsing: "center,")
     }
   }

@@ -27,7 +27,8 @@ import Testing
     var reported = [RefinementStep]()
     let result = try refine(
       source: x, target: y, start: .dictionary(IndexTensor(shape: [100, 2], scalars: seed)),
-      iterations: 3, options: SearchOptions(threads: 2)) { reported.append($0) }
+      iterations: 3, options: SearchOptions(threads: 2)
+    ) { reported.append($0) }
     #expect(reported == result.steps)
     #expect(result.steps.map(\.iteration) == [0, 1, 2, 3])
     #expect(result.steps[0].dictionarySize == 100)
