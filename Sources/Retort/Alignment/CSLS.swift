@@ -1,0 +1,151 @@
+/// The CSLS neighbourhood radii of both sides, from one pass over S = X·Yᵀ.
+///
+/// r_T(x) = (1/k) Σ_{y ∈ N_T(x)} cos(x, y), the mean of the k largest cosines
+/// of source row x with all target rows; r_S(y) likewise over all source rows.
+/// Rows are assumed unit length (the caller normalises; mapped rows too), so
+/// inner products are cosines. Precomputed radii can be kept and passed back to
+/// `cslsNeighbors` by a later run or by each shard of the queries.
+public struct CSLSRadii: Equatable, Sendable {
+  /// The neighbourhood size k.
+  public var k: Int
+  /// r_T(x_i) for every source row i.
+  public var source: [Float]
+  /// r_S(y_j) for every target row j.
+  public var target: [Float]
+
+  public init(k: Int, source: [Float], target: [Float]) {
+    self.k = k
+    self.source = source
+    self.target = target
+  }
+
+  /// Both radii with one multiply: every block of source rows against all
+  /// targets updates its rows' top k (giving r_T) and every column's top k,
+  /// per worker, merged at the end (giving r_S).
+  public init(
+    source: FloatTensor, target: FloatTensor, k: Int = 10, options: SearchOptions = .init()
+  ) throws {
+    try checkEmbeddingPair(source, "source", target, "target")
+    let (ns, nt) = (source.shape[0], target.shape[0])
+    try checkNeighborCount(k, "k", candidates: nt, "target")
+    try checkNeighborCount(k, "k", candidates: ns, "source")
+    let workers = similarityWorkers(queries: ns, candidates: nt, options: options)
+    let columns = (0..<workers).map { _ in ColumnTopK(columns: nt, k: k) }
+    defer { columns.forEach { $0.deallocate() } }
+    var rowRadii = [Float](repeating: 0, count: ns)
+    rowRadii.withUnsafeMutableBufferPointer { out in
+      let outBase = out.baseAddress!
+      forEachSimilarityBlock(source, target, options: options) { w, rows, block in
+        let rowHeap = TopKHeap(
+          scores: .allocate(capacity: k), indices: .allocate(capacity: k), k: k)
+        defer {
+          rowHeap.scores.deallocate()
+          rowHeap.indices.deallocate()
+        }
+        for r in rows {
+          let row = block + (r - rows.lowerBound) * nt
+          rowHeap.reset()
+          offerRow(row, count: nt, to: rowHeap)
+          outBase[r] = rowHeap.meanScore()
+          columns[w].offer(row: row, index: Int32(r))
+        }
+      }
+    }
+    for w in columns.dropFirst() { columns[0].merge(w) }
+    self.init(k: k, source: rowRadii, target: columns[0].means())
+  }
+}
+
+/// The top k of every column of a similarity matrix, as N heaps in one
+/// allocation plus each heap's worst score for a quick reject.
+private struct ColumnTopK {
+  let scores: UnsafeMutablePointer<Float>
+  let indices: UnsafeMutablePointer<Int32>
+  let worst: UnsafeMutablePointer<Float>
+  let columns: Int
+  let k: Int
+
+  init(columns: Int, k: Int) {
+    (self.columns, self.k) = (columns, k)
+    scores = .allocate(capacity: columns * k)
+    indices = .allocate(capacity: columns * k)
+    worst = .allocate(capacity: columns)
+    scores.initialize(repeating: -.infinity, count: columns * k)
+    indices.initialize(repeating: .max, count: columns * k)
+    worst.initialize(repeating: -.infinity, count: columns)
+  }
+
+  func deallocate() {
+    scores.deallocate()
+    indices.deallocate()
+    worst.deallocate()
+  }
+
+  func heap(_ j: Int) -> TopKHeap {
+    TopKHeap(scores: scores + j * k, indices: indices + j * k, k: k)
+  }
+
+  /// Offers `row[j]` (a similarity of row `index`) to column j, for every j.
+  @inline(__always)
+  func offer(row: UnsafePointer<Float>, index: Int32) {
+    for j in 0..<columns where row[j] >= worst[j] {
+      let h = heap(j)
+      if h.offer(row[j], index) { worst[j] = h.scores[0] }
+    }
+  }
+
+  /// Offers every kept entry of `other` to this one's columns.
+  func merge(_ other: ColumnTopK) {
+    for j in 0..<columns {
+      let h = heap(j)
+      for e in j * k..<(j + 1) * k { h.offer(other.scores[e], other.indices[e]) }
+      worst[j] = h.scores[0]
+    }
+  }
+
+  /// The mean of each column's k scores.
+  func means() -> [Float] { (0..<columns).map { heap($0).meanScore() } }
+}
+
+/// The `top` target rows by CSLS for each query row of `source`:
+/// CSLS(x, y) = 2·cos(x, y) − r_T(x) − r_S(y), best first.
+///
+/// `queries` are source row indices (all rows when nil). Rows are assumed unit
+/// length. A second blocked multiply, over the queries only.
+public func cslsNeighbors(
+  source: FloatTensor, target: FloatTensor, radii: CSLSRadii, queries: [Int]? = nil,
+  top: Int = 10, options: SearchOptions = .init()
+) throws -> Neighbors {
+  try checkEmbeddingPair(source, "source", target, "target")
+  guard radii.source.count == source.shape[0], radii.target.count == target.shape[0] else {
+    throw RetortError.usage(
+      "CSLS radii are for \(radii.source.count) source and \(radii.target.count) target "
+        + "rows, but the inputs have \(source.shape[0]) and \(target.shape[0])")
+  }
+  try checkNeighborCount(top, "top", candidates: target.shape[0], "target")
+  let rows = queries ?? Array(0..<source.shape[0])
+  for (q, r) in rows.enumerated() where r < 0 || r >= source.shape[0] {
+    throw RetortError.data("query \(q) is row \(r), out of range 0..<\(source.shape[0])")
+  }
+  return cslsSearch(
+    queries: source.gather(rows), queryRadii: rows.map { radii.source[$0] },
+    candidates: target, candidateRadii: radii.target, top: top, options: options)
+}
+
+/// The top candidates by 2·⟨q, c⟩ − r_q − r_c, for checked inputs. The
+/// formula is symmetric, so target-to-source search swaps the roles.
+func cslsSearch(
+  queries: FloatTensor, queryRadii: [Float], candidates: FloatTensor, candidateRadii: [Float],
+  top: Int, options: SearchOptions
+) -> Neighbors {
+  let n = candidates.shape[0]
+  return candidateRadii.withUnsafeBufferPointer { rc in
+    topKRows(queries, candidates, k: top, options: options) { rows, block in
+      for r in rows {
+        let row = block + (r - rows.lowerBound) * n
+        let rq = queryRadii[r]
+        for j in 0..<n { row[j] = (2 * row[j] - rq) - rc[j] }
+      }
+    }
+  }
+}

@@ -1,0 +1,89 @@
+/// Which nearest neighbours make a dictionary, as MUSE's `--dico_build`.
+public enum DictionaryMode: String, CaseIterable, Sendable {
+  /// Each source word with its CSLS-nearest target.
+  case sourceToTarget = "S2T"
+  /// Each target word with its CSLS-nearest source.
+  case targetToSource = "T2S"
+  /// Pairs found both ways: mutual nearest neighbours.
+  case intersection = "S2T&T2S"
+  /// Pairs found either way.
+  case union = "S2T|T2S"
+
+  /// The mode a name stands for, e.g. `S2T&T2S`.
+  public init(name: String) throws {
+    guard let mode = DictionaryMode(rawValue: name) else {
+      throw RetortError.usage(
+        "unknown dictionary mode '\(name)', expected S2T, T2S, S2T&T2S or S2T|T2S")
+    }
+    self = mode
+  }
+}
+
+/// Bilingual dictionaries built from embeddings or from word lists.
+public enum DictionaryInduction {
+  /// The (source row, target row) pairs of CSLS nearest neighbours among the
+  /// `maxRank` most frequent words (rows are frequency-sorted), sorted by row.
+  ///
+  /// As MUSE: the first min(maxRank, N_S) source rows query all targets (S2T)
+  /// and the first min(maxRank, N_T) target rows query all sources (T2S), by
+  /// CSLS(x, y) = 2·cos(x, y) − r_T(x) − r_S(y) with radii over all rows; a pair
+  /// whose neighbour ranks maxRank or lower is dropped (MUSE's `<=` keeps rank
+  /// maxRank itself too). `mapped` are the mapped source rows, unit length.
+  public static func induce(
+    mapped: FloatTensor, target: FloatTensor, radii: CSLSRadii, mode: DictionaryMode,
+    maxRank: Int = 15_000, options: SearchOptions = .init()
+  ) throws -> IndexTensor {
+    try checkEmbeddingPair(mapped, "mapped source", target, "target")
+    guard maxRank >= 1 else { throw RetortError.usage("maxRank must be positive, got \(maxRank)") }
+    guard radii.source.count == mapped.shape[0], radii.target.count == target.shape[0] else {
+      throw RetortError.usage("CSLS radii do not match the number of source and target rows")
+    }
+    var s2t = Set<Pair>()
+    var t2s = Set<Pair>()
+    if mode != .targetToSource {
+      let n = min(maxRank, mapped.shape[0])
+      let best = cslsSearch(
+        queries: mapped.rows(0..<n), queryRadii: Array(radii.source[0..<n]),
+        candidates: target, candidateRadii: radii.target, top: 1, options: options)
+      for i in 0..<n where best.indices[i, 0] < maxRank {
+        s2t.insert(Pair(source: i, target: Int(best.indices[i, 0])))
+      }
+    }
+    if mode != .sourceToTarget {
+      let n = min(maxRank, target.shape[0])
+      let best = cslsSearch(
+        queries: target.rows(0..<n), queryRadii: Array(radii.target[0..<n]),
+        candidates: mapped, candidateRadii: radii.source, top: 1, options: options)
+      for j in 0..<n where best.indices[j, 0] < maxRank {
+        t2s.insert(Pair(source: Int(best.indices[j, 0]), target: j))
+      }
+    }
+    let chosen: Set<Pair> =
+      switch mode {
+      case .sourceToTarget: s2t
+      case .targetToSource: t2s
+      case .intersection: s2t.intersection(t2s)
+      case .union: s2t.union(t2s)
+      }
+    let sorted = chosen.sorted { ($0.source, $0.target) < ($1.source, $1.target) }
+    return IndexTensor(
+      shape: [sorted.count, 2], scalars: sorted.flatMap { [Int64($0.source), Int64($0.target)] })
+  }
+
+  /// Seed pairs of identical strings: each source word that also occurs among
+  /// the target words, with its first target row, in source row order.
+  public static func identical(source: [String], target: [String]) -> IndexTensor {
+    let rows = WordPairs.firstRows(target)
+    var seen = Set<String>()
+    var out = [Int64]()
+    for (i, w) in source.enumerated() where seen.insert(w).inserted {
+      if let j = rows[w] { out += [Int64(i), Int64(j)] }
+    }
+    return IndexTensor(shape: [out.count / 2, 2], scalars: out)
+  }
+}
+
+private struct Pair: Hashable {
+  let source: Int
+  let target: Int
+}

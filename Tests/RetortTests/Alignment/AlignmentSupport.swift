@@ -1,0 +1,49 @@
+import Foundation
+
+@testable import Retort
+
+/// A [rows, columns] matrix of standard normal samples, rows scaled to unit
+/// length when `unit`.
+func randomMatrix(_ rows: Int, _ columns: Int, seed: UInt64, unit: Bool = true) -> FloatTensor {
+  var g = SeededGenerator(seed: seed)
+  var x = FloatTensor(
+    shape: [rows, columns], scalars: (0..<rows * columns).map { _ in Float(g.normal()) })
+  if unit { unitRows(&x) }
+  return x
+}
+
+/// A random D×D rotation: the orthogonal factor U·Vᵀ of a Gaussian matrix.
+func randomRotation(_ d: Int, seed: UInt64) throws -> FloatTensor {
+  let g = randomMatrix(d, d, seed: seed, unit: false)
+  let (u, _, vt) = try svd(g.scalars.map { Double($0) }, rows: d, columns: d)
+  var w = [Float](repeating: 0, count: d * d)
+  for i in 0..<d {
+    for j in 0..<d {
+      w[i * d + j] = Float((0..<d).reduce(0.0) { $0 + u[i * d + $1] * vt[$1 * d + j] })
+    }
+  }
+  return FloatTensor(shape: [d, d], scalars: w)
+}
+
+/// Python source that defines `name` as a float64 numpy array equal to `t`.
+func pyArray(_ name: String, _ t: FloatTensor) -> String {
+  "\(name) = np.array([\(t.scalars.map { "\($0)" }.joined(separator: ","))], "
+    + "dtype=np.float64).reshape(\(t.shape.map(String.init).joined(separator: ",")))\n"
+}
+
+/// Python source that defines `name` as an int64 numpy array equal to `t`.
+func pyArray(_ name: String, _ t: IndexTensor) -> String {
+  "\(name) = np.array([\(t.scalars.map { "\($0)" }.joined(separator: ","))], "
+    + "dtype=np.int64).reshape(\(t.shape.map(String.init).joined(separator: ",")))\n"
+}
+
+/// Runs a numpy script after `import numpy as np` and the given definitions,
+/// and returns the numbers it prints.
+func numpyNumbers(_ definitions: String, _ script: String) throws -> [Double] {
+  numbers(try runPython("import numpy as np\n" + definitions + script))
+}
+
+/// Whether two sequences agree to within `tolerance` everywhere.
+func allClose(_ a: [Float], _ b: [Double], _ tolerance: Double = 1e-5) -> Bool {
+  a.count == b.count && zip(a, b).allSatisfy { abs(Double($0) - $1) <= tolerance }
+}

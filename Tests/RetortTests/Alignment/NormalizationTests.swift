@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+
+@testable import Retort
+
+@Suite("Normalisation") struct NormalizationTests {
+  /// MUSE's and VecMap's chains against numpy; a zero row stays zero.
+  @Test(arguments: ["center,renorm", "unit,center,unit", "renorm", "center"])
+  func chainsAgainstNumpy(chain: String) throws {
+    var x = randomMatrix(9, 5, seed: 91, unit: false)
+    for j in 0..<5 { x[4, j] = 0 }
+    let y = try Normalization(parsing: chain).applied(to: x)
+    let ref = try numpyNumbers(
+      pyArray("x", x),
+      """
+      for step in '\(chain)'.split(','):
+          if step == 'center': x = x - x.mean(0)
+          else:
+              n = np.linalg.norm(x, axis=1, keepdims=True); x = x / np.where(n > 0, n, 1)
+      print(*x.ravel())
+      """)
+    #expect(allClose(y.scalars, ref))
+  }
+
+  @Test func zeroRowsStayZero() throws {
+    let y = try Normalization(parsing: "unit").applied(
+      to: FloatTensor(shape: [2, 2], scalars: [0, 0, 3, 4]))
+    #expect(y.scalars == [0, 0, 0.6, 0.8])
+  }
+
+  @Test func parsing() throws {
+    #expect(try Normalization(parsing: "unit,center,unit").steps == [.unit, .center, .unit])
+    #expect(try Normalization(parsing: "").steps.isEmpty)
+    #expect(try Normalization(parsing: "none").steps.isEmpty)
+    #expect(
+      throws: RetortError.usage(
+        "unknown normalisation step 'whiten', expected center, renorm or unit")
+    ) {
+      try Normalization(parsing: "center,whiten")
+    }
+    #expect(
+      throws: RetortError.usage(
+        "unknown normalisation step '', expected center, renorm or unit")
+    ) {
+      try Normalization(parsing: "center,")
+    }
+  }
+}
