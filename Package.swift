@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-let tools = ["tensor", "softlabel", "distill", "nms", "ohem-select"]
+let tools = ["tensor", "softlabel", "distill", "nms", "ohem-select", "csls", "procrustes"]
 
 let package = Package(
   name: "Retort",

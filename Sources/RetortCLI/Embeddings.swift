@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import Retort
+
+/// Word embeddings as the alignment tools read them: `embeddings` [N, D]
+/// (finite) and, when present, `words` [N].
+public struct EmbeddingInput {
+  public let file: TensorFile
+  public var vectors: FloatTensor
+  public let words: [String]?
+
+  /// Reads `spec` (default dataset `embeddings`) and applies `normalization`.
+  public init(_ spec: InputSpec, normalization: Normalization) throws {
+    file = try spec.open()
+    let name = spec.dataset(or: "embeddings")
+    vectors = try file.readFiniteFloat(name)
+    guard vectors.rank == 2, vectors.rowCount > 0, vectors.shape[1] > 0 else {
+      throw RetortError.data("dataset '\(name)' must be a non-empty [N, D] matrix, it is \(vectors.shape): \(file.label)")
+    }
+    if file.contains("words") {
+      let w = try file.readStrings("words")
+      guard w.count == vectors.rowCount else {
+        throw RetortError.data("'words' has \(w.count) entries, '\(name)' has \(vectors.rowCount) rows: \(file.label)")
+      }
+      words = w
+    } else {
+      words = nil
+    }
+    normalization.apply(to: &vectors)
+  }
+
+  /// The words, or an error saying which file lacks them and what needs them.
+  public func requireWords(for purpose: String) throws -> [String] {
+    guard let words else { throw RetortError.data("\(purpose) needs a 'words' dataset: \(file.label)") }
+    return words
+  }
+}
+
+/// Options for the embedding normalisation that the alignment tools share.
+public struct NormalizationOptions: ParsableArguments {
+  @Option(name: .long, help: ArgumentHelp(
+    "Normalisation chain applied to both sides on load: steps center, unit (or renorm), comma-separated, e.g. 'center,unit' (MUSE) or 'unit,center,unit' (VecMap); 'none' for none.",
+    valueName: "chain"))
+  public var normalize = "unit"
+
+  public init() {}
+
+  public func validate() throws {
+    do { _ = try Normalization(parsing: normalize) } catch let e as RetortError { throw ValidationError(e.message) }
+  }
+
+  public var chain: Normalization { (try? Normalization(parsing: normalize)) ?? Normalization([]) }
+}
+
+/// A dictionary as row pairs: an HDF5 file with `pairs` [M, 2], or a text file
+/// of `source target` word pairs looked up in the two vocabularies.
+public func readDictionary(
+  _ path: String, source: EmbeddingInput, target: EmbeddingInput
+) throws -> (pairs: IndexTensor, total: Int, dropped: Int) {
+  let bytes = try readWholeFile(path)
+  if bytes.starts(with: [0x89, 0x48, 0x44, 0x46]) {
+    let file = try TensorFile(image: Array(bytes.dropLast()), label: path)
+    let pairs = try file.readInt("pairs")
+    guard pairs.rank == 2, pairs.shape[1] == 2 else {
+      throw RetortError.data("dataset 'pairs' must be [M, 2], it is \(pairs.shape): \(path)")
+    }
+    for (p, v) in pairs.scalars.enumerated() {
+      let limit = p % 2 == 0 ? source.vectors.rowCount : target.vectors.rowCount
+      guard v >= 0 && v < limit else {
+        throw RetortError.data("pair \(p / 2) has row \(v), outside the \(limit) \(p % 2 == 0 ? "source" : "target") rows: \(path)")
+      }
+    }
+    return (pairs, pairs.rowCount, 0)
+  }
+  let text = String(decoding: bytes.dropLast(), as: UTF8.self)
+  let words = try WordPairs.parse(text, label: path)
+  let (pairs, dropped) = WordPairs.indices(
+    of: words, source: try source.requireWords(for: "a text dictionary"),
+    target: try target.requireWords(for: "a text dictionary"))
+  return (pairs, words.count, dropped)
+}

@@ -1,0 +1,178 @@
+import ArgumentParser
+import Foundation
+import Retort
+import RetortCLI
+
+@main
+struct CSLSTool: RetortCommand {
+  static var configuration: CommandConfiguration {
+    CommandConfiguration(
+      commandName: "csls",
+      abstract: "Cross-domain similarity local scaling: retrieve translations, evaluate a dictionary.",
+      discussion: """
+        CSLS(x, y) = 2cos(Wx, y) − r_T(Wx) − r_S(y), where r is the mean cosine to the \
+        -k nearest neighbours in the other space over its whole vocabulary (Conneau et \
+        al. 2017). Both r come from one blocked multiply of all sources by all targets; \
+        memory is O(block × N), never O(N²). Rows are normalised on load (--normalize, \
+        default unit length) and mapped rows src·Wᵀ are renormalised.
+
+        Output (HDF5): 'neighbors' [Q,top] target rows, best first, 'scores' [Q,top] and \
+        'queries' [Q]; --write-r adds 'r_src' and 'r_tgt', which --radii reuses. With \
+        --eval DICT it prints {"coverage", "p@1", "p@5", "p@10", "queries"} as JSON (a \
+        query is right at k when any of its gold translations is among its k best) and \
+        writes HDF5 only with -o; --text prints source<TAB>target<TAB>score lines.
+
+        EXAMPLES:
+          csls en.h5 fr.h5 --map W.h5 --eval en-fr.test.txt
+          csls en.h5 fr.h5 --map W.h5 --queries some-words.h5 --top 5 --text
+          csls en.h5 fr.h5 -k 10 --write-r -o neighbours.h5
+
+        EXIT STATUS: 0 success, 64 usage, 65 bad input data, 66 missing input, \
+        70 internal error, 73 cannot create output, 74 I/O error.
+        """,
+      version: versionText)
+  }
+
+  enum Metric: String, ExpressibleByArgument, CaseIterable { case csls, nn }
+
+  @Argument(help: ArgumentHelp("Source embeddings.", valueName: "src[:embeddings]"))
+  var source: InputSpec
+
+  @Argument(help: ArgumentHelp("Target embeddings.", valueName: "tgt[:embeddings]"))
+  var target: InputSpec
+
+  @Option(name: .long, help: ArgumentHelp("Mapping W [D,D]; mapped rows are src·Wᵀ.", valueName: "file[:W]"))
+  var map: InputSpec?
+
+  @Option(name: .short, help: "Neighbours that define r.")
+  var k = 10
+
+  @Option(name: .long, help: "Candidates written per query.")
+  var top = 10
+
+  @Option(name: .long, help: "Retrieval: csls or nn (plain cosine).")
+  var metric: Metric = .csls
+
+  @Option(name: .long, help: ArgumentHelp("Queries: a file with 'queries' (row indices) or 'words'.", valueName: "file"))
+  var queries: String?
+
+  @Option(name: .long, help: ArgumentHelp("Evaluate a dictionary (HDF5 'pairs' or word-pair text).", valueName: "dict"))
+  var eval: String?
+
+  @Flag(name: .long, help: "Print source<TAB>target<TAB>score lines.")
+  var text = false
+
+  @Flag(name: .long, help: "Also write r_src and r_tgt.")
+  var writeR = false
+
+  @Option(name: .long, help: ArgumentHelp("Reuse r_src and r_tgt from FILE (from --write-r).", valueName: "file"))
+  var radii: String?
+
+  @Option(name: .long, help: ArgumentHelp("Query rows per block (default: about 16 MB of scores).", valueName: "rows"))
+  var block: Int?
+
+  @OptionGroup var normalization: NormalizationOptions
+  @OptionGroup var output: OutputOptions
+  @OptionGroup var common: CommonOptions
+
+  func validate() throws {
+    guard k >= 1, top >= 1 else { throw ValidationError("-k and --top must be at least 1") }
+    if let block, block < 1 { throw ValidationError("--block must be at least 1") }
+  }
+
+  func run() throws {
+    try checkSingleStandardInput([source, target])
+    let options = SearchOptions(blockSize: block, threads: common.threadCount)
+    let src = try EmbeddingInput(source, normalization: normalization.chain)
+    let tgt = try EmbeddingInput(target, normalization: normalization.chain)
+    guard src.vectors.shape[1] == tgt.vectors.shape[1] else {
+      throw RetortError.data("source vectors have \(src.vectors.shape[1]) dimensions, target \(tgt.vectors.shape[1]): \(src.file.label), \(tgt.file.label)")
+    }
+    var mapped = src.vectors
+    if let map {
+      let wFile = try map.open()
+      let w = try wFile.readFiniteFloat(map.dataset(or: "W"))
+      do {
+        try Procrustes.checkMapping(w, dimension: src.vectors.shape[1])
+        mapped = try Procrustes.map(src.vectors, by: w)
+      } catch let e as RetortError { throw e.naming(wFile) }
+      Normalization([.unit]).apply(to: &mapped)
+    }
+    var r: CSLSRadii? = nil
+    if metric == .csls || writeR {
+      r = try radii.map { try readRadii($0, sourceRows: mapped.rowCount, targetRows: tgt.vectors.rowCount) }
+        ?? CSLSRadii(source: mapped, target: tgt.vectors, k: k, options: options)
+    }
+    if let eval {
+      let (pairs, total, dropped) = try readDictionary(eval, source: src, target: tgt)
+      guard pairs.rowCount > 0 else { throw RetortError.data("no pair of the dictionary has both words in the vocabularies: \(eval)") }
+      var result = try evaluateTranslation(
+        source: mapped, target: tgt.vectors, pairs: pairs,
+        retrieval: metric == .nn ? .nn : .csls(k: k), options: options)
+      result.coverage = Double(total - dropped) / Double(total)
+      print(JSON.object([
+        "p@1": result.p1, "p@5": result.p5, "p@10": result.p10, "coverage": result.coverage,
+        "queries": result.queries, "metric": metric.rawValue,
+      ]))
+      guard output.output != nil else { return }
+    }
+    let rows = try queryRows(src)
+    let found: Neighbors
+    switch metric {
+    case .csls: found = try cslsNeighbors(source: mapped, target: tgt.vectors, radii: r!, queries: rows, top: top, options: options)
+    case .nn: found = try nearestNeighbors(queries: mapped.gather(rows), candidates: tgt.vectors, k: top, options: options)
+    }
+    if text {
+      let sw = try src.requireWords(for: "--text"), tw = try tgt.requireWords(for: "--text")
+      var out = ""
+      for (q, row) in rows.enumerated() {
+        for j in 0..<found.indices.shape[1] {
+          out += "\(sw[row])\t\(tw[Int(found.indices[q, j])])\t\(found.scores[q, j])\n"
+        }
+      }
+      print(out, terminator: "")
+      guard output.output != nil else { return }
+    }
+    if eval != nil || text, output.output == nil { return }
+    let writer = try output.makeWriter()
+    try writer.write("neighbors", found.indices, attributes: ["metric": .text(metric.rawValue), "k": .integer(Int64(k))])
+    try writer.write("scores", found.scores)
+    try writer.write("queries", IndexTensor(shape: [rows.count], scalars: rows.map(Int64.init)))
+    if writeR, let r {
+      try writer.write("r_src", FloatTensor(shape: [r.source.count], scalars: r.source), attributes: ["k": .integer(Int64(k))])
+      try writer.write("r_tgt", FloatTensor(shape: [r.target.count], scalars: r.target), attributes: ["k": .integer(Int64(k))])
+    }
+    try writer.finish(tool: "csls", inputs: [src.file])
+  }
+
+  /// The query rows: from --queries (indices or words), or every source row.
+  func queryRows(_ src: EmbeddingInput) throws -> [Int] {
+    guard let queries else { return Array(0..<src.vectors.rowCount) }
+    let file = try TensorFile(path: queries)
+    if file.contains("queries") {
+      let rows = try file.readInt("queries").scalars
+      if let bad = rows.firstIndex(where: { $0 < 0 || $0 >= src.vectors.rowCount }) {
+        throw RetortError.data("queries[\(bad)] = \(rows[bad]) is outside the \(src.vectors.rowCount) source rows: \(file.label)")
+      }
+      return rows.map(Int.init)
+    }
+    let words = try file.readStrings("words")
+    let vocabulary = try src.requireWords(for: "queries given as words")
+    var index = [String: Int]()
+    for (i, w) in vocabulary.enumerated() where index[w] == nil { index[w] = i }
+    let missing = words.filter { index[$0] == nil }
+    if !missing.isEmpty { common.warn("csls", "\(missing.count) query words are not in the source vocabulary (first: '\(missing[0])')") }
+    let rows = words.compactMap { index[$0] }
+    guard !rows.isEmpty else { throw RetortError.data("none of the query words is in the source vocabulary: \(file.label)") }
+    return rows
+  }
+
+  func readRadii(_ path: String, sourceRows: Int, targetRows: Int) throws -> CSLSRadii {
+    let file = try TensorFile(path: path)
+    let rs = try file.readFiniteFloat("r_src").scalars, rt = try file.readFiniteFloat("r_tgt").scalars
+    guard rs.count == sourceRows, rt.count == targetRows else {
+      throw RetortError.data("r_src/r_tgt have \(rs.count)/\(rt.count) rows, the inputs \(sourceRows)/\(targetRows): \(file.label)")
+    }
+    return CSLSRadii(k: k, source: rs, target: rt)
+  }
+}

@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import Retort
+import RetortCLI
+
+@main
+struct ProcrustesTool: RetortCommand {
+  static var configuration: CommandConfiguration {
+    CommandConfiguration(
+      commandName: "procrustes",
+      abstract: "Orthogonal mapping W = UVᵀ from a dictionary, with MUSE's iterative refinement.",
+      discussion: """
+        Solves W = UVᵀ from the SVD of Yᵀ·X over the dictionary pairs (in double \
+        precision) so that W·x ≈ y. The seed is a dictionary (--dict: HDF5 'pairs' or \
+        word-pair text), identical strings (--seed-dict identical) or a mapping \
+        (--init W.h5, e.g. from align-adv). --refine K then K times maps the source, \
+        induces a dictionary of CSLS nearest neighbours among the --dico-max-rank most \
+        frequent words (--dico-build), and solves again, keeping the W with the best \
+        unsupervised criterion (mean cosine of the CSLS translations of the 10,000 most \
+        frequent source words). Writes 'W' [D,D] and the final 'pairs'; the log has the \
+        dictionary size and criterion per iteration.
+
+        EXAMPLES:
+          procrustes en.h5 fr.h5 --dict en-fr.train.txt -o W.h5
+          procrustes en.h5 fr.h5 --init W-adv.h5 --refine 5 -o W.h5
+          procrustes en.h5 fr.h5 --seed-dict identical --refine 5 --log - -o W.h5
+
+        EXIT STATUS: 0 success, 64 usage, 65 bad input data, 66 missing input, \
+        70 internal error, 73 cannot create output, 74 I/O error.
+        """,
+      version: versionText)
+  }
+
+  enum Seed: String, ExpressibleByArgument, CaseIterable { case identical }
+
+  @Argument(help: ArgumentHelp("Source embeddings (rows by frequency).", valueName: "src[:embeddings]"))
+  var source: InputSpec
+
+  @Argument(help: ArgumentHelp("Target embeddings (rows by frequency).", valueName: "tgt[:embeddings]"))
+  var target: InputSpec
+
+  @Option(name: .long, help: ArgumentHelp("Seed dictionary (HDF5 'pairs' or word-pair text).", valueName: "file"))
+  var dict: String?
+
+  @Option(name: .long, help: "Seed dictionary from identical strings ('identical').")
+  var seedDict: Seed?
+
+  @Option(name: .customLong("init"), help: ArgumentHelp("Start from the mapping W in FILE.", valueName: "file[:W]"))
+  var initial: InputSpec?
+
+  @Option(name: .long, help: "Refinement iterations after the first solve.")
+  var refine = 0
+
+  @Option(name: .long, help: "Dictionary induction: S2T, T2S, S2T&T2S (mutual) or S2T|T2S (union).")
+  var dicoBuild = "S2T&T2S"
+
+  @Option(name: .long, help: "Induce dictionaries among this many most frequent words.")
+  var dicoMaxRank = 15_000
+
+  @Option(name: .short, help: "Neighbours that define CSLS's r.")
+  var k = 10
+
+  @OptionGroup var normalization: NormalizationOptions
+  @OptionGroup var output: OutputOptions
+  @OptionGroup var common: CommonOptions
+
+  func validate() throws {
+    let seeds = [dict != nil, seedDict != nil, initial != nil].filter { $0 }.count
+    guard seeds == 1 else { throw ValidationError("give exactly one of --dict, --seed-dict identical, --init") }
+    guard refine >= 0, dicoMaxRank >= 1, k >= 1 else { throw ValidationError("--refine, --dico-max-rank and -k must be positive") }
+    if initial != nil && refine == 0 { throw ValidationError("--init needs --refine K ≥ 1 (nothing to solve otherwise)") }
+    do { _ = try DictionaryMode(name: dicoBuild) } catch let e as RetortError { throw ValidationError(e.message) }
+  }
+
+  func run() throws {
+    try checkSingleStandardInput([source, target])
+    let options = SearchOptions(threads: common.threadCount)
+    let src = try EmbeddingInput(source, normalization: normalization.chain)
+    let tgt = try EmbeddingInput(target, normalization: normalization.chain)
+    guard src.vectors.shape[1] == tgt.vectors.shape[1] else {
+      throw RetortError.data("source vectors have \(src.vectors.shape[1]) dimensions, target \(tgt.vectors.shape[1]): \(src.file.label), \(tgt.file.label)")
+    }
+    let start: RefinementStart
+    if let dict {
+      let (pairs, total, dropped) = try readDictionary(dict, source: src, target: tgt)
+      guard pairs.rowCount > 0 else { throw RetortError.data("the dictionary is empty after dropping missing words: \(dict)") }
+      if dropped > 0 { common.warn("procrustes", "\(dropped) of \(total) dictionary pairs have a word outside the vocabularies") }
+      start = .dictionary(pairs)
+    } else if seedDict != nil {
+      let pairs = DictionaryInduction.identical(
+        source: try src.requireWords(for: "--seed-dict identical"), target: try tgt.requireWords(for: "--seed-dict identical"))
+      guard pairs.rowCount > 0 else { throw RetortError.data("no word is spelled the same in both vocabularies") }
+      common.note("procrustes", "\(pairs.rowCount) identical strings")
+      start = .dictionary(pairs)
+    } else {
+      let file = try initial!.open()
+      start = .mapping(try file.readFiniteFloat(initial!.dataset(or: "W")))
+    }
+    let log = try common.metricsLog()
+    let result = try Retort.refine(
+      source: src.vectors, target: tgt.vectors, start: start, iterations: refine,
+      mode: try DictionaryMode(name: dicoBuild), maxRank: dicoMaxRank, k: k, options: options
+    ) { step in
+      var fields: [String: Any] = ["iteration": step.iteration, "criterion": step.criterion]
+      if let size = step.dictionarySize { fields["dictionary_size"] = size }
+      log.record(fields)
+      common.note("procrustes", "iteration \(step.iteration): criterion \(step.criterion)")
+    }
+    let writer = try output.makeWriter()
+    try writer.write("W", result.mapping, attributes: [
+      "orthogonality_defect": .real(Procrustes.orthogonalityDefect(result.mapping)),
+      "criterion": .reals(result.steps.map(\.criterion)), "best_iteration": .integer(Int64(result.best)),
+    ])
+    try writer.write("pairs", result.pairs)
+    try writer.finish(tool: "procrustes", inputs: [src.file])
+  }
+}

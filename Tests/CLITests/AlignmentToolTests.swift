@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+
+/// Writes src.h5 and tgt.h5: 300 unit vectors in 8-d and the same vectors
+/// rotated by a random orthogonal matrix plus small noise, with words
+/// s0…s299 / t0…t299 (target rows shuffled), and the gold dictionaries.
+func writeRotatedPair(in dir: URL) throws {
+  _ = try python("""
+    import h5py, numpy as np
+    rng = np.random.default_rng(5)
+    n, d = 300, 8
+    x = rng.normal(size=(n, d)) * np.linspace(3, 1, d); x /= np.linalg.norm(x, axis=1, keepdims=True)
+    q, _ = np.linalg.qr(rng.normal(size=(d, d)))
+    perm = rng.permutation(n)
+    y = x @ q.T + rng.normal(0, 0.01, (n, d)); y = y[perm]
+    sw = np.array([f's{i}' for i in range(n)], dtype=object)
+    tw = np.array([f't{i}' for i in range(n)], dtype=object)[perm]
+    for name, e, w in [('src.h5', x, sw), ('tgt.h5', y, tw)]:
+        with h5py.File(name, 'w') as f:
+            f['embeddings'] = e.astype(np.float32); f['words'] = w.astype(h5py.string_dtype())
+    with open('train.txt', 'w') as f:
+        for i in range(0, 60): f.write(f's{i} t{i}\\n')
+    with open('test.txt', 'w') as f:
+        for i in range(100, 300): f.write(f's{i} t{i}\\n')
+        f.write('s100 t101\\nmissing t1\\n')
+    np.save('q.npy', q)
+    """, in: dir)
+}
+
+@Suite("csls and procrustes") struct AlignmentToolTests {
+  @Test func supervisedProcrustesThenCSLSEvaluation() throws {
+    let dir = try temporaryDirectory()
+    try writeRotatedPair(in: dir)
+    let p = try run("procrustes", ["src.h5", "tgt.h5", "--dict", "train.txt", "-o", "W.h5"], in: dir)
+    #expect(p.status == 0, "\(p.stderr)")
+    let recovered = try python("""
+      import h5py, numpy as np
+      w = h5py.File('W.h5')['W'][:]
+      print(np.abs(w - np.load('q.npy')).max() < 0.05, np.abs(w @ w.T - np.eye(8)).max() < 1e-5)
+      """, in: dir)
+    #expect(recovered == "True True\n")
+    for metric in ["csls", "nn"] {
+      let e = try run("csls", ["src.h5", "tgt.h5", "--map", "W.h5", "--metric", metric, "--eval", "test.txt"], in: dir)
+      #expect(e.status == 0, "\(e.stderr)")
+      let report = try JSONSerialization.jsonObject(with: e.stdout) as! [String: Any]
+      #expect((report["p@1"] as! Double) > 0.95, "\(metric): \(report)")
+      #expect(report["queries"] as? Int == 200)
+      #expect(abs((report["coverage"] as! Double) - 201.0 / 202.0) < 1e-12)
+    }
+  }
+
+  @Test func refinementFromIdenticalStringsAndFromAMapping() throws {
+    let dir = try temporaryDirectory()
+    try writeRotatedPair(in: dir)
+    // Start from the identity (a poor mapping) and refine; the criterion must rise.
+    _ = try python("""
+      import h5py, numpy as np
+      with h5py.File('I.h5', 'w') as f: f['W'] = np.eye(8, dtype=np.float32)
+      with h5py.File('seed.h5', 'w') as f: f['pairs'] = np.array([[i, list(h5py.File('tgt.h5')['words'].asstr()[:]).index(f't{i}')] for i in range(40)])
+      """, in: dir)
+    let r = try run("procrustes", ["src.h5", "tgt.h5", "--dict", "seed.h5", "--refine", "3", "--dico-max-rank", "300", "--log", "log.jsonl", "-o", "W.h5"], in: dir)
+    #expect(r.status == 0, "\(r.stderr)")
+    let log = try String(contentsOf: dir.appendingPathComponent("log.jsonl"), encoding: .utf8).split(separator: "\n")
+    #expect(log.count == 4)
+    let e = try run("csls", ["src.h5", "tgt.h5", "--map", "W.h5", "--eval", "test.txt"], in: dir)
+    let report = try JSONSerialization.jsonObject(with: e.stdout) as! [String: Any]
+    #expect((report["p@1"] as! Double) > 0.95, "\(report)")
+    let identical = try run("procrustes", ["src.h5", "tgt.h5", "--seed-dict", "identical", "-o", "W2.h5"], in: dir)
+    expectFailure(identical, tool: "procrustes", status: 65, mentioning: "no word is spelled the same")
+  }
+
+  @Test func neighboursTextAndReusedRadii() throws {
+    let dir = try temporaryDirectory()
+    try writeRotatedPair(in: dir)
+    #expect(try run("procrustes", ["src.h5", "tgt.h5", "--dict", "train.txt", "-o", "W.h5"], in: dir).status == 0)
+    let full = try run("csls", ["src.h5", "tgt.h5", "--map", "W.h5", "--top", "3", "--write-r", "-o", "n.h5"], in: dir)
+    #expect(full.status == 0, "\(full.stderr)")
+    _ = try python("""
+      import h5py, numpy as np
+      with h5py.File('q.h5', 'w') as f: f['queries'] = np.array([5, 150, 7])
+      """, in: dir)
+    let part = try run("csls", ["src.h5", "tgt.h5", "--map", "W.h5", "--top", "3", "--radii", "n.h5", "--queries", "q.h5", "-o", "p.h5"], in: dir)
+    #expect(part.status == 0, "\(part.stderr)")
+    let same = try python("""
+      import h5py, numpy as np
+      n, p = h5py.File('n.h5'), h5py.File('p.h5')
+      print(np.array_equal(n['neighbors'][:][[5, 150, 7]], p['neighbors'][:]), np.allclose(n['scores'][:][[5, 150, 7]], p['scores'][:]))
+      """, in: dir)
+    #expect(same == "True True\n")
+    let text = try run("csls", ["src.h5", "tgt.h5", "--map", "W.h5", "--top", "1", "--queries", "q.h5", "--text"], in: dir)
+    #expect(text.status == 0)
+    #expect(text.text.split(separator: "\n").map { $0.split(separator: "\t").prefix(2).joined(separator: " ") } == ["s5 t5", "s150 t150", "s7 t7"])
+  }
+
+  @Test func badAlignmentInputs() throws {
+    let dir = try temporaryDirectory()
+    try writeRotatedPair(in: dir)
+    _ = try python("""
+      import h5py, numpy as np
+      with h5py.File('d5.h5', 'w') as f: f['embeddings'] = np.ones((4, 5), np.float32)
+      with h5py.File('bad-pairs.h5', 'w') as f: f['pairs'] = np.array([[0, 1], [2, 999]])
+      with h5py.File('W3.h5', 'w') as f: f['W'] = np.eye(3, dtype=np.float32)
+      with h5py.File('nan.h5', 'w') as f:
+          e = np.ones((3, 8), np.float32); e[1, 2] = np.nan; f['embeddings'] = e
+      """, in: dir)
+    expectFailure(try run("csls", ["src.h5", "d5.h5"], in: dir), tool: "csls", status: 65, mentioning: "8 dimensions, target 5")
+    expectFailure(try run("procrustes", ["src.h5", "tgt.h5", "--dict", "bad-pairs.h5", "-o", "W.h5"], in: dir),
+                  tool: "procrustes", status: 65, mentioning: "pair 1 has row 999")
+    expectFailure(try run("csls", ["src.h5", "tgt.h5", "--map", "W3.h5", "--eval", "test.txt"], in: dir),
+                  tool: "csls", status: 65, mentioning: "W3.h5")
+    expectFailure(try run("csls", ["nan.h5", "tgt.h5", "--eval", "test.txt"], in: dir),
+                  tool: "csls", status: 65, mentioning: "non-finite value (nan) in row 1")
+    try "zz yy\n".write(to: dir.appendingPathComponent("empty.txt"), atomically: true, encoding: .utf8)
+    expectFailure(try run("procrustes", ["src.h5", "tgt.h5", "--dict", "empty.txt", "-o", "W.h5"], in: dir),
+                  tool: "procrustes", status: 65, mentioning: "the dictionary is empty")
+    #expect(!(try files(in: dir)).contains("W.h5"))
+  }
+}
