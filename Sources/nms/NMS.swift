@@ -86,10 +86,12 @@ struct NMSTool: RetortCommand {
       soft: soft.map { SoftNMS(decay: $0, sigma: sigma, minScore: softMinScore) },
       threads: common.threadCount)
     let result: NMSResult
+    let started = DispatchTime.now()
     do {
       result = try nonMaximumSuppression(boxes: boxes, scores: scores.scalars, image: image, classes: classes, options: options)
     } catch let e as RetortError { throw e.naming(file) }
-    common.note("nms", "kept \(result.keep.count) of \(n) rows")
+    let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
+    common.note("nms", "kept \(result.keep.count) of \(n) rows in \(milliseconds) ms")
 
     let writer = try output.makeWriter()
     try writer.write("keep", IndexTensor(shape: [result.keep.count], scalars: result.keep.map(Int64.init)))

@@ -74,10 +74,12 @@ struct OHEMSelectTool: RetortCommand {
       perImage: perImage, iou: iou, nms: !noNms, perClass: perClass, format: format,
       legacyPlusOne: legacyPlusOne, threads: common.threadCount)
     let selection: OHEMSelection
+    let started = DispatchTime.now()
     do {
       selection = try ohemSelect(loss: loss, boxes: boxes, image: image, labels: labels, options: options)
     } catch let e as RetortError { throw e.naming(file) }
-    common.note("ohem-select", "selected \(selection.keep.count) of \(n) RoIs")
+    let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
+    common.note("ohem-select", "selected \(selection.keep.count) of \(n) RoIs in \(milliseconds) ms")
     let writer = try output.makeWriter()
     try writer.write("keep", IndexTensor(shape: [selection.keep.count], scalars: selection.keep.map(Int64.init)))
     try writer.write("weight", FloatTensor(shape: [n], scalars: selection.weight))
