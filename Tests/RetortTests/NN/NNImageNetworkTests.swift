@@ -8,7 +8,8 @@ import Testing
 struct NNImageNetworkTests {
   static let paperEncoder = Array(repeating: "conv3x3:64,bn,relu,maxpool2", count: 4)
     .joined(separator: ",")
-  static let small = "conv3x3:3,bn,relu,maxpool2,conv3x3:2,bn,leakyrelu:0.1,maxpool2,flatten,dense:4"
+  static let small =
+    "conv3x3:3,bn,relu,maxpool2,conv3x3:2,bn,leakyrelu:0.1,maxpool2,flatten,dense:4"
   /// `small` without rectifiers: after batch norm many values sit near a
   /// rectifier's kink, where central differences are wrong whatever the step.
   static let smooth = "conv3x3:3,bn,maxpool2,conv3x3:2,bn,maxpool2,flatten,dense:4"
