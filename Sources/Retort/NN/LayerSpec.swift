@@ -5,7 +5,8 @@ import Foundation
 /// The tokens are `dense:N`, `relu`, `leakyrelu[:SLOPE]` (slope 0.01 when
 /// omitted), `dropout:P`, and the image layers `conv3x3:F`, `bn`, `maxpool2`
 /// and `flatten`. Per-row shapes such as [C, H, W] pass along the network
-/// through `outputShape(for:)`; image layers read an [H, W] row as [1, H, W].
+/// through `outputShape(for:)`; `conv3x3` and `maxpool2` read an [H, W] row as
+/// [1, H, W], while `bn` normalises each scalar of any row that is not [C, H, W].
 public enum LayerSpec: Equatable, Sendable, CustomStringConvertible {
   /// Fully connected: y = x·W + b with `units` outputs.
   case dense(units: Int)

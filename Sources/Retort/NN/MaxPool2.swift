@@ -8,7 +8,6 @@ public struct MaxPool2: Layer {
   public let width: Int
   /// For each output scalar of the last `forward`, the index of its input scalar.
   private var argmax: [Int]?
-  private var inputCount = 0
 
   /// A layer for rows of shape [C, H, W] with H, W ≥ 2.
   public init(channels: Int, height: Int, width: Int) {
@@ -27,7 +26,6 @@ public struct MaxPool2: Layer {
   ) -> FloatTensor {
     let (y, indices) = pool(x)
     argmax = indices
-    inputCount = x.count
     return y
   }
 
@@ -35,9 +33,10 @@ public struct MaxPool2: Layer {
   public mutating func backward(_ dy: FloatTensor, accumulate: Bool) -> FloatTensor {
     guard let argmax else { preconditionFailure("maxpool2: backward before forward") }
     precondition(dy.count == argmax.count, "maxpool2: output gradient \(dy.shape)")
-    var dx = [Float](repeating: 0, count: inputCount)
+    let inputWidth = channels * height * width
+    var dx = [Float](repeating: 0, count: dy.rowCount * inputWidth)
     for (o, i) in argmax.enumerated() { dx[i] += dy.scalars[o] }
-    return FloatTensor(shape: [dy.rowCount, inputCount / max(1, dy.rowCount)], scalars: dx)
+    return FloatTensor(shape: [dy.rowCount, inputWidth], scalars: dx)
   }
 
   /// The pooled rows and, for each output scalar, the index of the input scalar chosen.
