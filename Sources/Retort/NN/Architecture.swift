@@ -4,8 +4,9 @@ import Foundation
 ///
 /// Two spellings: the MLP shorthand `784-1200-1200-10` (input size, then the
 /// width of each dense layer, with ReLU between dense layers and none after the
-/// last), and a comma list such as `dense:256,relu,dropout:0.5,dense:10`, whose
-/// input size comes from the data. `description` is always the comma list.
+/// last), and a comma list such as `dense:256,relu,dropout:0.5,dense:10` or
+/// `conv3x3:64,bn,relu,maxpool2,flatten,dense:10`, whose input shape comes from
+/// the data. `description` is always the comma list.
 public struct Architecture: Equatable, Sendable, CustomStringConvertible {
   public var layers: [LayerSpec]
   /// The input features the shorthand names; nil for a comma list.

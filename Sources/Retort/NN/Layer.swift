@@ -18,6 +18,18 @@ public struct Parameter: Sendable {
   }
 }
 
+/// A tensor a layer keeps without training it, such as batch norm's running mean.
+public struct LayerState: Sendable {
+  /// The dataset name in a model file, e.g. `running_mean`.
+  public let name: String
+  public var value: FloatTensor
+
+  public init(name: String, value: FloatTensor) {
+    self.name = name
+    self.value = value
+  }
+}
+
 /// One stage of a `Network` over a mini-batch stored row-major as [B, features].
 ///
 /// Image layers see [B, C·H·W] and know C, H and W themselves. `forward`
@@ -27,6 +39,8 @@ public protocol Layer: Sendable {
   var spec: LayerSpec { get }
   /// The trainable tensors (none for activations), in model-file order.
   var parameters: [Parameter] { get set }
+  /// The untrained tensors (batch norm's running statistics), in model-file order.
+  var state: [LayerState] { get set }
   /// The output for `x` at inference, recording nothing.
   func callAsFunction(_ x: FloatTensor) -> FloatTensor
   /// The output for `x`, remembering what `backward` needs; `training` turns
@@ -43,5 +57,10 @@ extension Layer {
   public var parameters: [Parameter] {
     get { [] }
     set { precondition(newValue.isEmpty, "\(spec) has no parameters") }
+  }
+
+  public var state: [LayerState] {
+    get { [] }
+    set { precondition(newValue.isEmpty, "\(spec) keeps no state") }
   }
 }

@@ -3,9 +3,13 @@
 /// The group's attributes: `architecture` (the comma-list description),
 /// `input_shape` (int64 list, the shape of one input row), `parameter_count`,
 /// `format` = `retort-network` and `format_version` = 1. Each layer K with
-/// parameters has datasets `<group>/layerK/W` [in, out] and `<group>/layerK/b`
-/// [out] (K counts every layer, activations included: `784-100-10` stores
-/// layer0 and layer2). Then y = relu(x·W0 + b0)·W2 + b2 in NumPy.
+/// parameters or state has datasets `<group>/layerK/<name>` (K counts every
+/// layer, activations included: `784-100-10` stores layer0 and layer2):
+/// - dense: `W` [in, out] and `b` [out]; y = x·W + b.
+/// - conv3x3: `W` [F, C, 3, 3] and `b` [F] (PyTorch's Conv2d layout, padding 1).
+/// - bn: `gamma`, `beta`, `running_mean`, `running_var`, each [C]; at inference
+///   y = gamma·(x − running_mean)/√(running_var + 1e-5) + beta per channel.
+/// Then y = relu(x·W0 + b0)·W2 + b2 in NumPy for `784-100-10`.
 extension Network {
   static let formatName = "retort-network"
   static let formatVersion: Int64 = 1
@@ -18,6 +22,7 @@ extension Network {
     try writer.createGroup(group)
     for (i, layer) in layers.enumerated() {
       for p in layer.parameters { try writer.write("\(group)/layer\(i)/\(p.name)", p.value) }
+      for s in layer.state { try writer.write("\(group)/layer\(i)/\(s.name)", s.value) }
     }
     var all = attributes
     all["architecture"] = .text(architecture.description)
@@ -51,15 +56,24 @@ extension Network {
       throw bad(error.message)
     }
     do {
-      return try Network(architecture, inputShape: inputShape) { index, inputs, outputs in
-        let w = try file.readFloat("\(group)/layer\(index)/W")
-        let b = try file.readFloat("\(group)/layer\(index)/b")
-        guard w.shape == [inputs, outputs], b.shape == [outputs] else {
-          throw bad(
-            "layer\(index) has W \(w.shape) and b \(b.shape), its architecture needs [\(inputs), \(outputs)] and [\(outputs)]"
-          )
+      return try Network(architecture, inputShape: inputShape) { index, layer in
+        func load(_ name: String, _ expected: [Int]) throws -> FloatTensor {
+          let value = try file.readFloat("\(group)/layer\(index)/\(name)")
+          guard value.shape == expected else {
+            throw bad(
+              "layer\(index) (\(layer.spec)) has \(name) \(value.shape), its architecture needs "
+                + "\(expected)")
+          }
+          return value
         }
-        return Dense(weights: w, bias: b)
+        for j in layer.parameters.indices {
+          let p = layer.parameters[j]
+          layer.parameters[j].value = try load(p.name, p.value.shape)
+        }
+        for j in layer.state.indices {
+          let s = layer.state[j]
+          layer.state[j].value = try load(s.name, s.value.shape)
+        }
       }
     } catch let error as RetortError where error.kind == .usage {
       throw bad(error.message)

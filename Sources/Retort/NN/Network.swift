@@ -3,7 +3,8 @@
 /// A value type: copying a network (to keep the best one seen) copies its
 /// weights lazily. `forward` then `backward` gives parameter gradients and the
 /// gradient with respect to the input; `predict` runs inference and records
-/// nothing.
+/// nothing. Batch norm uses batch statistics in a training `forward` (and
+/// updates its running statistics), the running ones otherwise.
 public struct Network: Sendable {
   public let architecture: Architecture
   /// The shape of one input row, e.g. [784] or [1, 28, 28].
@@ -18,27 +19,34 @@ public struct Network: Sendable {
   ///
   /// Weights are drawn from `generator` layer by layer; the dropout generator
   /// is seeded by one further draw. Throws a usage error when the shorthand's
-  /// input size disagrees with `inputShape`.
+  /// input size disagrees with `inputShape` or a layer cannot take the rows
+  /// that reach it (a convolution after a dense layer).
   public init(
     _ architecture: Architecture, inputShape: [Int],
     initialization: WeightInitialization = .automatic, generator: inout SeededGenerator
   ) throws {
     let specs = architecture.layers
-    self = try Network(architecture, inputShape: inputShape) { index, inputs, outputs in
-      let next = specs[(index + 1)...].first { if case .dropout = $0 { false } else { true } }
-      let w = initialization.weights(
-        inputs: inputs, outputs: outputs, nextRectifier: next.flatMap { $0.isRectifier ? $0 : nil },
-        generator: &generator)
-      return Dense(weights: w, bias: FloatTensor(repeating: 0, shape: [outputs]))
+    self = try Network(architecture, inputShape: inputShape) { index, layer in
+      let fans: (Int, Int)
+      switch layer {
+      case let dense as Dense: fans = (dense.inputWidth, dense.outputWidth)
+      case let conv as Conv3x3: fans = (9 * conv.channels, 9 * conv.filters)
+      default: return
+      }
+      let next = specs[(index + 1)...].first { !$0.isTransparentToInitialization }
+      layer.parameters[0].value = initialization.weights(
+        shape: layer.parameters[0].value.shape, fanIn: fans.0, fanOut: fans.1,
+        nextRectifier: next.flatMap { $0.isRectifier ? $0 : nil }, generator: &generator)
     }
     self.generator = SeededGenerator(seed: generator.next())
   }
 
-  /// A network whose dense layer `index` with `inputs` → `outputs` is the one
-  /// that `dense` returns.
+  /// A network whose layers start with zero weights and biases (γ = 1 and
+  /// running statistics 0 and 1 in batch norm) and are then handed, in order,
+  /// to `prepare` with their index to set their parameters and state.
   init(
     _ architecture: Architecture, inputShape: [Int],
-    dense: (_ index: Int, _ inputs: Int, _ outputs: Int) throws -> Dense
+    prepare: (_ index: Int, _ layer: inout any Layer) throws -> Void
   ) throws {
     let width = inputShape.reduce(1, *)
     guard !inputShape.isEmpty, width > 0 else {
@@ -51,19 +59,41 @@ public struct Network: Sendable {
     var layers = [any Layer]()
     var shape = inputShape
     for (i, spec) in architecture.layers.enumerated() {
-      switch spec {
-      case .dense(let units):
-        layers.append(try dense(i, shape.reduce(1, *), units))
-      case .relu: layers.append(ReLU())
-      case .leakyReLU(let slope): layers.append(LeakyReLU(slope: slope))
-      case .dropout(let rate): layers.append(Dropout(rate: rate))
-      }
+      try spec.check(input: shape)
+      var layer = Self.layer(spec, rowShape: shape)
+      try prepare(i, &layer)
+      layers.append(layer)
       shape = spec.outputShape(for: shape)
     }
     self.architecture = architecture
     self.inputShape = inputShape
     self.layers = layers
     self.generator = SeededGenerator(seed: 0)
+  }
+
+  /// The layer `spec` for rows of shape `shape`, with zero weights.
+  private static func layer(_ spec: LayerSpec, rowShape shape: [Int]) -> any Layer {
+    let width = shape.reduce(1, *)
+    switch spec {
+    case .dense(let units):
+      return Dense(
+        weights: FloatTensor(repeating: 0, shape: [width, units]),
+        bias: FloatTensor(repeating: 0, shape: [units]))
+    case .relu: return ReLU()
+    case .leakyReLU(let slope): return LeakyReLU(slope: slope)
+    case .dropout(let rate): return Dropout(rate: rate)
+    case .batchNorm: return BatchNorm(rowShape: shape)
+    case .flatten: return Flatten()
+    case .conv3x3(let filters):
+      let (c, h, w) = imageShape(shape)!
+      return Conv3x3(
+        channels: c, height: h, width: w,
+        weights: FloatTensor(repeating: 0, shape: [filters, c, 3, 3]),
+        bias: FloatTensor(repeating: 0, shape: [filters]))
+    case .maxPool2:
+      let (c, h, w) = imageShape(shape)!
+      return MaxPool2(channels: c, height: h, width: w)
+    }
   }
 
   /// The shape of one output row.
@@ -87,7 +117,7 @@ public struct Network: Sendable {
   }
 
   /// The outputs [B, outputWidth] for `x`, recording what `backward` needs;
-  /// `training` turns dropout on.
+  /// `training` turns dropout and batch statistics on.
   public mutating func forward(_ x: FloatTensor, training: Bool) -> FloatTensor {
     lastInputShape = x.shape
     var h = matrix(x)

@@ -29,7 +29,8 @@ struct NNArchitectureTests {
     ("", "empty"), ("784", "784"), ("784--10", "''"), ("784-0-10", "'0'"), ("784-x-10", "'x'"),
     ("dense", "'dense'"), ("dense:0", "'dense:0'"), ("dense:x", "'dense:x'"),
     ("dense:10,,relu", "''"), ("relu:3", "'relu:3'"), ("leakyrelu:-1", "'leakyrelu:-1'"),
-    ("dropout:1", "'dropout:1'"), ("dropout", "'dropout'"), ("conv3x3:64", "'conv3x3:64'"),
+    ("dropout:1", "'dropout:1'"), ("dropout", "'dropout'"), ("conv3x3:0", "'conv3x3:0'"),
+    ("conv3x3", "'conv3x3'"), ("bn:2", "'bn:2'"), ("maxpool2:3", "'maxpool2:3'"),
     ("dense:10,softmax", "'softmax'"), ("dense:10:3", "'dense:10:3'"),
   ])
   func badDescriptions(text: String, token: String) {

@@ -6,10 +6,8 @@ import Testing
 struct NNOptimizerTests {
   /// A network y = θ·x + β with θ = 1, β = 0 and gradients set to `g`.
   func scalarNetwork() throws -> Network {
-    var net = try Network(Architecture(parsing: "dense:1"), inputShape: [1]) { _, _, _ in
-      Dense(
-        weights: FloatTensor(shape: [1, 1], scalars: [1]),
-        bias: FloatTensor(shape: [1], scalars: [0]))
+    var net = try Network(Architecture(parsing: "dense:1"), inputShape: [1]) { _, layer in
+      layer.parameters[0].value = FloatTensor(shape: [1, 1], scalars: [1])
     }
     net.updateParameters { _, p in p.gradient = [0.5] }
     return net

@@ -1,0 +1,66 @@
+import Foundation
+
+/// What one training episode gave, for progress and logs.
+public struct EpisodeReport: Sendable {
+  /// The episode's index, from 0.
+  public var episode: Int
+  public var loss: Float
+  /// The fraction of the episode's queries classified correctly.
+  public var accuracy: Float
+  /// The learning rate of the episode's update.
+  public var learningRate: Float
+}
+
+/// Trains `network` as a prototypical-network encoder on episodes drawn from
+/// the rows of `x` and their `labels` (Snell et al. 2017).
+///
+/// Each episode: draw `way` classes with `shot` support and `query` query rows
+/// each (`EpisodeSampler`, from `generator`), embed support and queries in one
+/// training forward (batch norm sees them as one batch), take the
+/// `EpisodeLoss`, backpropagate its embedding gradients and make one Adam step.
+/// The learning rate is η·0.5^⌊e/halveEvery⌋ at episode e. Throws the sampler's
+/// errors, a data error when `x` and `labels` disagree in rows or the rows do
+/// not fit the network, and a usage error for a `halveEvery` below 1.
+public func trainPrototypical(
+  network: inout Network, x: FloatTensor, labels: [Int64], way: Int, shot: Int, query: Int,
+  episodes: Int, distance: FewShotDistance = .sqeuclidean, learningRate: Float = 1e-3,
+  halveEvery: Int = 2000, generator: inout SeededGenerator,
+  onEpisode: (EpisodeReport) -> Void = { _ in }
+) throws {
+  guard halveEvery >= 1 else {
+    throw RetortError.usage(
+      "the learning rate must halve every 1 episode or more, got \(halveEvery)")
+  }
+  try checkRows(x, labels: labels)
+  guard x.rowWidth == network.inputWidth else {
+    throw RetortError.data(
+      "rows of shape \(Array(x.shape.dropFirst())) do not fit a network for \(network.inputShape)")
+  }
+  let sampler = try EpisodeSampler(labels: labels, way: way, shot: shot, query: query)
+  var adam = Adam(learningRate: learningRate)
+  for e in 0..<max(0, episodes) {
+    adam.learningRate = learningRate * Float(pow(0.5, Double(e / halveEvery)))
+    let episode = sampler.sample(using: &generator)
+    network.zeroGradients()
+    let embeddings = network.forward(x.gather(episode.support + episode.query), training: true)
+    let s = episode.support.count
+    let result = EpisodeLoss(
+      support: embeddings.rows(0..<s), supportTargets: episode.supportTargets,
+      queries: embeddings.rows(s..<embeddings.rowCount), queryTargets: episode.queryTargets,
+      way: way, distance: distance)
+    _ = network.backward(
+      FloatTensor.concatenatingRows([result.supportGradient, result.queryGradient]))
+    adam.step(&network)
+    onEpisode(
+      EpisodeReport(
+        episode: e, loss: result.loss, accuracy: result.accuracy,
+        learningRate: adam.learningRate))
+  }
+}
+
+/// Throws a data error unless `x` has one row per label.
+func checkRows(_ x: FloatTensor, labels: [Int64]) throws {
+  guard x.rank >= 1, x.rowCount == labels.count else {
+    throw RetortError.data("\(labels.count) labels for \(x.rowCount) rows of x \(x.shape)")
+  }
+}
