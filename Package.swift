@@ -6,7 +6,8 @@ let tools = ["tensor", "softlabel", "distill", "nms", "ohem-select", "csls", "pr
 let package = Package(
   name: "Retort",
   products: [
-    .library(name: "Retort", targets: ["Retort"])
+    .library(name: "Retort", targets: ["Retort"]),
+    .library(name: "retort", type: .dynamic, targets: ["RetortC"]),
   ] + tools.map { .executable(name: $0, targets: [$0]) },
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -16,6 +17,7 @@ let package = Package(
     .systemLibrary(name: "CBLAS", pkgConfig: "openblas"),
     .systemLibrary(name: "CLAPACKE", pkgConfig: "lapacke"),
     .target(name: "Retort", dependencies: ["CHDF5", "CBLAS", "CLAPACKE"]),
+    .target(name: "RetortC", dependencies: ["Retort"]),
     .target(
       name: "RetortCLI",
       dependencies: ["Retort", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
