@@ -14,7 +14,8 @@ extension Distill {
         seeded) succeeds when the model predicts the target within a fraction --gamma of \
         changed features. The report: success_rate, mean_l0 (features changed), mean_l2, \
         mean_linf (over successful rows; per eps as arrays when several are given), \
-        gradient_amplitude (mean over rows of (1/C)·Σ_j ‖∂F_j/∂x‖₁ with F = softmax(z/T)), \
+        gradient_amplitude (mean over rows of (1/C)·Σ_j ‖∂F_j/∂x‖₁ with F = softmax(z/T)) \
+        and its median gradient_amplitude_median, \
         attacked, examples. -o writes the adversarial examples as 'x' (one eps) or \
         'x_eps<eps>' (several), with 'labels' and JSMA's 'target'.
 
@@ -82,8 +83,12 @@ extension Distill {
       }
       let range = try numbers(clip, option: "--clip")
       let bounds = range[0]...range[1]
-      let amplitude = network.outputGradientAmplitude(x, temperature: model.temperature)
-      var report: [String: Any] = ["method": method.rawValue, "examples": x.rowCount, "gradient_amplitude": amplitude]
+      let amplitudes = network.outputGradientAmplitudes(x, temperature: model.temperature).sorted()
+      var report: [String: Any] = [
+        "method": method.rawValue, "examples": x.rowCount,
+        "gradient_amplitude": amplitudes.reduce(0, +) / Double(amplitudes.count),
+        "gradient_amplitude_median": amplitudes[amplitudes.count / 2],
+      ]
       var outputs: [(String, FloatTensor)] = []
       var extra: [(String, IndexTensor)] = []
       switch method {

@@ -11,18 +11,17 @@ extension Network {
     return backward(g, accumulate: false)
   }
 
-  /// The adversarial gradient amplitude of Papernot et al. (2016): the mean
-  /// over rows of (1/C)·Σ_j ‖∂F_j/∂x‖₁, with F = softmax(z/T).
+  /// The adversarial gradient amplitude of Papernot et al. (2016) of each
+  /// row: (1/C)·Σ_j ‖∂F_j/∂x‖₁, with F = softmax(z/T).
   ///
   /// ∂F_j/∂z_k = F_j(δ_jk − F_k)/T is formed in double precision (the diagonal
   /// as F_j·Σ_{k≠j}F_k, free of cancellation) and scaled to unit size per row
   /// before the float32 backward pass, which is linear, so amplitudes far below
   /// float32's range (as distillation at high T gives) are still measured.
-  public mutating func outputGradientAmplitude(_ x: FloatTensor, temperature: Float, blockRows: Int = 256) -> Double {
+  public mutating func outputGradientAmplitudes(_ x: FloatTensor, temperature: Float, blockRows: Int = 256) -> [Double] {
     let n = x.rowCount
-    guard n > 0 else { return 0 }
     let c = outputWidth
-    var total = 0.0
+    var amplitudes = [Double](repeating: 0, count: n)
     for start in stride(from: 0, to: n, by: blockRows) {
       let block = x.rows(start..<min(n, start + blockRows))
       let b = block.rowCount
@@ -44,11 +43,17 @@ extension Network {
         let w = dx.rowWidth
         for r in 0..<b where scale[r] > 0 {
           let l1 = dx.scalars[r * w..<(r + 1) * w].reduce(0.0) { $0 + Double(abs($1)) }
-          total += l1 * scale[r]
+          amplitudes[start + r] += l1 * scale[r] / Double(c)
         }
       }
     }
-    return total / Double(n * c)
+    return amplitudes
+  }
+
+  /// The mean over rows of `outputGradientAmplitudes`.
+  public mutating func outputGradientAmplitude(_ x: FloatTensor, temperature: Float) -> Double {
+    let a = outputGradientAmplitudes(x, temperature: temperature)
+    return a.isEmpty ? 0 : a.reduce(0, +) / Double(a.count)
   }
 }
 
