@@ -10,11 +10,11 @@ struct CSLSTool: RetortCommand {
       commandName: "csls",
       abstract: "Cross-domain similarity local scaling: retrieve translations, evaluate a dictionary.",
       discussion: """
-        CSLS(x, y) = 2cos(Wx, y) − r_T(Wx) − r_S(y), where r is the mean cosine to the \
+        CSLS(x, y) = 2cos(Wx, y) - r_T(Wx) - r_S(y), where r is the mean cosine to the \
         -k nearest neighbours in the other space over its whole vocabulary (Conneau et \
         al. 2017). Both r come from one blocked multiply of all sources by all targets; \
-        memory is O(block × N), never O(N²). Rows are normalised on load (--normalize, \
-        default unit length) and mapped rows src·Wᵀ are renormalised.
+        memory is O(block x N), never O(N^2). Rows are normalised on load (--normalize, \
+        default unit length) and mapped rows src*W^T are renormalised.
 
         Output (HDF5): 'neighbors' [Q,top] target rows, best first, 'scores' [Q,top] and \
         'queries' [Q]; --write-r adds 'r_src' and 'r_tgt', which --radii reuses. With \
@@ -41,7 +41,7 @@ struct CSLSTool: RetortCommand {
   @Argument(help: ArgumentHelp("Target embeddings.", valueName: "tgt[:embeddings]"))
   var target: InputSpec
 
-  @Option(name: .long, help: ArgumentHelp("Mapping W [D,D]; mapped rows are src·Wᵀ.", valueName: "file[:W]"))
+  @Option(name: .long, help: ArgumentHelp("Mapping W [D,D]; mapped rows are src*W^T.", valueName: "file[:W]"))
   var map: InputSpec?
 
   @Option(name: .short, help: "Neighbours that define r.")

@@ -9,12 +9,12 @@ extension Distill {
       abstract: "Attack a model with FGSM or JSMA and report how it fared, as JSON.",
       discussion: """
         Rows the model classifies correctly are attacked. FGSM (untargeted) succeeds when \
-        the model misclassifies x' = clip(x + eps·sign(∇ₓ CE)); JSMA (Papernot et al. \
+        the model misclassifies x' = clip(x + eps*sign(grad_x CE)); JSMA (Papernot et al. \
         2016, pairwise saliency map on the logits, a random target class per row, \
         seeded) succeeds when the model predicts the target within a fraction --gamma of \
         changed features. The report: success_rate, mean_l0 (features changed), mean_l2, \
         mean_linf (over successful rows; per eps as arrays when several are given), \
-        gradient_amplitude (mean over rows of (1/C)·Σ_j ‖∂F_j/∂x‖₁ with F = softmax(z/T)) \
+        gradient_amplitude (mean over rows of (1/C)*sum_j |dF_j/dx|_1 with F = softmax(z/T)) \
         and its median gradient_amplitude_median, \
         attacked, examples. -o writes the adversarial examples as 'x' (one eps) or \
         'x_eps<eps>' (several), with 'labels' and JSMA's 'target'.
@@ -63,7 +63,7 @@ extension Distill {
     }
 
     func validate() throws {
-      guard try numbers(eps, option: "--eps").allSatisfy({ $0 >= 0 }) else { throw ValidationError("--eps must be ≥ 0") }
+      guard try numbers(eps, option: "--eps").allSatisfy({ $0 >= 0 }) else { throw ValidationError("--eps must be >= 0") }
       let c = try numbers(clip, option: "--clip")
       guard c.count == 2, c[0] < c[1] else { throw ValidationError("--clip must be 'lo,hi' with lo < hi") }
       guard gamma > 0, gamma <= 1 else { throw ValidationError("--gamma must be in (0, 1]") }

@@ -10,16 +10,16 @@ extension Distill {
       discussion: """
         DATA holds 'x' [N,...], 'labels' [N] and/or 'probs' [N,C] (from softlabel), and \
         optionally 'weight' [N]. Losses, with z the logits and T the temperature: hard \
-        CE(softmax(z/T), y); soft CE(softmax(z/T), q) (no T² factor, as defensive \
-        distillation trains); mixed alpha·T²·CE(softmax(z/T), q) + (1−alpha)·CE(softmax(z), y). \
+        CE(softmax(z/T), y); soft CE(softmax(z/T), q) (no T^2 factor, as defensive \
+        distillation trains); mixed alpha*T^2*CE(softmax(z/T), q) + (1-alpha)*CE(softmax(z), y). \
         With --val the epoch with the lowest validation NLL (at the training temperature) is kept. \
         --generations K trains K born-again students after the first network, each on \
         its predecessor's soft labels at T, and writes all of them and their ensemble.
 
         EXAMPLES:
-          distill train --arch 64-128-10 --epochs 30 --val val.h5 train.h5 -o model.h5
+          distill train --arch 784-128-10 --epochs 30 --val val.h5 train.h5 -o model.h5
           distill train --arch 784-256-10 -T 20 --targets soft student-data.h5 -o student.h5
-          distill train --arch 64-128-10 --generations 3 --variant cwtm train.h5 -o ban.h5
+          distill train --arch 784-128-10 --generations 3 --variant cwtm train.h5 -o ban.h5
         """)
 
     @Argument(help: ArgumentHelp("Training data ('-': standard input).", valueName: "data[:x]"))

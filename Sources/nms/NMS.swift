@@ -17,8 +17,8 @@ struct NMSTool: RetortCommand {
         by group in ascending (image, class), descending score within a group) and \
         carries the input's datasets. --emit instead writes the kept rows of every \
         dataset with N rows (boxes as given, scores decayed for Soft-NMS). Soft-NMS \
-        (Bodla et al. 2017) decays scores by 1 − IoU (linear, above --iou) or \
-        exp(−IoU²/sigma) (gaussian) and drops rows below --soft-min-score.
+        (Bodla et al. 2017) decays scores by 1 - IoU (linear, above --iou) or \
+        exp(-IoU^2/sigma) (gaussian) and drops rows below --soft-min-score.
 
         EXAMPLES:
           nms --iou 0.5 detections.h5 -o kept.h5

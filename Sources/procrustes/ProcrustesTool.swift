@@ -8,10 +8,10 @@ struct ProcrustesTool: RetortCommand {
   static var configuration: CommandConfiguration {
     CommandConfiguration(
       commandName: "procrustes",
-      abstract: "Orthogonal mapping W = UVᵀ from a dictionary, with MUSE's iterative refinement.",
+      abstract: "Orthogonal mapping W = UV^T from a dictionary, with MUSE's iterative refinement.",
       discussion: """
-        Solves W = UVᵀ from the SVD of Yᵀ·X over the dictionary pairs (in double \
-        precision) so that W·x ≈ y. The seed is a dictionary (--dict: HDF5 'pairs' or \
+        Solves W = UV^T from the SVD of Y^T*X over the dictionary pairs (in double \
+        precision) so that W*x ~ y. The seed is a dictionary (--dict: HDF5 'pairs' or \
         word-pair text), identical strings (--seed-dict identical) or a mapping \
         (--init W.h5, e.g. from align-adv). --refine K then K times maps the source, \
         induces a dictionary of CSLS nearest neighbours among the --dico-max-rank most \
@@ -68,7 +68,7 @@ struct ProcrustesTool: RetortCommand {
     let seeds = [dict != nil, seedDict != nil, initial != nil].filter { $0 }.count
     guard seeds == 1 else { throw ValidationError("give exactly one of --dict, --seed-dict identical, --init") }
     guard refine >= 0, dicoMaxRank >= 1, k >= 1 else { throw ValidationError("--refine, --dico-max-rank and -k must be positive") }
-    if initial != nil && refine == 0 { throw ValidationError("--init needs --refine K ≥ 1 (nothing to solve otherwise)") }
+    if initial != nil && refine == 0 { throw ValidationError("--init needs --refine K >= 1 (nothing to solve otherwise)") }
     do { _ = try DictionaryMode(name: dicoBuild) } catch let e as RetortError { throw ValidationError(e.message) }
   }
 

@@ -14,10 +14,11 @@ struct Protonet: RetortCommand {
         mean (prototype) of a few support examples. Without -m every subcommand uses the \
         identity encoder, so features computed elsewhere can be used directly. Inputs: \
         'x' [N,...] (or 'embeddings' [N,D] when there is no 'x') and 'labels' [N]; images \
-        [N,H,W] are read as one channel.
+        [N,H,W] are read as one channel. The paper's encoder is four blocks \
+        conv3x3:64,bn,relu,maxpool2 followed by flatten, trained 60-way 5-shot 15-query.
 
         EXAMPLES:
-          protonet train --arch conv3x3:64,bn,relu,maxpool2,conv3x3:64,bn,relu,maxpool2,conv3x3:64,bn,relu,maxpool2,conv3x3:64,bn,relu,maxpool2,flatten --way 20 --shot 5 --query 5 --episodes 5000 train.h5 -o proto.h5
+          protonet train --arch conv3x3:64,bn,relu,maxpool2,conv3x3:64,bn,relu,maxpool2,flatten --way 5 --shot 1 --query 5 --episodes 20 train.h5 -o proto.h5
           protonet eval -m proto.h5 --way 5 --shot 1 test.h5
           protonet prototypes -m proto.h5 support.h5 -o protos.h5
           protonet classify -m proto.h5 --prototypes protos.h5 queries.h5 -o predicted.h5

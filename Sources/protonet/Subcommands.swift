@@ -40,7 +40,7 @@ extension Protonet {
       discussion: """
         EXAMPLES:
           protonet prototypes -m proto.h5 support.h5 -o protos.h5
-          protonet prototypes features.h5:embeddings -o protos.h5
+          protonet prototypes features.h5:embeddings -o feature-protos.h5
         """)
 
     @OptionGroup var encoder: EncoderOptions
@@ -65,7 +65,7 @@ extension Protonet {
     static let configuration = CommandConfiguration(
       abstract: "Classify queries against prototypes: 'log_probs' [N,K] and 'pred' [N] (class ids).",
       discussion: """
-        log p(k|x) = log softmax over k of −d(f(x), c_k). Carries the input's datasets \
+        log p(k|x) = log softmax over k of -d(f(x), c_k). Carries the input's datasets \
         unless --no-carry.
 
         EXAMPLES:
@@ -111,7 +111,7 @@ extension Protonet {
       discussion: """
         Prints {"accuracy", "ci95", "episodes", "query", "shot", "way"}: the mean \
         accuracy over --episodes seeded episodes drawn from the classes of DATA and \
-        1.96·sd/√episodes, as the paper reports them. -o writes the per-episode \
+        1.96*sd/sqrtepisodes, as the paper reports them. -o writes the per-episode \
         accuracies as 'accuracies'.
 
         EXAMPLES:

@@ -18,7 +18,7 @@ struct SoftLabel: RetortCommand {
         per teacher. HDF5 on standard input or output is held whole in memory.
 
         EXAMPLES:
-          softlabel -T 20 teacher.h5 -o soft.h5
+          softlabel -T 20 teacher-logits.h5 -o soft.h5
           softlabel -T 4 a.h5 b.h5 c.h5 --confidence-weights -o ensemble.h5
           distill predict -m teacher.h5 train.h5 | softlabel -T 20 --permute-dark --seed 1 -o dkpp.h5
 
