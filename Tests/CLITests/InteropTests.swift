@@ -96,3 +96,38 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     #expect(out == "[True, True, True, True, True, True, True] [64, 65, 65, 64, 65, 64]\n")
   }
 }
+
+@Suite("installation") struct InstallationTests {
+  @Test func setupInstallsToolsLibraryManPagesAndCompletions() throws {
+    let prefix = try temporaryDirectory()
+    let setup = Process()
+    setup.executableURL = repositoryRoot.appendingPathComponent("Scripts/setup")
+    setup.arguments = ["--no-build", "--prefix", prefix.path]
+    var env = ProcessInfo.processInfo.environment
+    env["RETORT_BIN"] = toolDirectory.path
+    setup.environment = env
+    setup.standardError = FileHandle.nullDevice
+    try setup.run()
+    setup.waitUntilExit()
+    #expect(setup.terminationStatus == 0)
+    let expected = [
+      "bin/csls", "bin/tensor", "lib/libretort.so", "include/retort.h", "share/man/man1/csls.1",
+      "share/bash-completion/completions/nms", "share/zsh/site-functions/_distill",
+      "share/fish/vendor_completions.d/protonet.fish", "share/retort/python/retort.py",
+    ]
+    for path in expected {
+      #expect(FileManager.default.fileExists(atPath: prefix.appendingPathComponent(path).path), "\(path) missing")
+    }
+    // The installed binding finds the installed library through RETORT_PREFIX.
+    let check = try python("""
+      import os, sys
+      os.environ.pop('RETORT_LIB', None); os.environ['RETORT_PREFIX'] = '\(prefix.path)'
+      sys.path.insert(0, '\(prefix.path)/share/retort/python')
+      import retort
+      print(retort.version(), retort.nms([[0, 0, 1, 1], [0, 0, 1, 1]], [0.5, 0.9]).tolist())
+      """, in: prefix)
+    #expect(check == "0.1.0 [1]\n")
+    let completion = try String(contentsOf: prefix.appendingPathComponent("share/bash-completion/completions/nms"), encoding: .utf8)
+    #expect(completion.contains("--legacy-plus-one"))
+  }
+}
