@@ -22,6 +22,7 @@ public struct AdversarialResult: Sendable {
   public var criteria: [Double]
   /// The epoch whose W is `mapping`.
   public var bestEpoch: Int
+  /// The report of each epoch run, as `onEpoch` saw it.
   public var epochs: [AdversarialEpoch]
 }
 

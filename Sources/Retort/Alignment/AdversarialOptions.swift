@@ -64,7 +64,8 @@ public struct AdversarialOptions: Sendable {
     try require(disHidden >= 1, "disHidden must be ≥ 1, got \(disHidden)")
     try require(disSlope >= 0 && disSlope.isFinite, "disSlope must be ≥ 0, got \(disSlope)")
     try require(
-      (0..<1).contains(disInputDropout), "disInputDropout must be in [0, 1), got \(disInputDropout)")
+      (0..<1).contains(disInputDropout),
+      "disInputDropout must be in [0, 1), got \(disInputDropout)")
     try require((0..<1).contains(disDropout), "disDropout must be in [0, 1), got \(disDropout)")
     try require(disSteps >= 1, "disSteps must be ≥ 1, got \(disSteps)")
     try require((0..<0.5).contains(disSmooth), "disSmooth must be in [0, 0.5), got \(disSmooth)")

@@ -1,8 +1,8 @@
 /// One orthogonalisation step of MUSE: W ← (1 + β)·W − β·(W·Wᵀ)·W.
 ///
-/// For W = U·diag(s)·Vᵀ each singular value becomes (1 + β)·s − β·s³, which
-/// moves it towards 1 (for 0 < s < √((1 + β)/β)) and leaves the singular
-/// vectors alone, so an orthogonal W stays as it is.
+/// For W = U·diag(s)·Vᵀ each singular value becomes (1 + β)·s − β·s³ and the
+/// singular vectors stay: s = 1 is the fixed point, a smaller s grows and a
+/// larger one shrinks (for small β), so an orthogonal W stays as it is.
 public func orthogonalize(_ w: inout FloatTensor, beta: Float) {
   precondition(w.rank == 2 && w.shape[0] == w.shape[1], "orthogonalize: W must be square")
   guard beta != 0 else { return }
