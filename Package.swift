@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-let tools = ["tensor", "softlabel", "distill", "nms", "ohem-select", "csls", "procrustes", "protonet"]
+let tools = ["tensor", "softlabel", "distill", "nms", "ohem-select", "csls", "procrustes", "protonet", "align-adv"]
 
 let package = Package(
   name: "Retort",

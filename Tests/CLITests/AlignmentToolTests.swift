@@ -116,3 +116,60 @@ func writeRotatedPair(in dir: URL) throws {
     #expect(!(try files(in: dir)).contains("W.h5"))
   }
 }
+
+@Suite("align-adv") struct AlignAdvToolTests {
+  /// The unsupervised pipeline on a rotated copy of clustered points (the
+  /// rotation drawn as the orthogonal factor of I + 0.4·G, G Gaussian; a
+  /// uniformly random rotation is not found, see the README):
+  /// align-adv | procrustes --init - --refine | csls --map - --eval.
+  @Test func unsupervisedPipelineRecoversARotation() throws {
+    let dir = try temporaryDirectory()
+    _ = try python("""
+      import h5py, numpy as np
+      rng = np.random.default_rng(3)
+      n, d = 2000, 20
+      scale = 1 - 0.8 * np.arange(d) / (d - 1)
+      centres = 2 * scale * rng.normal(size=(8, d))
+      x = centres[rng.integers(0, 8, n)] + scale * rng.normal(size=(n, d))
+      x /= np.linalg.norm(x, axis=1, keepdims=True)
+      u, _, vt = np.linalg.svd(np.eye(d) + 0.4 * rng.normal(size=(d, d)))
+      q = u @ vt
+      y = x @ q.T + 0.01 * rng.normal(size=(n, d)); y /= np.linalg.norm(y, axis=1, keepdims=True)
+      s = h5py.string_dtype()
+      with h5py.File('src.h5', 'w') as f: f['embeddings'] = x.astype(np.float32); f['words'] = np.array([f's{i}' for i in range(n)], dtype=object).astype(s)
+      with h5py.File('tgt.h5', 'w') as f: f['embeddings'] = y.astype(np.float32); f['words'] = np.array([f't{i}' for i in range(n)], dtype=object).astype(s)
+      open('test.txt', 'w').writelines(f's{i} t{i}\\n' for i in range(0, n, 3))
+      """, in: dir)
+    let adv = try run("align-adv", [
+      "src.h5", "tgt.h5", "--epochs", "3", "--epoch-size", "32000", "--dis-hidden", "64",
+      "--seed", "1", "--log", "log.jsonl",
+    ], in: dir)
+    #expect(adv.status == 0, "\(adv.stderr)")
+    let refined = try run("procrustes", ["src.h5", "tgt.h5", "--init", "-", "--refine", "3"], stdin: adv.stdout, in: dir)
+    #expect(refined.status == 0, "\(refined.stderr)")
+    let eval = try run("csls", ["src.h5", "tgt.h5", "--map", "-", "--eval", "test.txt"], stdin: refined.stdout, in: dir)
+    #expect(eval.status == 0, "\(eval.stderr)")
+    let report = try JSONSerialization.jsonObject(with: eval.stdout) as! [String: Any]
+    #expect((report["p@1"] as! Double) > 0.9, "\(report)")
+    let log = try String(contentsOf: dir.appendingPathComponent("log.jsonl"), encoding: .utf8)
+    #expect(log.split(separator: "\n").count == 3 && log.contains("discriminator_accuracy"))
+  }
+
+  @Test func badAdversarialInputs() throws {
+    let dir = try temporaryDirectory()
+    _ = try python("""
+      import h5py, numpy as np
+      with h5py.File('a.h5', 'w') as f: f['embeddings'] = np.ones((20, 4), np.float32)
+      with h5py.File('b.h5', 'w') as f: f['embeddings'] = np.ones((20, 5), np.float32)
+      with h5py.File('nan.h5', 'w') as f:
+          e = np.ones((20, 4), np.float32); e[3, 1] = np.nan; f['embeddings'] = e
+      """, in: dir)
+    expectFailure(try run("align-adv", ["a.h5", "b.h5", "-o", "W.h5"], in: dir), tool: "align-adv", status: 65, mentioning: "4 dimensions, target 5")
+    expectFailure(try run("align-adv", ["nan.h5", "a.h5", "-o", "W.h5"], in: dir), tool: "align-adv", status: 65, mentioning: "in row 3")
+    expectFailure(try run("align-adv", ["a.h5", "a.h5", "--dis-smooth", "0.7", "-o", "W.h5"], in: dir), tool: "align-adv", status: 64, mentioning: "disSmooth")
+    // A vocabulary smaller than every default size is clamped, not an error.
+    let small = try run("align-adv", ["a.h5", "a.h5", "--epochs", "1", "--epoch-size", "64", "--dis-hidden", "8", "-o", "W.h5"], in: dir)
+    #expect(small.status == 0, "\(small.stderr)")
+    #expect(!(try files(in: dir)).contains("W.h5.tmp"))
+  }
+}

@@ -130,6 +130,10 @@ def csls():
     word_pair()
 
 
+def align_adv():
+    word_pair()
+
+
 def protonet():
     classes, per = 24, 18
     means = rng.uniform(0, 1, (classes, 28, 28))
