@@ -23,8 +23,7 @@ extension Distill {
     @Argument(help: ArgumentHelp("Data with 'x' ('-': standard input).", valueName: "data[:x]"))
     var data: InputSpec = InputSpec(path: "-")
 
-    @Flag(name: .long, help: "Do not copy the input's other datasets into the output.")
-    var noCarry = false
+    @OptionGroup var carry: CarryOptions
 
     @OptionGroup var sharding: ShardOptions
     @OptionGroup var output: OutputOptions
@@ -44,9 +43,9 @@ extension Distill {
       let writer = try output.makeWriter()
       try writer.write("logits", logits, attributes: ["temperature": .real(Double(model.temperature))])
       if let shard = sharding.shard, let rows {
-        if !noCarry { try writer.carryRows(from: file, rows: rows, total: total, except: ["logits", "probs", "weight"]) }
+        if !carry.noCarry { try writer.carryRows(from: file, rows: rows, total: total, except: ["logits", "probs", "weight"]) }
         try writer.markShard(shard, rows: rows, total: total, tool: "distill")
-      } else if !noCarry {
+      } else if !carry.noCarry {
         try writer.carry(from: file, except: ["logits", "probs", "weight"])
       }
       try writer.finish(tool: "distill", inputs: [file])

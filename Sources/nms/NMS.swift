@@ -43,11 +43,7 @@ struct NMSTool: RetortCommand {
   @Option(name: .long, help: ArgumentHelp("Keep at most K rows per group.", valueName: "k"))
   var maxKeep: Int?
 
-  @Option(name: .long, help: "Box format: xyxy, xywh or cxcywh.")
-  var format: BoxFormat = .xyxy
-
-  @Flag(name: .long, help: "Widths and heights +1 (the original Fast R-CNN pixel convention).")
-  var legacyPlusOne = false
+  @OptionGroup var box: BoxOptions
 
   @Option(name: .long, help: "Soft-NMS: linear or gaussian score decay instead of removal.")
   var soft: SoftNMS.Decay?
@@ -64,8 +60,7 @@ struct NMSTool: RetortCommand {
   @Flag(name: .long, help: "Write the kept rows of every dataset with N rows.")
   var emit = false
 
-  @Flag(name: .long, help: "Do not copy the input's other datasets into the output.")
-  var noCarry = false
+  @OptionGroup var carry: CarryOptions
 
   @OptionGroup var sharding: ShardOptions
   @OptionGroup var output: OutputOptions
@@ -82,7 +77,7 @@ struct NMSTool: RetortCommand {
     let image = allImages.map { Array($0[rows]) }
     let classes = classAgnostic ? nil : try file.optionalColumn("classes", rows: n).map { Array($0[rows]) }
     let options = NMSOptions(
-      iou: iou, format: format, legacyPlusOne: legacyPlusOne, scoreMin: scoreMin, maxKeep: maxKeep,
+      iou: iou, format: box.format, legacyPlusOne: box.legacyPlusOne, scoreMin: scoreMin, maxKeep: maxKeep,
       soft: soft.map { SoftNMS(decay: $0, sigma: sigma, minScore: softMinScore) },
       threads: common.threadCount)
     let result: NMSResult
@@ -106,7 +101,7 @@ struct NMSTool: RetortCommand {
           try writer.write(name, try file.read(name, rows: rows).gather(result.keep), attributes: try file.attributes(of: name))
         }
       }
-    } else if !noCarry {
+    } else if !carry.noCarry {
       if sharding.shard != nil {
         try writer.carryRows(from: file, rows: rows, total: n, except: ["keep"])
       } else {
@@ -118,5 +113,4 @@ struct NMSTool: RetortCommand {
   }
 }
 
-extension BoxFormat: ExpressibleByArgument {}
 extension SoftNMS.Decay: ExpressibleByArgument {}

@@ -45,14 +45,9 @@ struct OHEMSelectTool: RetortCommand {
   @Flag(name: .long, help: "NMS only among RoIs of the same label (needs 'labels').")
   var perClass = false
 
-  @Option(name: .long, help: "Box format: xyxy, xywh or cxcywh.")
-  var format: BoxFormat = .xyxy
+  @OptionGroup var box: BoxOptions
 
-  @Flag(name: .long, help: "Widths and heights +1 (the original Fast R-CNN pixel convention).")
-  var legacyPlusOne = false
-
-  @Flag(name: .long, help: "Do not copy the input's other datasets into the output.")
-  var noCarry = false
+  @OptionGroup var carry: CarryOptions
 
   @OptionGroup var sharding: ShardOptions
   @OptionGroup var output: OutputOptions
@@ -75,8 +70,8 @@ struct OHEMSelectTool: RetortCommand {
     let image = allImages.map { Array($0[rows]) }
     let labels = try file.optionalColumn("labels", rows: total).map { Array($0[rows]) }
     let options = OHEMOptions(
-      perImage: perImage, iou: iou, nms: !noNms, perClass: perClass, format: format,
-      legacyPlusOne: legacyPlusOne, threads: common.threadCount)
+      perImage: perImage, iou: iou, nms: !noNms, perClass: perClass, format: box.format,
+      legacyPlusOne: box.legacyPlusOne, threads: common.threadCount)
     let selection: OHEMSelection
     let started = DispatchTime.now()
     do {
@@ -88,9 +83,9 @@ struct OHEMSelectTool: RetortCommand {
     try writer.write("keep", IndexTensor(shape: [selection.keep.count], scalars: selection.keep.map { Int64($0 + rows.lowerBound) }))
     try writer.write("weight", FloatTensor(shape: [n], scalars: selection.weight))
     if let shard = sharding.shard {
-      if !noCarry { try writer.carryRows(from: file, rows: rows, total: total, except: ["keep", "weight"]) }
+      if !carry.noCarry { try writer.carryRows(from: file, rows: rows, total: total, except: ["keep", "weight"]) }
       try writer.markShard(shard, rows: rows, total: total, tool: "ohem-select")
-    } else if !noCarry {
+    } else if !carry.noCarry {
       try writer.carry(from: file, except: ["keep", "weight"])
     }
     try writer.finish(tool: "ohem-select", inputs: [file])
@@ -125,4 +120,3 @@ struct OHEMSelectTool: RetortCommand {
   }
 }
 
-extension BoxFormat: ExpressibleByArgument {}

@@ -17,15 +17,14 @@ extension Protonet {
     @OptionGroup var encoder: EncoderOptions
     @Argument(help: ArgumentHelp("Data with 'x' ('-': standard input).", valueName: "data[:x]"))
     var data: InputSpec = InputSpec(path: "-")
-    @Flag(name: .long, help: "Do not copy the input's other datasets into the output.")
-    var noCarry = false
+    @OptionGroup var carry: CarryOptions
     @OptionGroup var sharding: ShardOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var common: CommonOptions
 
     /// Carries the input's datasets (their `rows` in a shard), and marks a shard.
     func carry(from file: TensorFile, into writer: TensorFileWriter, rows: Range<Int>, total: Int, except: Set<String>) throws {
-      try carryAndMark(from: file, into: writer, rows: rows, total: total, except: except, noCarry: noCarry, shard: sharding.shard)
+      try carryAndMark(from: file, into: writer, rows: rows, total: total, except: except, noCarry: carry.noCarry, shard: sharding.shard)
     }
 
     func run() throws {
@@ -85,14 +84,13 @@ extension Protonet {
     var distance: FewShotDistance?
     @Argument(help: ArgumentHelp("Queries with 'x' ('-': standard input).", valueName: "queries[:x]"))
     var queries: InputSpec = InputSpec(path: "-")
-    @Flag(name: .long, help: "Do not copy the input's other datasets into the output.")
-    var noCarry = false
+    @OptionGroup var carry: CarryOptions
     @OptionGroup var sharding: ShardOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var common: CommonOptions
 
     func carry(from file: TensorFile, into writer: TensorFileWriter, rows: Range<Int>, total: Int, except: Set<String>) throws {
-      try carryAndMark(from: file, into: writer, rows: rows, total: total, except: except, noCarry: noCarry, shard: sharding.shard)
+      try carryAndMark(from: file, into: writer, rows: rows, total: total, except: except, noCarry: carry.noCarry, shard: sharding.shard)
     }
 
     func run() throws {

@@ -49,8 +49,7 @@ struct SoftLabel: RetortCommand {
   @Option(name: .long, help: ArgumentHelp("Rows per block.", valueName: "rows"))
   var block = 65_536
 
-  @Flag(name: .long, help: "Do not copy the first input's other datasets into the output.")
-  var noCarry = false
+  @OptionGroup var carry: CarryOptions
 
   @OptionGroup var sharding: ShardOptions
 
@@ -119,9 +118,9 @@ struct SoftLabel: RetortCommand {
     }
     let consumed: Set<String> = ["logits", "probs", "weight", names[0]]
     if let shard = sharding.shard {
-      if !noCarry { try writer.carryRows(from: files[0], rows: mine, total: n, except: consumed) }
+      if !carry.noCarry { try writer.carryRows(from: files[0], rows: mine, total: n, except: consumed) }
       try writer.markShard(shard, rows: mine, total: n, tool: "softlabel")
-    } else if !noCarry {
+    } else if !carry.noCarry {
       try writer.carry(from: files[0], except: consumed)
     }
     try writer.finish(tool: "softlabel", inputs: files)
