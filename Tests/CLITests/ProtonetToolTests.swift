@@ -25,7 +25,8 @@ let kanji = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deleting
 @Suite("protonet") struct ProtonetToolTests {
   @Test func rawPixelsSeparateUnseenCharacters() throws {
     // 20 test characters in 20 typefaces, none of them among the training characters.
-    let e = try run("protonet", ["eval", "--way", "5", "--shot", "5", "--episodes", "100", kanji.appendingPathComponent("test.h5").path])
+    let test = kanji.appendingPathComponent("test.h5").path
+    let e = try run("protonet", ["eval", "--way", "5", "--shot", "5", "--episodes", "100", test])
     #expect(e.status == 0, "\(e.stderr)")
     let report = try JSONSerialization.jsonObject(with: e.stdout) as! [String: Any]
     // Chance is 0.2; nearest class mean on raw pixels gets about 0.8.

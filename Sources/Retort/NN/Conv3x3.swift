@@ -108,7 +108,9 @@ public struct Conv3x3: Layer {
           }
         }
       }
-      sgemm(transposeA: true, m: k, n: cols, k: f, a: w, lda: k, b: g, ldb: cols, c: &dcol, ldc: cols)
+      sgemm(
+        transposeA: true, m: k, n: cols, k: f, a: w, lda: k, b: g, ldb: cols, c: &dcol,
+        ldc: cols)
       dcol.withUnsafeBufferPointer { pc in
         dx.withUnsafeMutableBufferPointer { px in
           fold(pc.baseAddress!, samples: n, into: px.baseAddress! + start * channels * hw)

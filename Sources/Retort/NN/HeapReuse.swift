@@ -16,7 +16,8 @@ func reuseLargeAllocations() {
     typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
     guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
     let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
-    let (trimThreshold, mmapThreshold): (Int32, Int32) = (-1, -3)  // M_TRIM_THRESHOLD, M_MMAP_THRESHOLD
+    // M_TRIM_THRESHOLD and M_MMAP_THRESHOLD of malloc.h.
+    let (trimThreshold, mmapThreshold): (Int32, Int32) = (-1, -3)
     _ = mallopt(mmapThreshold, 1 << 30)
     _ = mallopt(trimThreshold, 1 << 30)
   #endif
