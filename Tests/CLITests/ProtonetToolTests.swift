@@ -18,7 +18,27 @@ func writeFewShotData(in dir: URL) throws {
     """, in: dir)
 }
 
+/// The kanji fixture shipped with the package (Scripts/data/kanji-fonts --fixture).
+let kanji = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+  .deletingLastPathComponent().appendingPathComponent("fixtures/kanji")
+
 @Suite("protonet") struct ProtonetToolTests {
+  @Test func rawPixelsSeparateUnseenCharacters() throws {
+    // 20 test characters in 20 typefaces, none of them among the training characters.
+    let test = kanji.appendingPathComponent("test.h5").path
+    let e = try run("protonet", ["eval", "--way", "5", "--shot", "5", "--episodes", "100", test])
+    #expect(e.status == 0, "\(e.stderr)")
+    let report = try JSONSerialization.jsonObject(with: e.stdout) as! [String: Any]
+    // Chance is 0.2; nearest class mean on raw pixels gets about 0.8.
+    #expect((report["accuracy"] as! Double) > 0.6, "\(report)")
+    let disjoint = try python("""
+      import h5py, numpy as np
+      a, b = (h5py.File(f'\(kanji.path)/{p}.h5')['labels'][:] for p in ('train', 'test'))
+      print(len(np.intersect1d(a, b)), len(np.unique(a)), len(np.unique(b)))
+      """, in: try temporaryDirectory())
+    #expect(disjoint == "0 30 20\n")
+  }
+
   @Test func prototypesAndClassifyMatchNumpy() throws {
     let dir = try temporaryDirectory()
     try writeFewShotData(in: dir)

@@ -37,6 +37,7 @@ public func trainPrototypical(
       "rows of shape \(Array(x.shape.dropFirst())) do not fit a network for \(network.inputShape)")
   }
   let sampler = try EpisodeSampler(labels: labels, way: way, shot: shot, query: query)
+  reuseLargeAllocations()
   var adam = Adam(learningRate: learningRate)
   for e in 0..<max(0, episodes) {
     adam.learningRate = learningRate * Float(pow(0.5, Double(e / halveEvery)))

@@ -9,7 +9,7 @@ public struct ReLU: Layer {
   public func callAsFunction(_ x: FloatTensor) -> FloatTensor {
     var y = x
     y.scalars.withUnsafeMutableBufferPointer { p in
-      for i in p.indices where p[i] < 0 { p[i] = 0 }
+      for i in p.indices { p[i] = max(p[i], 0) }
     }
     return y
   }
@@ -29,7 +29,10 @@ public struct ReLU: Layer {
     var dx = dy
     y.scalars.withUnsafeBufferPointer { py in
       dx.scalars.withUnsafeMutableBufferPointer { p in
-        for i in p.indices where !(py[i] > 0) { p[i] = 0 }
+        for i in p.indices {
+          let g = p[i]
+          p[i] = py[i] > 0 ? g : 0
+        }
       }
     }
     return dx

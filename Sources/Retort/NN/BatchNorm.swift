@@ -61,17 +61,20 @@ public struct BatchNorm: Layer {
     precondition(n > 0, "bn: an empty batch has no statistics")
     var mean = [Float](repeating: 0, count: channels)
     var variance = mean
-    for c in 0..<channels {
-      var sum: Double = 0
-      forEach(channel: c, rows: x.rowCount) { sum += Double(x.scalars[$0]) }
-      let mu = sum / Double(n)
-      var squares: Double = 0
-      forEach(channel: c, rows: x.rowCount) {
-        let d = Double(x.scalars[$0]) - mu
-        squares += d * d
+    x.scalars.withUnsafeBufferPointer { px in
+      for c in 0..<channels {
+        var sum: Double = 0
+        forEachRun(channel: c, rows: x.rowCount) { start in
+          sum += Double(laneSum(px.baseAddress! + start, spatial))
+        }
+        let mu = Float(sum / Double(n))
+        var squares: Double = 0
+        forEachRun(channel: c, rows: x.rowCount) { start in
+          squares += Double(laneSquaredDeviations(px.baseAddress! + start, spatial, from: mu))
+        }
+        mean[c] = mu
+        variance[c] = Float(squares / Double(n))
       }
-      mean[c] = Float(mu)
-      variance[c] = Float(squares / Double(n))
     }
     let inverseStd = variance.map { 1 / ($0 + Self.epsilon).squareRoot() }
     let (y, normalized) = normalize(x, mean: mean, inverseStd: inverseStd)
@@ -95,28 +98,39 @@ public struct BatchNorm: Layer {
     precondition(dy.count == normalized.count, "bn: output gradient \(dy.shape)")
     let rows = dy.rowCount
     let n = Float(rows * spatial)
-    var dx = dy
-    for c in 0..<channels {
-      var sumDy: Float = 0
-      var sumDyX: Float = 0
-      forEach(channel: c, rows: rows) {
-        sumDy += dy.scalars[$0]
-        sumDyX += dy.scalars[$0] * normalized[$0]
-      }
-      if accumulate {
-        parameters[0].gradient[c] += sumDyX
-        parameters[1].gradient[c] += sumDy
-      }
-      let scale = parameters[0].value.scalars[c] * inverseStd[c]
-      if training {
-        forEach(channel: c, rows: rows) {
-          dx.scalars[$0] = scale / n * (n * dy.scalars[$0] - sumDy - normalized[$0] * sumDyX)
+    var dx = [Float](repeating: 0, count: dy.count)
+    var sumsDy = [Float](repeating: 0, count: channels)
+    var sumsDyX = sumsDy
+    let gamma = parameters[0].value.scalars
+    dy.scalars.withUnsafeBufferPointer { pd in
+      normalized.withUnsafeBufferPointer { pn in
+        dx.withUnsafeMutableBufferPointer { px in
+          for c in 0..<channels {
+            var sumDy: Float = 0
+            var sumDyX: Float = 0
+            forEachRun(channel: c, rows: rows) { start in
+              sumDy += laneSum(pd.baseAddress! + start, spatial)
+              sumDyX += laneDot(pd.baseAddress! + start, pn.baseAddress! + start, spatial)
+            }
+            sumsDy[c] = sumDy
+            sumsDyX[c] = sumDyX
+            let scale = gamma[c] * inverseStd[c]
+            let shift = training ? scale / n * sumDy : 0
+            let slope = training ? scale / n * sumDyX : 0
+            forEachRun(channel: c, rows: rows) { start in
+              for i in start..<start + spatial { px[i] = scale * pd[i] - shift - slope * pn[i] }
+            }
+          }
         }
-      } else {
-        forEach(channel: c, rows: rows) { dx.scalars[$0] = scale * dy.scalars[$0] }
       }
     }
-    return dx
+    if accumulate {
+      for c in 0..<channels {
+        parameters[0].gradient[c] += sumsDyX[c]
+        parameters[1].gradient[c] += sumsDy[c]
+      }
+    }
+    return FloatTensor(shape: dy.shape, scalars: dx)
   }
 
   private func runningInverseStd() -> [Float] {
@@ -130,25 +144,33 @@ public struct BatchNorm: Layer {
     precondition(
       x.rank == 2 && x.shape[1] == channels * spatial,
       "bn: input \(x.shape), expected [B,\(channels * spatial)]")
-    var normalized = x.scalars
-    var y = x
+    var normalized = [Float](repeating: 0, count: x.count)
+    var y = normalized
     let (gamma, beta) = (parameters[0].value.scalars, parameters[1].value.scalars)
-    for c in 0..<channels {
-      forEach(channel: c, rows: x.rowCount) {
-        normalized[$0] = (x.scalars[$0] - mean[c]) * inverseStd[c]
-        y.scalars[$0] = gamma[c] * normalized[$0] + beta[c]
+    x.scalars.withUnsafeBufferPointer { px in
+      normalized.withUnsafeMutableBufferPointer { pn in
+        y.withUnsafeMutableBufferPointer { py in
+          for c in 0..<channels {
+            let (mu, s, g, b) = (mean[c], inverseStd[c], gamma[c], beta[c])
+            forEachRun(channel: c, rows: x.rowCount) { start in
+              for i in start..<start + spatial {
+                let v = (px[i] - mu) * s
+                pn[i] = v
+                py[i] = g * v + b
+              }
+            }
+          }
+        }
       }
     }
-    return (y, normalized)
+    return (FloatTensor(shape: x.shape, scalars: y), normalized)
   }
 
-  /// Calls `body` with the index of every scalar of channel `c` in `rows` rows.
+  /// Calls `body` with the first index of each run of `spatial` scalars of
+  /// channel `c` in `rows` rows.
   @inline(__always)
-  private func forEach(channel c: Int, rows: Int, _ body: (Int) -> Void) {
+  private func forEachRun(channel c: Int, rows: Int, _ body: (Int) -> Void) {
     let width = channels * spatial
-    for r in 0..<rows {
-      let start = r * width + c * spatial
-      for i in start..<start + spatial { body(i) }
-    }
+    for r in 0..<rows { body(r * width + c * spatial) }
   }
 }

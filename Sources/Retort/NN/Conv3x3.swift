@@ -3,9 +3,10 @@
 ///
 /// Rows are [C·H·W] (channels first) in and [F·H·W] out. W is stored
 /// [F, C, 3, 3] (PyTorch's layout), so `model/layerK/W` reads in h5py as
-/// `torch.nn.Conv2d(C, F, 3, padding=1).weight`. Each block of samples is
-/// unfolded (im2col) into a [samples·H·W, 9·C] matrix; one GEMM with Wᵀ gives
-/// the outputs and two more the gradients.
+/// `torch.nn.Conv2d(C, F, 3, padding=1).weight`. Each block of n samples is
+/// unfolded (im2col) into a [9·C, n·H·W] matrix whose rows are shifted copies
+/// of the input planes; one GEMM W·col gives the outputs and two more the
+/// gradients.
 public struct Conv3x3: Layer {
   public var parameters: [Parameter]
   public let channels: Int
@@ -45,24 +46,27 @@ public struct Conv3x3: Layer {
       "conv3x3: input \(x.shape), expected [B,\(channels * pixels)]")
     let (hw, f, k) = (pixels, filters, patch)
     var y = [Float](repeating: 0, count: rows * f * hw)
-    let bias = parameters[1].value.scalars
-    forEachBlock(rows) { start, n in
-      let col = unfold(x, samples: start..<start + n)
-      var product = [Float](repeating: 0, count: n * hw * f)
-      col.withUnsafeBufferPointer { pc in
-        parameters[0].value.scalars.withUnsafeBufferPointer { pw in
-          product.withUnsafeMutableBufferPointer { pp in
-            sgemm(
-              transposeB: true, m: n * hw, n: f, k: k, a: pc.baseAddress!, lda: k,
-              b: pw.baseAddress!, ldb: k, c: pp.baseAddress!, ldc: f)
-          }
+    var col = [Float](repeating: 0, count: k * min(rows, blockSamples) * hw)
+    var product = [Float](repeating: 0, count: f * min(rows, blockSamples) * hw)
+    x.scalars.withUnsafeBufferPointer { px in
+      let (pw, pb) = (weights.scalars, bias.scalars)
+      forEachBlock(rows) { start, n in
+        let cols = n * hw
+        col.withUnsafeMutableBufferPointer { pc in
+          unfold(px.baseAddress! + start * channels * hw, samples: n, into: pc.baseAddress!)
         }
-      }
-      for s in 0..<n {
-        let out = (start + s) * f * hw
-        for p in 0..<hw {
-          let row = (s * hw + p) * f
-          for j in 0..<f { y[out + j * hw + p] = product[row + j] + bias[j] }
+        sgemm(m: f, n: cols, k: k, a: pw, lda: k, b: col, ldb: cols, c: &product, ldc: cols)
+        product.withUnsafeBufferPointer { pp in
+          y.withUnsafeMutableBufferPointer { py in
+            for s in 0..<n {
+              for j in 0..<f {
+                let out = py.baseAddress! + ((start + s) * f + j) * hw
+                let row = pp.baseAddress! + j * cols + s * hw
+                let bj = pb[j]
+                for p in 0..<hw { out[p] = row[p] + bj }
+              }
+            }
+          }
         }
       }
     }
@@ -76,55 +80,60 @@ public struct Conv3x3: Layer {
     return self(x)
   }
 
-  /// With Y = col·Wᵀ per block: ∂L/∂W += (∂L/∂Y)ᵀ·col, ∂L/∂b = Σ ∂L/∂y over
-  /// samples and pixels, ∂L/∂col = ∂L/∂Y·W, folded back onto the input pixels.
+  /// With G = ∂L/∂Y [F, n·H·W] per block and Y = W·col: ∂L/∂W += G·colᵀ,
+  /// ∂L/∂b = Σ G over samples and pixels, ∂L/∂col = Wᵀ·G, folded back onto
+  /// the input pixels.
   public mutating func backward(_ dy: FloatTensor, accumulate: Bool) -> FloatTensor {
     guard let x = input else { preconditionFailure("conv3x3: backward before forward") }
     let rows = x.rowCount
     let (hw, f, k) = (pixels, filters, patch)
     precondition(dy.shape == [rows, f * hw], "conv3x3: output gradient \(dy.shape)")
+    let most = min(rows, blockSamples) * hw
     var dx = [Float](repeating: 0, count: rows * channels * hw)
+    var g = [Float](repeating: 0, count: f * most)
+    var dcol = [Float](repeating: 0, count: k * most)
+    var col = [Float](repeating: 0, count: accumulate ? k * most : 0)
+    var dW = [Float](repeating: 0, count: accumulate ? f * k : 0)
+    var db = [Float](repeating: 0, count: accumulate ? f : 0)
+    let w = weights.scalars
     forEachBlock(rows) { start, n in
-      var dyT = [Float](repeating: 0, count: n * hw * f)
-      for s in 0..<n {
-        let base = (start + s) * f * hw
-        for j in 0..<f {
-          for p in 0..<hw { dyT[(s * hw + p) * f + j] = dy.scalars[base + j * hw + p] }
-        }
-      }
-      var dcol = [Float](repeating: 0, count: n * hw * k)
-      dyT.withUnsafeBufferPointer { pd in
-        parameters[0].value.scalars.withUnsafeBufferPointer { pw in
-          dcol.withUnsafeMutableBufferPointer { pc in
-            sgemm(
-              m: n * hw, n: k, k: f, a: pd.baseAddress!, lda: f, b: pw.baseAddress!, ldb: k,
-              c: pc.baseAddress!, ldc: k)
+      let cols = n * hw
+      dy.scalars.withUnsafeBufferPointer { pd in
+        g.withUnsafeMutableBufferPointer { pg in
+          for s in 0..<n {
+            for j in 0..<f {
+              let src = pd.baseAddress! + ((start + s) * f + j) * hw
+              (pg.baseAddress! + j * cols + s * hw).update(from: src, count: hw)
+            }
           }
         }
       }
+      sgemm(
+        transposeA: true, m: k, n: cols, k: f, a: w, lda: k, b: g, ldb: cols, c: &dcol,
+        ldc: cols)
       dcol.withUnsafeBufferPointer { pc in
         dx.withUnsafeMutableBufferPointer { px in
-          for s in 0..<n {
-            fold(pc.baseAddress! + s * hw * k, into: px.baseAddress! + (start + s) * channels * hw)
-          }
+          fold(pc.baseAddress!, samples: n, into: px.baseAddress! + start * channels * hw)
         }
       }
       guard accumulate else { return }
-      let col = unfold(x, samples: start..<start + n)
-      dyT.withUnsafeBufferPointer { pd in
-        col.withUnsafeBufferPointer { pc in
-          parameters[0].gradient.withUnsafeMutableBufferPointer { pg in
-            sgemm(
-              transposeA: true, m: f, n: k, k: n * hw, a: pd.baseAddress!, lda: f,
-              b: pc.baseAddress!, ldb: k, beta: 1, c: pg.baseAddress!, ldc: k)
-          }
-        }
-        parameters[1].gradient.withUnsafeMutableBufferPointer { pb in
-          for r in 0..<n * hw {
-            for j in 0..<f { pb[j] += pd[r * f + j] }
-          }
+      x.scalars.withUnsafeBufferPointer { px in
+        col.withUnsafeMutableBufferPointer { pc in
+          unfold(px.baseAddress! + start * channels * hw, samples: n, into: pc.baseAddress!)
         }
       }
+      sgemm(
+        transposeB: true, m: f, n: k, k: cols, a: g, lda: cols, b: col, ldb: cols, beta: 1,
+        c: &dW, ldc: k)
+      g.withUnsafeBufferPointer { pg in
+        for j in 0..<f {
+          db[j] += laneSum(pg.baseAddress! + j * cols, cols)
+        }
+      }
+    }
+    if accumulate {
+      for i in 0..<f * k { parameters[0].gradient[i] += dW[i] }
+      for j in 0..<f { parameters[1].gradient[j] += db[j] }
     }
     return FloatTensor(shape: [rows, channels * hw], scalars: dx)
   }
@@ -136,35 +145,40 @@ public struct Conv3x3: Layer {
     }
   }
 
-  /// The patch matrices of rows `samples` of `x`, one [H·W, 9·C] block per sample:
-  /// col[i·W + j, 9c + 3u + v] = x[c, i + u − 1, j + v − 1], zero outside the image.
-  private func unfold(_ x: FloatTensor, samples: Range<Int>) -> [Float] {
-    let (hw, k) = (pixels, patch)
-    var col = [Float](repeating: 0, count: samples.count * hw * k)
-    x.scalars.withUnsafeBufferPointer { px in
-      col.withUnsafeMutableBufferPointer { pc in
-        for (s, row) in samples.enumerated() {
-          unfold(px.baseAddress! + row * channels * hw, into: pc.baseAddress! + s * hw * k)
-        }
-      }
+  /// Calls `body(s)` for each of `samples` samples, on up to OpenBLAS's threads.
+  private func forEachSample(_ samples: Int, _ body: (Int) -> Void) {
+    let workers = min(samples, BLASKernel.threads)
+    parallelFor(workers, threads: workers) { t in
+      for s in stride(from: t, to: samples, by: workers) { body(s) }
     }
-    return col
   }
 
-  /// Writes the patch matrix of one [C, H, W] image into `col`.
-  private func unfold(_ x: UnsafePointer<Float>, into col: UnsafeMutablePointer<Float>) {
-    let (h, w, k) = (height, width, patch)
-    for c in 0..<channels {
-      let plane = x + c * h * w
-      for u in 0..<3 {
-        for v in 0..<3 {
-          let column = 9 * c + 3 * u + v
-          for i in 0..<h {
-            let si = i + u - 1
-            for j in 0..<w {
-              let sj = j + v - 1
-              let inside = si >= 0 && si < h && sj >= 0 && sj < w
-              col[(i * w + j) * k + column] = inside ? plane[si * w + sj] : 0
+  /// Unfolds `samples` consecutive [C, H, W] images of `x` into the patch
+  /// matrix `col` [9·C, samples·H·W]: col[9c + 3u + v, s·H·W + i·W + j] =
+  /// x[s, c, i + u − 1, j + v − 1], zero outside the image.
+  private func unfold(
+    _ x: UnsafePointer<Float>, samples: Int, into col: UnsafeMutablePointer<Float>
+  ) {
+    let (h, w) = (height, width)
+    let cols = samples * h * w
+    forEachSample(samples) { s in
+      for c in 0..<channels {
+        let plane = x + (s * channels + c) * h * w
+        for u in 0..<3 {
+          for v in 0..<3 {
+            let row = col + (9 * c + 3 * u + v) * cols + s * h * w
+            let (lo, hi) = (v == 0 ? 1 : 0, v == 2 ? w - 1 : w)
+            for i in 0..<h {
+              let out = row + i * w
+              let si = i + u - 1
+              guard si >= 0 && si < h else {
+                out.update(repeating: 0, count: w)
+                continue
+              }
+              let src = plane + si * w + (v - 1)
+              if lo > 0 { out[0] = 0 }
+              if hi < w { out[w - 1] = 0 }
+              for j in lo..<hi { out[j] = src[j] }
             }
           }
         }
@@ -172,21 +186,26 @@ public struct Conv3x3: Layer {
     }
   }
 
-  /// Adds each entry of a [H·W, 9·C] patch-matrix gradient to the input pixel
-  /// it came from (the adjoint of `unfold`).
-  private func fold(_ col: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>) {
-    let (h, w, k) = (height, width, patch)
-    for c in 0..<channels {
-      let plane = dx + c * h * w
-      for u in 0..<3 {
-        for v in 0..<3 {
-          let column = 9 * c + 3 * u + v
-          for i in 0..<h {
-            let si = i + u - 1
-            guard si >= 0 && si < h else { continue }
-            for j in 0..<w {
-              let sj = j + v - 1
-              if sj >= 0 && sj < w { plane[si * w + sj] += col[(i * w + j) * k + column] }
+  /// Adds each entry of the patch-matrix gradient `col` [9·C, samples·H·W] to
+  /// the input pixel it came from (the adjoint of `unfold`).
+  private func fold(
+    _ col: UnsafePointer<Float>, samples: Int, into dx: UnsafeMutablePointer<Float>
+  ) {
+    let (h, w) = (height, width)
+    let cols = samples * h * w
+    forEachSample(samples) { s in
+      for c in 0..<channels {
+        let plane = dx + (s * channels + c) * h * w
+        for u in 0..<3 {
+          for v in 0..<3 {
+            let row = col + (9 * c + 3 * u + v) * cols + s * h * w
+            let (lo, hi) = (v == 0 ? 1 : 0, v == 2 ? w - 1 : w)
+            for i in 0..<h {
+              let si = i + u - 1
+              guard si >= 0 && si < h else { continue }
+              let source = row + i * w
+              let target = plane + si * w + (v - 1)
+              for j in lo..<hi { target[j] += source[j] }
             }
           }
         }

@@ -35,7 +35,13 @@ public struct MaxPool2: Layer {
     precondition(dy.count == argmax.count, "maxpool2: output gradient \(dy.shape)")
     let inputWidth = channels * height * width
     var dx = [Float](repeating: 0, count: dy.rowCount * inputWidth)
-    for (o, i) in argmax.enumerated() { dx[i] += dy.scalars[o] }
+    dy.scalars.withUnsafeBufferPointer { pd in
+      argmax.withUnsafeBufferPointer { pa in
+        dx.withUnsafeMutableBufferPointer { px in
+          for o in pa.indices { px[pa[o]] += pd[o] }
+        }
+      }
+    }
     return FloatTensor(shape: [dy.rowCount, inputWidth], scalars: dx)
   }
 
@@ -50,18 +56,22 @@ public struct MaxPool2: Layer {
     var y = [Float](repeating: 0, count: planes * oh * ow)
     var argmax = [Int](repeating: 0, count: y.count)
     x.scalars.withUnsafeBufferPointer { px in
-      for plane in 0..<planes {
-        let base = plane * h * w
-        for i in 0..<oh {
-          for j in 0..<ow {
-            let corner = base + 2 * i * w + 2 * j
-            var best = corner
-            if px[corner + 1] > px[best] { best = corner + 1 }
-            if px[corner + w] > px[best] { best = corner + w }
-            if px[corner + w + 1] > px[best] { best = corner + w + 1 }
-            let o = (plane * oh + i) * ow + j
-            y[o] = px[best]
-            argmax[o] = best
+      y.withUnsafeMutableBufferPointer { py in
+        argmax.withUnsafeMutableBufferPointer { pa in
+          for plane in 0..<planes {
+            let base = plane * h * w
+            for i in 0..<oh {
+              let o = (plane * oh + i) * ow
+              for j in 0..<ow {
+                let corner = base + 2 * i * w + 2 * j
+                var best = corner
+                if px[corner + 1] > px[best] { best = corner + 1 }
+                if px[corner + w] > px[best] { best = corner + w }
+                if px[corner + w + 1] > px[best] { best = corner + w + 1 }
+                py[o + j] = px[best]
+                pa[o + j] = best
+              }
+            }
           }
         }
       }

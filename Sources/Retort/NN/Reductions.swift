@@ -1,0 +1,51 @@
+// Sums over contiguous floats in eight interleaved lanes, so that they
+// vectorise (a plain loop must keep the order of its additions).
+
+/// Σ x[i] for i in 0..<n.
+@inline(__always)
+func laneSum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
+  laneReduce(n, { i in loadLanes(x + i) }, { i in x[i] })
+}
+
+/// Σ x[i]·y[i] for i in 0..<n.
+@inline(__always)
+func laneDot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int) -> Float {
+  laneReduce(n, { i in loadLanes(x + i) * loadLanes(y + i) }, { i in x[i] * y[i] })
+}
+
+/// Σ (x[i] − c)² for i in 0..<n.
+@inline(__always)
+func laneSquaredDeviations(_ x: UnsafePointer<Float>, _ n: Int, from c: Float) -> Float {
+  laneReduce(
+    n,
+    { i in
+      let d = loadLanes(x + i) - SIMD8(repeating: c)
+      return d * d
+    },
+    { i in (x[i] - c) * (x[i] - c) })
+}
+
+@inline(__always)
+private func loadLanes(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+  UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+}
+
+/// The sum of `lanes(i)` over blocks of eight starting at i, then of `tail(i)`
+/// over the rest.
+@inline(__always)
+private func laneReduce(
+  _ n: Int, _ lanes: (Int) -> SIMD8<Float>, _ tail: (Int) -> Float
+) -> Float {
+  var acc = SIMD8<Float>()
+  var i = 0
+  while i + 8 <= n {
+    acc += lanes(i)
+    i += 8
+  }
+  var s = acc.sum()
+  while i < n {
+    s += tail(i)
+    i += 1
+  }
+  return s
+}
