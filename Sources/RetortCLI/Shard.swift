@@ -36,6 +36,28 @@ public struct ShardSpec: ExpressibleByArgument, Equatable, Sendable {
   }
 }
 
+/// The shard an input file is (a partial result of an earlier tool), if any:
+/// its spec, its rows of the whole input, and its source.
+public struct InheritedShard {
+  public let spec: ShardSpec
+  public let rows: Range<Int>
+  public let total: Int
+  public let source: String
+
+  /// The shard marks of `file`, or nil when it is not a shard.
+  public init?(_ file: TensorFile) throws {
+    let a = try file.attributes()
+    guard case .integer(let i)? = a["shard_index"], case .integer(let n)? = a["shard_count"],
+      case .integers(let r)? = a["shard_rows"], r.count == 3, case .text(let source)? = a["shard_source"],
+      let spec = ShardSpec(argument: "\(i)/\(n)")
+    else { return nil }
+    self.spec = spec
+    self.rows = Int(r[0])..<Int(r[1])
+    self.total = Int(r[2])
+    self.source = source
+  }
+}
+
 /// The `--shard` option of tools whose rows are independent.
 public struct ShardOptions: ParsableArguments {
   @Option(name: .long, help: ArgumentHelp(
@@ -51,11 +73,12 @@ extension TensorFileWriter {
   /// `tensor merge`: root attributes `shard_index`, `shard_count`,
   /// `shard_rows` and `shard_source` (the tool and its arguments without
   /// `--shard` and the output, which every shard of one job shares).
-  public func markShard(_ spec: ShardSpec, rows: Range<Int>, total: Int, tool: String) throws {
+  public func markShard(_ spec: ShardSpec, rows: Range<Int>, total: Int, tool: String, after upstream: String? = nil) throws {
+    let own = ([tool] + shardIndependentArguments()).joined(separator: " ")
     try setAttribute("shard_index", .integer(Int64(spec.index)))
     try setAttribute("shard_count", .integer(Int64(spec.count)))
     try setAttribute("shard_rows", .integers([Int64(rows.lowerBound), Int64(rows.upperBound), Int64(total)]))
-    try setAttribute("shard_source", .text(([tool] + shardIndependentArguments()).joined(separator: " ")))
+    try setAttribute("shard_source", .text(upstream.map { "\($0) | \(own)" } ?? own))
   }
 
   /// Copies the `rows` of every root-level dataset of `source` that has

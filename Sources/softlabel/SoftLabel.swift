@@ -81,7 +81,15 @@ struct SoftLabel: RetortCommand {
       shape = info.shape
     }
     let (n, c) = (shape![0], shape![1])
+    // A shard of an earlier tool (distill predict --shard | softlabel) stays a
+    // shard: its rows keep their place in the whole, for DKPP, CWTM and merge.
+    let upstream = sharding.shard == nil ? try InheritedShard(files[0]) : nil
+    if let upstream, upstream.rows.count != n {
+      throw RetortError.data("shard input has \(n) rows, its marks say \(upstream.rows.count): \(files[0].label)")
+    }
     let mine = sharding.shard?.rows(of: n) ?? 0..<n
+    let offset = upstream?.rows.lowerBound ?? 0
+    let partial = sharding.shard != nil || upstream != nil
     var probs = FloatTensor(repeating: 0, shape: [mine.count, c])
     for start in stride(from: mine.lowerBound, to: mine.upperBound, by: block) {
       let rows = start..<min(mine.upperBound, start + block)
@@ -105,19 +113,22 @@ struct SoftLabel: RetortCommand {
     }
     // A shard writes each row's top probability; the merge normalises to mean 1.
     let weights = confidenceWeights
-      ? (sharding.shard == nil ? SoftTargets.confidenceWeights(probs) : SoftTargets.maxProbabilities(probs)) : nil
+      ? (partial ? SoftTargets.maxProbabilities(probs) : SoftTargets.confidenceWeights(probs)) : nil
     if hard { probs = SoftTargets.oneHot(probs) }
-    if permuteDark { SoftTargets.permuteDark(&probs, seed: common.seed, firstRow: mine.lowerBound) }
+    if permuteDark { SoftTargets.permuteDark(&probs, seed: common.seed, firstRow: offset + mine.lowerBound) }
 
     let writer = try output.makeWriter()
     try writer.write("probs", probs, attributes: ["temperature": .real(fromProbs ? 1 : Double(temperature))])
     if let weights {
       try writer.write(
         "weight", FloatTensor(shape: [weights.count], scalars: weights),
-        attributes: sharding.shard == nil ? [:] : ["merge": .text("mean1")])
+        attributes: partial ? ["merge": .text("mean1")] : [:])
     }
     let consumed: Set<String> = ["logits", "probs", "weight", names[0]]
-    if let shard = sharding.shard {
+    if let upstream {
+      if !carry.noCarry { try writer.carry(from: files[0], except: consumed) }
+      try writer.markShard(upstream.spec, rows: upstream.rows, total: upstream.total, tool: "softlabel", after: upstream.source)
+    } else if let shard = sharding.shard {
       if !carry.noCarry { try writer.carryRows(from: files[0], rows: mine, total: n, except: consumed) }
       try writer.markShard(shard, rows: mine, total: n, tool: "softlabel")
     } else if !carry.noCarry {

@@ -53,6 +53,24 @@ func sameDatasets(_ a: String, _ b: String, in dir: URL) throws -> String {
     #expect(history.contains("--shard 0/2") && history.contains("--shard 1/2") && history.contains("tensor merge"))
   }
 
+  /// softlabel after a sharded predict stays a shard: CWTM and DKPP match the whole run.
+  @Test func softlabelAfterShardedPredictIsAShard() throws {
+    let dir = try temporaryDirectory()
+    let train = digits.appendingPathComponent("train.h5").path
+    #expect(try run("distill", ["train", "--arch", "64-16-10", "--epochs", "1", train, "-o", "m.h5"], in: dir).status == 0)
+    let soft = ["-T", "4", "--confidence-weights", "--permute-dark", "--seed", "3", "--no-carry"]
+    let whole = try run("distill", ["predict", "-m", "m.h5", train], in: dir)
+    #expect(try run("softlabel", soft + ["-o", "swhole.h5"], stdin: whole.stdout, in: dir).status == 0)
+    for i in 0..<3 {
+      let part = try run("distill", ["predict", "-m", "m.h5", "--shard", "\(i)/3", train], in: dir)
+      let r = try run("softlabel", soft + ["-o", "s-\(i).h5"], stdin: part.stdout, in: dir)
+      #expect(r.status == 0, "\(r.stderr)")
+    }
+    let merged = try run("tensor", ["merge", "s-2.h5", "s-0.h5", "s-1.h5", "-o", "smerged.h5"], in: dir)
+    #expect(merged.status == 0, "\(merged.stderr)")
+    #expect(try sameDatasets("swhole.h5", "smerged.h5", in: dir) == "True ['probs', 'weight']\n")
+  }
+
   @Test func nmsAndOHEMShardByWholeImages() throws {
     let dir = try temporaryDirectory()
     _ = try python("""
