@@ -28,10 +28,7 @@ public func cSoftlabel(
     if let i = t.firstNonFinite() { throw RetortError.data("logits row \(i / Int(c)) has a non-finite value") }
     SoftTargets.softmaxInPlace(&t, temperature: temperature, threads: availableCores)
     if weights != nil { try copy(SoftTargets.confidenceWeights(t), to: weights, "weights") }
-    if permuteDark != 0 {
-      var g = SeededGenerator(seed: seed)
-      SoftTargets.permuteDark(&t, generator: &g)
-    }
+    if permuteDark != 0 { SoftTargets.permuteDark(&t, seed: seed) }
     try copy(t.scalars, to: probs, "probs")
   }
 }

@@ -9,24 +9,32 @@ public struct EmbeddingInput {
   public var vectors: FloatTensor
   public let words: [String]?
 
-  /// Reads `spec` (default dataset `embeddings`) and applies `normalization`.
-  public init(_ spec: InputSpec, normalization: Normalization) throws {
+  /// The rows of the whole file (`rows` may read fewer).
+  public let totalRows: Int
+
+  /// Reads `spec` (default dataset `embeddings`; only `rows` when given) and
+  /// applies `normalization`. A chain that centres needs the mean of all rows,
+  /// so then every row is read and normalised before `rows` are kept.
+  public init(_ spec: InputSpec, normalization: Normalization, rows: Range<Int>? = nil) throws {
     file = try spec.open()
     let name = spec.dataset(or: "embeddings")
-    vectors = try file.readFiniteFloat(name)
+    totalRows = try file.info(name).shape.first ?? 0
+    let centres = normalization.steps.contains(.center)
+    vectors = try file.readFiniteFloat(name, rows: centres ? nil : rows)
     guard vectors.rank == 2, vectors.rowCount > 0, vectors.shape[1] > 0 else {
       throw RetortError.data("dataset '\(name)' must be a non-empty [N, D] matrix, it is \(vectors.shape): \(file.label)")
     }
     if file.contains("words") {
       let w = try file.readStrings("words")
-      guard w.count == vectors.rowCount else {
-        throw RetortError.data("'words' has \(w.count) entries, '\(name)' has \(vectors.rowCount) rows: \(file.label)")
+      guard w.count == totalRows else {
+        throw RetortError.data("'words' has \(w.count) entries, '\(name)' has \(totalRows) rows: \(file.label)")
       }
-      words = w
+      words = rows.map { Array(w[$0]) } ?? w
     } else {
       words = nil
     }
     normalization.apply(to: &vectors)
+    if centres, let rows { vectors = vectors.rows(rows) }
   }
 
   /// The words, or an error saying which file lacks them and what needs them.

@@ -13,14 +13,31 @@ extension TensorFile {
     return t.scalars
   }
 
-  /// Boxes [N, 4] from dataset `name`.
-  public func readBoxes(_ name: String) throws -> FloatTensor {
-    let boxes = try readFloat(name)
+  /// Boxes [N, 4] from dataset `name` (only `rows` when given).
+  public func readBoxes(_ name: String, rows: Range<Int>? = nil) throws -> FloatTensor {
+    let boxes = try readFloat(name, rows: rows)
     guard boxes.rank == 2, boxes.shape[1] == 4 else {
       throw RetortError.data("dataset '\(name)' must be [N, 4], it is \(boxes.shape): \(label)")
     }
     return boxes
   }
+}
+
+extension TensorFile {
+  /// A per-row float column of `rows` entries (only `range` of it when given).
+  public func column(_ name: String, rows: Int, range: Range<Int>? = nil) throws -> [Float] {
+    let info = try info(name)
+    guard info.shape == [rows] else {
+      throw RetortError.data("dataset '\(name)' has shape \(info.shape), expected [\(rows)]: \(label)")
+    }
+    return try readFloat(name, rows: range).scalars
+  }
+}
+
+/// This run's rows: all `n`, or the shard's whole images.
+public func shardRows(_ shard: ShardSpec?, image: [Int64]?, rows n: Int, file: TensorFile) throws -> Range<Int> {
+  guard let shard else { return 0..<n }
+  return try shard.rows(ofImages: image ?? Array(repeating: 0, count: n), label: file.label)
 }
 
 extension RetortError {

@@ -71,6 +71,12 @@ struct CSLSTool: RetortCommand {
   @Option(name: .long, help: ArgumentHelp("Query rows per block (default: about 16 MB of scores).", valueName: "rows"))
   var block: Int?
 
+  enum Phase: String, ExpressibleByArgument, CaseIterable { case radii }
+
+  @Option(name: .long, help: "With --shard: 'radii' writes this shard's part of r (r_src rows and every target's top k) for 'tensor merge'.")
+  var phase: Phase?
+
+  @OptionGroup var sharding: ShardOptions
   @OptionGroup var normalization: NormalizationOptions
   @OptionGroup var output: OutputOptions
   @OptionGroup var common: CommonOptions
@@ -82,22 +88,17 @@ struct CSLSTool: RetortCommand {
 
   func run() throws {
     try checkSingleStandardInput([source, target])
+    if phase != nil {
+      try writeRadiiShard()
+      return
+    }
+    if sharding.shard != nil && (eval != nil || text || output.output == nil) {
+      throw RetortError.usage("--shard writes HDF5 with -o FILE; --eval and --text need the merged result")
+    }
     let options = SearchOptions(blockSize: block, threads: common.threadCount)
     let src = try EmbeddingInput(source, normalization: normalization.chain)
     let tgt = try EmbeddingInput(target, normalization: normalization.chain)
-    guard src.vectors.shape[1] == tgt.vectors.shape[1] else {
-      throw RetortError.data("source vectors have \(src.vectors.shape[1]) dimensions, target \(tgt.vectors.shape[1]): \(src.file.label), \(tgt.file.label)")
-    }
-    var mapped = src.vectors
-    if let map {
-      let wFile = try map.open()
-      let w = try wFile.readFiniteFloat(map.dataset(or: "W"))
-      do {
-        try Procrustes.checkMapping(w, dimension: src.vectors.shape[1])
-        mapped = try Procrustes.map(src.vectors, by: w)
-      } catch let e as RetortError { throw e.naming(wFile) }
-      Normalization([.unit]).apply(to: &mapped)
-    }
+    let mapped = try mapRows(src, dimension: tgt.vectors.shape[1])
     var r: CSLSRadii? = nil
     if metric == .csls || writeR {
       r = try radii.map { try readRadii($0, sourceRows: mapped.rowCount, targetRows: tgt.vectors.rowCount) }
@@ -116,7 +117,8 @@ struct CSLSTool: RetortCommand {
       ]))
       guard output.output != nil else { return }
     }
-    let rows = try queryRows(src)
+    var rows = try queryRows(src)
+    if let shard = sharding.shard { rows = Array(rows[shard.rows(of: rows.count)]) }
     let found: Neighbors
     switch metric {
     case .csls: found = try cslsNeighbors(source: mapped, target: tgt.vectors, radii: r!, queries: rows, top: top, options: options)
@@ -142,7 +144,49 @@ struct CSLSTool: RetortCommand {
       try writer.write("r_src", FloatTensor(shape: [r.source.count], scalars: r.source), attributes: ["k": .integer(Int64(k))])
       try writer.write("r_tgt", FloatTensor(shape: [r.target.count], scalars: r.target), attributes: ["k": .integer(Int64(k))])
     }
+    if let shard = sharding.shard {
+      let all = try queryRows(src).count
+      try writer.markShard(shard, rows: shard.rows(of: all), total: all, tool: "csls")
+    }
     try writer.finish(tool: "csls", inputs: [src.file])
+  }
+
+  /// Phase 1 of a sharded CSLS: r_T of this shard's source rows and, for
+  /// every target, the k largest similarities to them (merged by keeping the k
+  /// largest over the shards; r_S is their mean).
+  func writeRadiiShard() throws {
+    guard let shard = sharding.shard, output.output != nil else {
+      throw RetortError.usage("--phase radii needs --shard I/N and -o FILE")
+    }
+    let options = SearchOptions(blockSize: block, threads: common.threadCount)
+    let all = try EmbeddingInput(source, normalization: Normalization([]))
+    let rows = shard.rows(of: all.totalRows)
+    let src = try EmbeddingInput(source, normalization: normalization.chain, rows: rows)
+    let tgt = try EmbeddingInput(target, normalization: normalization.chain)
+    let mapped = try mapRows(src, dimension: tgt.vectors.shape[1])
+    let (radii, topK) = try CSLSRadii.partial(source: mapped, target: tgt.vectors, k: k, options: options)
+    let writer = try output.makeWriter()
+    try writer.write("r_src", FloatTensor(shape: [radii.count], scalars: radii), attributes: ["k": .integer(Int64(k))])
+    try writer.write("tgt_topk", topK, attributes: ["merge": .text("topk"), "k": .integer(Int64(k))])
+    try writer.markShard(shard, rows: rows, total: all.totalRows, tool: "csls")
+    try writer.finish(tool: "csls", inputs: [src.file])
+  }
+
+  /// The source rows mapped by --map (renormalised), or as they are.
+  func mapRows(_ src: EmbeddingInput, dimension: Int) throws -> FloatTensor {
+    guard src.vectors.shape[1] == dimension else {
+      throw RetortError.data("source vectors have \(src.vectors.shape[1]) dimensions, target \(dimension): \(src.file.label)")
+    }
+    guard let map else { return src.vectors }
+    let wFile = try map.open()
+    let w = try wFile.readFiniteFloat(map.dataset(or: "W"))
+    var mapped: FloatTensor
+    do {
+      try Procrustes.checkMapping(w, dimension: dimension)
+      mapped = try Procrustes.map(src.vectors, by: w)
+    } catch let e as RetortError { throw e.naming(wFile) }
+    Normalization([.unit]).apply(to: &mapped)
+    return mapped
   }
 
   /// The query rows: from --queries (indices or words), or every source row.
@@ -167,9 +211,18 @@ struct CSLSTool: RetortCommand {
     return rows
   }
 
+  /// r_src and r_tgt from --write-r, or from merged --phase radii shards
+  /// (r_tgt as the mean of each row of 'tgt_topk').
   func readRadii(_ path: String, sourceRows: Int, targetRows: Int) throws -> CSLSRadii {
     let file = try TensorFile(path: path)
-    let rs = try file.readFiniteFloat("r_src").scalars, rt = try file.readFiniteFloat("r_tgt").scalars
+    let rs = try file.readFiniteFloat("r_src").scalars
+    let rt: [Float]
+    if file.contains("r_tgt") {
+      rt = try file.readFiniteFloat("r_tgt").scalars
+    } else {
+      let top = try file.readFloat("tgt_topk")
+      rt = (0..<top.rowCount).map { r in Float(top.row(r).reduce(0.0) { $0 + Double($1) } / Double(top.rowWidth)) }
+    }
     guard rs.count == sourceRows, rt.count == targetRows else {
       throw RetortError.data("r_src/r_tgt have \(rs.count)/\(rt.count) rows, the inputs \(sourceRows)/\(targetRows): \(file.label)")
     }

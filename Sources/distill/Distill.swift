@@ -28,8 +28,8 @@ struct Distill: RetortCommand {
 
 /// `-m MODEL` with the choice of generation or ensemble, shared by predict, eval and attack.
 struct ModelOptions: ParsableArguments {
-  @Option(name: [.short, .customLong("model")], help: ArgumentHelp("Model file from 'distill train'.", valueName: "file"))
-  var model: String
+  @Option(name: [.short, .customLong("model")], help: ArgumentHelp("Model file from 'distill train' (required).", valueName: "file"))
+  var model: String?
 
   @Option(name: .long, help: ArgumentHelp("Run born-again generation K instead of the final network.", valueName: "k"))
   var generation: Int?
@@ -47,6 +47,7 @@ struct ModelOptions: ParsableArguments {
 
   /// The selected network(s).
   func load() throws -> [Network] {
+    guard let model else { throw RetortError.usage("a model is required: -m FILE") }
     let file = try TensorFile(path: model)
     let selection: ClassifierModelFile.Selection =
       ensemble ? .ensemble : generation.map { .generation($0) } ?? .final
@@ -54,11 +55,14 @@ struct ModelOptions: ParsableArguments {
   }
 }
 
-/// Reads `x` (finite, rows matching the network's input) and optional labels.
-func readInputs(_ spec: InputSpec, for network: Network, labelsRequired: Bool) throws -> (file: TensorFile, x: FloatTensor, labels: [Int64]?) {
+/// Reads `x` (finite, rows matching the network's input; only `rows` when
+/// given) and the labels when present or required.
+func readInputs(
+  _ spec: InputSpec, for network: Network, labelsRequired: Bool, rows: Range<Int>? = nil
+) throws -> (file: TensorFile, x: FloatTensor, labels: [Int64]?) {
   let file = try spec.open()
   let name = spec.dataset(or: "x")
-  let x = try file.readFiniteFloat(name)
+  let x = try file.readFiniteFloat(name, rows: rows)
   guard x.rank >= 2, x.rowCount > 0 else {
     throw RetortError.data("dataset '\(name)' must hold rows of features, it is \(x.shape): \(file.label)")
   }
@@ -68,7 +72,7 @@ func readInputs(_ spec: InputSpec, for network: Network, labelsRequired: Bool) t
   }
   var labels: [Int64]? = nil
   if labelsRequired || file.contains("labels") {
-    labels = try file.readInt("labels").scalars
+    labels = try file.readInt("labels", rows: rows).scalars
     guard labels!.count == x.rowCount else {
       throw RetortError.data("'labels' has \(labels!.count) rows, '\(name)' has \(x.rowCount): \(file.label)")
     }

@@ -67,20 +67,20 @@ struct NMSTool: RetortCommand {
   @Flag(name: .long, help: "Do not copy the input's other datasets into the output.")
   var noCarry = false
 
+  @OptionGroup var sharding: ShardOptions
   @OptionGroup var output: OutputOptions
   @OptionGroup var common: CommonOptions
 
   func run() throws {
     let file = try input.open()
     let boxesName = input.dataset(or: "boxes")
-    let boxes = try file.readBoxes(boxesName)
-    let n = boxes.rowCount
-    let scores = try file.readFloat("scores")
-    guard scores.rank == 1, scores.count == n else {
-      throw RetortError.data("dataset 'scores' has shape \(scores.shape), expected [\(n)]: \(file.label)")
-    }
-    let image = try file.optionalColumn("image", rows: n)
-    let classes = classAgnostic ? nil : try file.optionalColumn("classes", rows: n)
+    let n = try file.info(boxesName).shape.first ?? 0
+    let allImages = try file.optionalColumn("image", rows: n)
+    let rows = try shardRows(sharding.shard, image: allImages, rows: n, file: file)
+    let boxes = try file.readBoxes(boxesName, rows: rows)
+    let scores = try file.column("scores", rows: n, range: rows)
+    let image = allImages.map { Array($0[rows]) }
+    let classes = classAgnostic ? nil : try file.optionalColumn("classes", rows: n).map { Array($0[rows]) }
     let options = NMSOptions(
       iou: iou, format: format, legacyPlusOne: legacyPlusOne, scoreMin: scoreMin, maxKeep: maxKeep,
       soft: soft.map { SoftNMS(decay: $0, sigma: sigma, minScore: softMinScore) },
@@ -88,13 +88,14 @@ struct NMSTool: RetortCommand {
     let result: NMSResult
     let started = DispatchTime.now()
     do {
-      result = try nonMaximumSuppression(boxes: boxes, scores: scores.scalars, image: image, classes: classes, options: options)
+      result = try nonMaximumSuppression(boxes: boxes, scores: scores, image: image, classes: classes, options: options)
     } catch let e as RetortError { throw e.naming(file) }
     let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
     common.note("nms", "kept \(result.keep.count) of \(n) rows in \(milliseconds) ms")
 
     let writer = try output.makeWriter()
-    try writer.write("keep", IndexTensor(shape: [result.keep.count], scalars: result.keep.map(Int64.init)))
+    let keep = result.keep.map { Int64($0 + rows.lowerBound) }
+    try writer.write("keep", IndexTensor(shape: [keep.count], scalars: keep))
     if emit {
       for name in try file.datasetNames() where !name.contains("/") && name != "keep" {
         let info = try file.info(name)
@@ -102,12 +103,17 @@ struct NMSTool: RetortCommand {
         if name == "scores" {
           try writer.write(name, FloatTensor(shape: [result.keep.count], scalars: result.scores))
         } else {
-          try writer.write(name, try file.read(name).gather(result.keep), attributes: try file.attributes(of: name))
+          try writer.write(name, try file.read(name, rows: rows).gather(result.keep), attributes: try file.attributes(of: name))
         }
       }
     } else if !noCarry {
-      try writer.carry(from: file, except: ["keep"])
+      if sharding.shard != nil {
+        try writer.carryRows(from: file, rows: rows, total: n, except: ["keep"])
+      } else {
+        try writer.carry(from: file, except: ["keep"])
+      }
     }
+    if let shard = sharding.shard { try writer.markShard(shard, rows: rows, total: n, tool: "nms") }
     try writer.finish(tool: "nms", inputs: [file])
   }
 }

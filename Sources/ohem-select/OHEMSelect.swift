@@ -54,22 +54,26 @@ struct OHEMSelectTool: RetortCommand {
   @Flag(name: .long, help: "Do not copy the input's other datasets into the output.")
   var noCarry = false
 
+  @OptionGroup var sharding: ShardOptions
   @OptionGroup var output: OutputOptions
   @OptionGroup var common: CommonOptions
 
   func run() throws {
     let file = try input.open()
+    let total = try lossRows(file)
+    let allImages = try file.optionalColumn("image", rows: total)
+    let rows = try shardRows(sharding.shard, image: allImages, rows: total, file: file)
     let loss: [Float]
     do {
-      loss = try readLoss(file)
+      loss = try readLoss(file, rows: rows)
     } catch let e as RetortError where !e.message.hasSuffix(file.label) { throw e.naming(file) }
     let n = loss.count
-    let boxes = file.contains("boxes") ? try file.readBoxes("boxes") : nil
-    if let boxes, boxes.rowCount != n {
-      throw RetortError.data("'boxes' has \(boxes.rowCount) rows, the loss has \(n): \(file.label)")
+    if file.contains("boxes"), try file.info("boxes").shape.first != total {
+      throw RetortError.data("'boxes' has \(try file.info("boxes").shape) rows, the loss has \(total): \(file.label)")
     }
-    let image = try file.optionalColumn("image", rows: n)
-    let labels = try file.optionalColumn("labels", rows: n)
+    let boxes = file.contains("boxes") ? try file.readBoxes("boxes", rows: rows) : nil
+    let image = allImages.map { Array($0[rows]) }
+    let labels = try file.optionalColumn("labels", rows: total).map { Array($0[rows]) }
     let options = OHEMOptions(
       perImage: perImage, iou: iou, nms: !noNms, perClass: perClass, format: format,
       legacyPlusOne: legacyPlusOne, threads: common.threadCount)
@@ -81,29 +85,42 @@ struct OHEMSelectTool: RetortCommand {
     let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
     common.note("ohem-select", "selected \(selection.keep.count) of \(n) RoIs in \(milliseconds) ms")
     let writer = try output.makeWriter()
-    try writer.write("keep", IndexTensor(shape: [selection.keep.count], scalars: selection.keep.map(Int64.init)))
+    try writer.write("keep", IndexTensor(shape: [selection.keep.count], scalars: selection.keep.map { Int64($0 + rows.lowerBound) }))
     try writer.write("weight", FloatTensor(shape: [n], scalars: selection.weight))
-    if !noCarry { try writer.carry(from: file, except: ["keep", "weight"]) }
+    if let shard = sharding.shard {
+      if !noCarry { try writer.carryRows(from: file, rows: rows, total: total, except: ["keep", "weight"]) }
+      try writer.markShard(shard, rows: rows, total: total, tool: "ohem-select")
+    } else if !noCarry {
+      try writer.carry(from: file, except: ["keep", "weight"])
+    }
     try writer.finish(tool: "ohem-select", inputs: [file])
   }
 
-  /// The per-RoI loss: the named or 'loss' dataset, else cross-entropy of
-  /// 'logits' and 'labels' (+ 'bbox_loss').
-  func readLoss(_ file: TensorFile) throws -> [Float] {
+  /// The number of RoIs: rows of the loss, or of the logits it comes from.
+  func lossRows(_ file: TensorFile) throws -> Int {
     if input.dataset != nil || file.contains("loss") {
-      let name = input.dataset(or: "loss")
-      let t = try file.readFloat(name)
-      guard t.rank == 1 else { throw RetortError.data("dataset '\(name)' must be [N], it is \(t.shape)") }
-      return t.scalars
+      return try file.info(input.dataset(or: "loss")).shape.first ?? 0
     }
     guard file.contains("logits") && file.contains("labels") else {
       throw RetortError.noInput(
         "no 'loss', nor 'logits' and 'labels', in \(file.label) (it has: \((try? file.datasetNames())?.joined(separator: ", ") ?? ""))")
     }
-    let logits = try file.readFloat("logits")
+    return try file.info("logits").shape.first ?? 0
+  }
+
+  /// The per-RoI loss of `rows`: the named or 'loss' dataset, else
+  /// cross-entropy of 'logits' and 'labels' (+ 'bbox_loss').
+  func readLoss(_ file: TensorFile, rows: Range<Int>) throws -> [Float] {
+    if input.dataset != nil || file.contains("loss") {
+      let name = input.dataset(or: "loss")
+      let t = try file.readFloat(name, rows: rows)
+      guard t.rank == 1 else { throw RetortError.data("dataset '\(name)' must be [N], it is \(t.shape)") }
+      return t.scalars
+    }
+    let logits = try file.readFloat("logits", rows: rows)
     guard logits.rank == 2 else { throw RetortError.data("dataset 'logits' must be [N, C], it is \(logits.shape)") }
-    let labels = try file.readInt("labels").scalars
-    let bbox = file.contains("bbox_loss") ? try file.readFloat("bbox_loss").scalars : nil
+    let labels = try file.readInt("labels", rows: rows).scalars
+    let bbox = file.contains("bbox_loss") ? try file.readFloat("bbox_loss", rows: rows).scalars : nil
     return try ohemLoss(logits: logits, labels: labels, bboxLoss: bbox)
   }
 }

@@ -49,11 +49,21 @@ struct EncoderOptions: ParsableArguments {
   }
 }
 
-/// Rows of `x` (or `embeddings`) with labels when present, shaped for `network`.
-func readRows(_ spec: InputSpec, network: Network?, labelsRequired: Bool) throws -> (file: TensorFile, x: FloatTensor, labels: [Int64]?) {
+/// The dataset that holds the rows: the named one, else `x`, else `embeddings`.
+func rowsDataset(_ spec: InputSpec, in file: TensorFile) -> String {
+  spec.dataset ?? (file.contains("x") || !file.contains("embeddings") ? "x" : "embeddings")
+}
+
+/// Rows of `x` (or `embeddings`; only `rows` when given) with labels when
+/// present, shaped for `network`.
+func readRows(
+  _ spec: InputSpec, network: Network?, labelsRequired: Bool, shard: ShardSpec? = nil
+) throws -> (file: TensorFile, x: FloatTensor, labels: [Int64]?, rows: Range<Int>, total: Int) {
   let file = try spec.open()
-  let name = spec.dataset ?? (file.contains("x") || !file.contains("embeddings") ? "x" : "embeddings")
-  var x = try file.readFiniteFloat(name)
+  let name = rowsDataset(spec, in: file)
+  let total = try file.info(name).shape.first ?? 0
+  let rows = shard?.rows(of: total) ?? 0..<total
+  var x = try file.readFiniteFloat(name, rows: rows)
   guard x.rank >= 2, x.rowCount > 0 else {
     throw RetortError.data("dataset '\(name)' must hold rows of features, it is \(x.shape): \(file.label)")
   }
@@ -63,16 +73,30 @@ func readRows(_ spec: InputSpec, network: Network?, labelsRequired: Bool) throws
   }
   var labels: [Int64]? = nil
   if labelsRequired || file.contains("labels") {
-    labels = try file.readInt("labels").scalars
+    labels = try file.readInt("labels", rows: rows).scalars
     guard labels!.count == x.rowCount else {
       throw RetortError.data("'labels' has \(labels!.count) rows, '\(name)' has \(x.rowCount): \(file.label)")
     }
   }
-  return (file, x, labels)
+  return (file, x, labels, rows, total)
 }
 
 /// Embeddings [N, D] of `x`: the network's outputs, or `x` itself flattened.
 func embed(_ x: FloatTensor, with network: Network?) -> FloatTensor {
   guard let network else { return x.reshaped([x.rowCount, x.rowWidth]) }
   return network.predict(x, blockRows: 256)
+}
+
+/// Carries the input's datasets unless `noCarry` (only `rows` of them in a
+/// shard) and marks a shard's output.
+func carryAndMark(
+  from file: TensorFile, into writer: TensorFileWriter, rows: Range<Int>, total: Int,
+  except: Set<String>, noCarry: Bool, shard: ShardSpec?
+) throws {
+  if let shard {
+    if !noCarry { try writer.carryRows(from: file, rows: rows, total: total, except: except) }
+    try writer.markShard(shard, rows: rows, total: total, tool: "protonet")
+  } else if !noCarry {
+    try writer.carry(from: file, except: except)
+  }
 }

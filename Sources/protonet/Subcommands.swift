@@ -19,16 +19,22 @@ extension Protonet {
     var data: InputSpec = InputSpec(path: "-")
     @Flag(name: .long, help: "Do not copy the input's other datasets into the output.")
     var noCarry = false
+    @OptionGroup var sharding: ShardOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var common: CommonOptions
+
+    /// Carries the input's datasets (their `rows` in a shard), and marks a shard.
+    func carry(from file: TensorFile, into writer: TensorFileWriter, rows: Range<Int>, total: Int, except: Set<String>) throws {
+      try carryAndMark(from: file, into: writer, rows: rows, total: total, except: except, noCarry: noCarry, shard: sharding.shard)
+    }
 
     func run() throws {
       common.applyThreads()
       let (network, _) = try encoder.load()
-      let (file, x, _) = try readRows(data, network: network, labelsRequired: false)
+      let (file, x, _, rows, total) = try readRows(data, network: network, labelsRequired: false, shard: sharding.shard)
       let writer = try output.makeWriter()
       try writer.write("embeddings", embed(x, with: network))
-      if !noCarry { try writer.carry(from: file, except: ["embeddings", "x"]) }
+      try carry(from: file, into: writer, rows: rows, total: total, except: ["embeddings", "x"])
       try writer.finish(tool: "protonet", inputs: [file])
     }
   }
@@ -52,7 +58,7 @@ extension Protonet {
     func run() throws {
       common.applyThreads()
       let (network, distance) = try encoder.load()
-      let (file, x, labels) = try readRows(support, network: network, labelsRequired: true)
+      let (file, x, labels, _, _) = try readRows(support, network: network, labelsRequired: true)
       let (prototypes, classes) = try Prototypes.compute(embeddings: embed(x, with: network), labels: labels!)
       let writer = try output.makeWriter()
       try writer.write("prototypes", prototypes, attributes: distance.map { ["distance": .text($0.rawValue)] } ?? [:])
@@ -81,13 +87,18 @@ extension Protonet {
     var queries: InputSpec = InputSpec(path: "-")
     @Flag(name: .long, help: "Do not copy the input's other datasets into the output.")
     var noCarry = false
+    @OptionGroup var sharding: ShardOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var common: CommonOptions
+
+    func carry(from file: TensorFile, into writer: TensorFileWriter, rows: Range<Int>, total: Int, except: Set<String>) throws {
+      try carryAndMark(from: file, into: writer, rows: rows, total: total, except: except, noCarry: noCarry, shard: sharding.shard)
+    }
 
     func run() throws {
       common.applyThreads()
       let (network, trained) = try encoder.load()
-      let (file, x, _) = try readRows(queries, network: network, labelsRequired: false)
+      let (file, x, _, rows, total) = try readRows(queries, network: network, labelsRequired: false, shard: sharding.shard)
       let protoFile = try TensorFile(path: prototypes)
       let p = try protoFile.readFiniteFloat("prototypes")
       let classes = try protoFile.readInt("classes").scalars
@@ -100,7 +111,7 @@ extension Protonet {
       let writer = try output.makeWriter()
       try writer.write("log_probs", logProbs)
       try writer.write("pred", IndexTensor(shape: [predicted.count], scalars: predicted))
-      if !noCarry { try writer.carry(from: file, except: ["log_probs", "pred"]) }
+      try carry(from: file, into: writer, rows: rows, total: total, except: ["log_probs", "pred"])
       try writer.finish(tool: "protonet", inputs: [file])
     }
   }
@@ -145,7 +156,7 @@ extension Protonet {
     func run() throws {
       common.applyThreads()
       let (network, trained) = try encoder.load()
-      let (file, x, labels) = try readRows(data, network: network, labelsRequired: true)
+      let (file, x, labels, _, _) = try readRows(data, network: network, labelsRequired: true)
       let embedded = embed(x, with: network)
       var generator = SeededGenerator(seed: common.seed)
       let result: FewShotEvaluation

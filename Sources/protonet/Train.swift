@@ -57,7 +57,7 @@ extension Protonet {
 
     func run() throws {
       common.applyThreads()
-      let (file, x, labels) = try readRows(data, network: nil, labelsRequired: true)
+      let (file, x, labels, _, _) = try readRows(data, network: nil, labelsRequired: true)
       var generator = SeededGenerator(seed: common.seed)
       var network = try Network(Architecture(parsing: arch), inputShape: Array(x.shape.dropFirst()), generator: &generator)
       let log = try common.metricsLog()

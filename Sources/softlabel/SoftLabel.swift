@@ -52,6 +52,8 @@ struct SoftLabel: RetortCommand {
   @Flag(name: .long, help: "Do not copy the first input's other datasets into the output.")
   var noCarry = false
 
+  @OptionGroup var sharding: ShardOptions
+
   @OptionGroup var output: OutputOptions
   @OptionGroup var common: CommonOptions
 
@@ -80,9 +82,10 @@ struct SoftLabel: RetortCommand {
       shape = info.shape
     }
     let (n, c) = (shape![0], shape![1])
-    var probs = FloatTensor(repeating: 0, shape: [n, c])
-    for start in stride(from: 0, to: n, by: block) {
-      let rows = start..<min(n, start + block)
+    let mine = sharding.shard?.rows(of: n) ?? 0..<n
+    var probs = FloatTensor(repeating: 0, shape: [mine.count, c])
+    for start in stride(from: mine.lowerBound, to: mine.upperBound, by: block) {
+      let rows = start..<min(mine.upperBound, start + block)
       for (file, name) in zip(files, names) {
         var part = try file.readFiniteFloat(name, rows: rows)
         if fromProbs {
@@ -95,21 +98,32 @@ struct SoftLabel: RetortCommand {
         let share = 1 / Float(files.count)
         probs.scalars.withUnsafeMutableBufferPointer { out in
           part.scalars.withUnsafeBufferPointer { p in
-            let dst = out.baseAddress! + start * c
+            let dst = out.baseAddress! + (start - mine.lowerBound) * c
             for i in 0..<p.count { dst[i] += p[i] * share }
           }
         }
       }
     }
-    var generator = SeededGenerator(seed: common.seed)
-    let weights = confidenceWeights ? SoftTargets.confidenceWeights(probs) : nil
+    // A shard writes each row's top probability; the merge normalises to mean 1.
+    let weights = confidenceWeights
+      ? (sharding.shard == nil ? SoftTargets.confidenceWeights(probs) : SoftTargets.maxProbabilities(probs)) : nil
     if hard { probs = SoftTargets.oneHot(probs) }
-    if permuteDark { SoftTargets.permuteDark(&probs, generator: &generator) }
+    if permuteDark { SoftTargets.permuteDark(&probs, seed: common.seed, firstRow: mine.lowerBound) }
 
     let writer = try output.makeWriter()
     try writer.write("probs", probs, attributes: ["temperature": .real(fromProbs ? 1 : Double(temperature))])
-    if let weights { try writer.write("weight", FloatTensor(shape: [n], scalars: weights)) }
-    if !noCarry { try writer.carry(from: files[0], except: Set(["logits", "probs", "weight", names[0]])) }
+    if let weights {
+      try writer.write(
+        "weight", FloatTensor(shape: [weights.count], scalars: weights),
+        attributes: sharding.shard == nil ? [:] : ["merge": .text("mean1")])
+    }
+    let consumed: Set<String> = ["logits", "probs", "weight", names[0]]
+    if let shard = sharding.shard {
+      if !noCarry { try writer.carryRows(from: files[0], rows: mine, total: n, except: consumed) }
+      try writer.markShard(shard, rows: mine, total: n, tool: "softlabel")
+    } else if !noCarry {
+      try writer.carry(from: files[0], except: consumed)
+    }
     try writer.finish(tool: "softlabel", inputs: files)
   }
 }

@@ -124,7 +124,8 @@ let digits = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletin
       d = np.abs(f['x_eps0.3'][:] - t['x'][:]).max()
       print(sorted(f.keys()), round(float(d), 5))
       """, in: dir)
-    #expect(check == "['labels', 'x_eps0.1', 'x_eps0.3'] 0.3\n")
+    #expect(check == "['amplitude', 'attacked', 'l0_eps0.1', 'l0_eps0.3', 'l2_eps0.1', 'l2_eps0.3', 'labels', "
+      + "'linf_eps0.1', 'linf_eps0.3', 'succeeded_eps0.1', 'succeeded_eps0.3', 'x_eps0.1', 'x_eps0.3'] 0.3\n")
     let jsma = try run("distill", ["attack", "-m", "m.h5", "--method", "jsma", "--limit", "40", test], in: dir)
     #expect(jsma.status == 0, "\(jsma.stderr)")
     let j = try JSONSerialization.jsonObject(with: jsma.stdout) as! [String: Any]

@@ -29,9 +29,37 @@ public struct CSLSRadii: Equatable, Sendable {
     let (ns, nt) = (source.shape[0], target.shape[0])
     try checkNeighborCount(k, "k", candidates: nt, "target")
     try checkNeighborCount(k, "k", candidates: ns, "source")
+    let (rowRadii, columns) = Self.onePass(source, target, k: k, options: options)
+    defer { columns.deallocate() }
+    self.init(k: k, source: rowRadii, target: columns.means())
+  }
+
+  /// A shard's part of the radii: r_T of its source rows, and for every
+  /// target the k largest similarities to these rows, best first (−∞ where
+  /// the shard has fewer than k rows). Merging the targets' lists of all
+  /// shards (keeping the k largest) and averaging gives r_S.
+  public static func partial(
+    source: FloatTensor, target: FloatTensor, k: Int, options: SearchOptions = .init()
+  ) throws -> (sourceRadii: [Float], targetTopK: FloatTensor) {
+    try checkEmbeddingPair(source, "source", target, "target")
+    let nt = target.shape[0]
+    try checkNeighborCount(k, "k", candidates: nt, "target")
+    guard source.shape[0] > 0 else {
+      return ([], FloatTensor(repeating: -.infinity, shape: [nt, k]))
+    }
+    let (rowRadii, columns) = onePass(source, target, k: k, options: options)
+    defer { columns.deallocate() }
+    return (rowRadii, FloatTensor(shape: [nt, k], scalars: columns.sortedScores()))
+  }
+
+  /// Every block of source rows against all targets: each row's r_T and
+  /// every column's top k, merged over the workers.
+  private static func onePass(
+    _ source: FloatTensor, _ target: FloatTensor, k: Int, options: SearchOptions
+  ) -> ([Float], ColumnTopK) {
+    let (ns, nt) = (source.shape[0], target.shape[0])
     let workers = similarityWorkers(queries: ns, candidates: nt, options: options)
     let columns = (0..<workers).map { _ in ColumnTopK(columns: nt, k: k) }
-    defer { columns.forEach { $0.deallocate() } }
     var rowRadii = [Float](repeating: 0, count: ns)
     rowRadii.withUnsafeMutableBufferPointer { out in
       let outBase = out.baseAddress!
@@ -51,8 +79,11 @@ public struct CSLSRadii: Equatable, Sendable {
         }
       }
     }
-    for w in columns.dropFirst() { columns[0].merge(w) }
-    self.init(k: k, source: rowRadii, target: columns[0].means())
+    for w in columns.dropFirst() {
+      columns[0].merge(w)
+      w.deallocate()
+    }
+    return (rowRadii, columns[0])
   }
 }
 
@@ -105,6 +136,14 @@ private struct ColumnTopK {
 
   /// The mean of each column's k scores.
   func means() -> [Float] { (0..<columns).map { heap($0).meanScore() } }
+
+  /// Each column's k scores, best first, column after column.
+  func sortedScores() -> [Float] {
+    (0..<columns).flatMap { j -> [Float] in
+      heap(j).sortBestFirst()
+      return Array(UnsafeBufferPointer(start: scores + j * k, count: k))
+    }
+  }
 }
 
 /// The `top` target rows by CSLS for each query row of `source`:

@@ -37,7 +37,7 @@ public enum BornAgain {
       switch variant {
       case .plain: break
       case .cwtm: student.weights = SoftTargets.confidenceWeights(probs)
-      case .dkpp: SoftTargets.permuteDark(&probs, generator: &generator)
+      case .dkpp: SoftTargets.permuteDark(&probs, seed: generator.next())
       }
       student.probs = probs
       networks.append(try trainClassifier(

@@ -9,7 +9,7 @@ public enum FGSM {
   public static func attack(
     _ network: Network, x: FloatTensor, labels: [Int64], epsilons: [Float], temperature: Float = 1,
     clip: ClosedRange<Float>? = 0...1, blockRows: Int = 512
-  ) -> [(adversarial: FloatTensor, statistics: AttackStatistics)] {
+  ) -> [AttackOutcome] {
     var net = network
     let n = x.rowCount, w = x.rowWidth
     var signs = [Float](repeating: 0, count: x.count)
@@ -29,12 +29,10 @@ public enum FGSM {
         adv.scalars[i] = v
       }
       let after = SoftTargets.argmax(network.predict(adv))
-      var stats = AttackStatistics()
-      for r in 0..<n where before[r] == Int(labels[r]) {
-        stats.attacked += 1
-        if after[r] != Int(labels[r]) { stats.addSuccess(original: x.row(r), adversarial: adv.row(r)) }
-      }
-      return (adv, stats)
+      let attacked = (0..<n).map { before[$0] == Int(labels[$0]) }
+      return AttackOutcome(
+        adversarial: adv, attacked: attacked,
+        succeeded: (0..<n).map { attacked[$0] && after[$0] != Int(labels[$0]) })
     }
   }
 }

@@ -11,9 +11,11 @@ import Foundation
 /// it stops when the model predicts t or more than a fraction γ of the
 /// features have been changed.
 public enum JSMA {
-  /// A target class ≠ label for each row, drawn uniformly from `generator`.
-  public static func randomTargets(labels: [Int64], classes: Int, generator: inout SeededGenerator) -> [Int64] {
-    labels.map { y in
+  /// A target class ≠ label for each row, uniform, row r (counted from
+  /// `firstRow`) drawing from its own stream of `seed`.
+  public static func randomTargets(labels: [Int64], classes: Int, seed: UInt64, firstRow: Int = 0) -> [Int64] {
+    labels.enumerated().map { r, y in
+      var generator = SeededGenerator(seed: seed, row: firstRow + r)
       let k = generator.index(below: classes - 1)
       return Int64(k >= Int(y) ? k + 1 : k)
     }
@@ -25,14 +27,13 @@ public enum JSMA {
   public static func attack(
     _ network: Network, x: FloatTensor, labels: [Int64], targets: [Int64], theta: Float = 1,
     gamma: Float = 0.145, clip: ClosedRange<Float> = 0...1, blockRows: Int = 64
-  ) -> (adversarial: FloatTensor, statistics: AttackStatistics) {
+  ) -> AttackOutcome {
     let n = x.rowCount, w = x.rowWidth
     let before = SoftTargets.argmax(network.predict(x))
     var adversarial = x
-    var stats = AttackStatistics()
+    var succeededRows = [Bool](repeating: false, count: n)
     let maxChanged = Int((gamma * Float(w)).rounded(.down))
     let candidates = (0..<n).filter { before[$0] == Int(labels[$0]) }
-    stats.attacked = candidates.count
     var net = network
     for start in stride(from: 0, to: candidates.count, by: blockRows) {
       let rows = Array(candidates[start..<min(candidates.count, start + blockRows)])
@@ -75,12 +76,12 @@ public enum JSMA {
       }
       for (local, row) in rows.enumerated() {
         adversarial.scalars.replaceSubrange(row * w..<(row + 1) * w, with: current.row(local))
-        if succeeded.contains(local) {
-          stats.addSuccess(original: x.row(row), adversarial: current.row(local))
-        }
+        succeededRows[row] = succeeded.contains(local)
       }
     }
-    return (adversarial, stats)
+    return AttackOutcome(
+      adversarial: adversarial, attacked: (0..<n).map { before[$0] == Int(labels[$0]) },
+      succeeded: succeededRows)
   }
 
   /// Whether a feature can still move by θ inside the clip range.

@@ -1,32 +1,71 @@
 import Foundation
 
-/// How an attack did: success rate among the rows the model classified
-/// correctly before the attack, and the mean size of the successful perturbations.
+/// What an attack did to each row: whether it was attacked (the model
+/// classified it correctly before) and whether the attack succeeded.
+public struct AttackOutcome: Sendable {
+  public var adversarial: FloatTensor
+  public var attacked: [Bool]
+  public var succeeded: [Bool]
+}
+
+/// The size of each row's perturbation x' − x: features changed (L0), L2 and L∞ norms.
+public struct PerturbationNorms: Sendable {
+  public var l0: [Double]
+  public var l2: [Double]
+  public var linf: [Double]
+
+  public init(l0: [Double], l2: [Double], linf: [Double]) {
+    self.l0 = l0
+    self.l2 = l2
+    self.linf = linf
+  }
+
+  /// The norms of adversarial − original, row by row.
+  public init(original: FloatTensor, adversarial: FloatTensor) {
+    var l0 = [Double](), l2 = [Double](), linf = [Double]()
+    for r in 0..<original.rowCount {
+      var a = 0.0, b = 0.0, c = 0.0
+      for (x, y) in zip(original.row(r), adversarial.row(r)) {
+        let d = Double(abs(y - x))
+        if d > 0 { a += 1 }
+        b += d * d
+        c = max(c, d)
+      }
+      l0.append(a)
+      l2.append(b.squareRoot())
+      linf.append(c)
+    }
+    self.init(l0: l0, l2: l2, linf: linf)
+  }
+}
+
+/// How an attack fared: the success rate among the attacked rows and the
+/// mean perturbation of the successful ones.
 public struct AttackStatistics: Equatable, Sendable {
-  /// Rows the model classified correctly before the attack (the ones attacked).
   public var attacked = 0
-  /// Attacked rows whose adversarial example succeeded.
   public var succeeded = 0
-  /// Means over the successful rows: features changed, L2 and L∞ norms of x' − x.
   public var meanL0 = 0.0
   public var meanL2 = 0.0
   public var meanLinf = 0.0
 
   public var successRate: Double { attacked > 0 ? Double(succeeded) / Double(attacked) : 0 }
 
-  /// Adds one successful row's perturbation.
-  mutating func addSuccess(original: ArraySlice<Float>, adversarial: ArraySlice<Float>) {
-    var l0 = 0.0, l2 = 0.0, linf = 0.0
-    for (a, b) in zip(original, adversarial) {
-      let d = Double(abs(b - a))
-      if d > 0 { l0 += 1 }
-      l2 += d * d
-      linf = max(linf, d)
-    }
-    let k = Double(succeeded)
-    meanL0 = (meanL0 * k + l0) / (k + 1)
-    meanL2 = (meanL2 * k + l2.squareRoot()) / (k + 1)
-    meanLinf = (meanLinf * k + linf) / (k + 1)
-    succeeded += 1
+  /// The statistics of per-row outcomes (from one run, or merged shards).
+  public init(attacked: [Bool], succeeded: [Bool], norms: PerturbationNorms) {
+    self.attacked = attacked.filter { $0 }.count
+    let rows = succeeded.indices.filter { succeeded[$0] }
+    self.succeeded = rows.count
+    guard !rows.isEmpty else { return }
+    let k = Double(rows.count)
+    meanL0 = rows.reduce(0) { $0 + norms.l0[$1] } / k
+    meanL2 = rows.reduce(0) { $0 + norms.l2[$1] } / k
+    meanLinf = rows.reduce(0) { $0 + norms.linf[$1] } / k
+  }
+
+  /// The statistics of an attack on `original`.
+  public init(original: FloatTensor, outcome: AttackOutcome) {
+    self.init(
+      attacked: outcome.attacked, succeeded: outcome.succeeded,
+      norms: PerturbationNorms(original: original, adversarial: outcome.adversarial))
   }
 }

@@ -59,12 +59,15 @@ public enum SoftTargets {
     return out
   }
 
-  /// DKPP: permutes each row's non-argmax probabilities among themselves
-  /// (seeded, row after row); the argmax entry and each row's multiset stay.
-  public static func permuteDark(_ probs: inout FloatTensor, generator: inout SeededGenerator) {
+  /// DKPP: permutes each row's non-argmax probabilities among themselves;
+  /// the argmax entry and each row's multiset stay. Row r (counted from
+  /// `firstRow`) draws from its own stream of `seed`, so shards of a job
+  /// permute exactly as one run does.
+  public static func permuteDark(_ probs: inout FloatTensor, seed: UInt64, firstRow: Int = 0) {
     let c = probs.rowWidth
     let top = argmax(probs)
     for r in 0..<probs.rowCount {
+      var generator = SeededGenerator(seed: seed, row: firstRow + r)
       let others = (0..<c).filter { $0 != top[r] }
       var values = others.map { probs.scalars[r * c + $0] }
       generator.shuffle(&values)
@@ -72,12 +75,20 @@ public enum SoftTargets {
     }
   }
 
+  /// Each row's largest probability.
+  public static func maxProbabilities(_ probs: FloatTensor) -> [Float] {
+    let c = probs.rowWidth
+    return argmax(probs).enumerated().map { probs.scalars[$0.offset * c + $0.element] }
+  }
+
   /// CWTM: each row's largest probability, normalised to mean 1 over the rows.
   public static func confidenceWeights(_ probs: FloatTensor) -> [Float] {
-    let c = probs.rowWidth
-    let top = argmax(probs)
-    let confidence = top.enumerated().map { Double(probs.scalars[$0.offset * c + $0.element]) }
-    let mean = confidence.reduce(0, +) / Double(max(confidence.count, 1))
-    return confidence.map { mean > 0 ? Float($0 / mean) : 1 }
+    normalizedToMeanOne(maxProbabilities(probs))
+  }
+
+  /// `values` scaled so that their mean is 1 (all ones when the mean is 0).
+  public static func normalizedToMeanOne(_ values: [Float]) -> [Float] {
+    let mean = values.reduce(0.0) { $0 + Double($1) } / Double(max(values.count, 1))
+    return values.map { mean > 0 ? Float(Double($0) / mean) : 1 }
   }
 }

@@ -150,12 +150,14 @@ public final class TensorFile {
     }
   }
 
-  /// Dataset `name` as float32, int64 or strings, by its stored class.
-  public func read(_ name: String) throws -> TensorValue {
+  /// Dataset `name` (only `rows` of it, when given) as float32, int64 or
+  /// strings, by its stored class.
+  public func read(_ name: String, rows: Range<Int>? = nil) throws -> TensorValue {
     switch try info(name).kind {
-    case .float: .float(try readFloat(name))
-    case .integer: .int(try readInt(name))
-    case .string: .strings(try readStrings(name))
+    case .float: .float(try readFloat(name, rows: rows))
+    case .integer: .int(try readInt(name, rows: rows))
+    case .string:
+      .strings(try { let all = try readStrings(name); return rows.map { Array(all[$0]) } ?? all }())
     case .other: throw RetortError.data("dataset '\(HDF5.display(name))' has a type Retort cannot read: \(label)")
     }
   }

@@ -86,6 +86,10 @@ def tensor():
         write(f"part-{i}.h5", x=np.full((2, 3), i, np.float32))
     for i in range(2):
         write(f"part{i}.h5", x=np.full((2, 3), i, np.float32))
+        write(f"shard-{i}.h5", x=np.full((2, 3), i, np.float32))
+        with h5py.File(f"shard-{i}.h5", "a") as f:
+            f.attrs.update({"shard_index": i, "shard_count": 2, "shard_rows": np.array([2 * i, 2 * i + 2, 4]),
+                            "shard_source": "softlabel -T 2 logits.h5"})
 
 
 def softlabel():

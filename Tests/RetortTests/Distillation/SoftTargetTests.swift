@@ -14,15 +14,17 @@ import Testing
   @Test func dkppKeepsArgmaxAndEachRowsValues() {
     let probs = randomProbs(rows: 50, classes: 7, seed: 1)
     var permuted = probs
-    var g = SeededGenerator(seed: 2)
-    SoftTargets.permuteDark(&permuted, generator: &g)
+    SoftTargets.permuteDark(&permuted, seed: 2)
     #expect(SoftTargets.argmax(permuted) == SoftTargets.argmax(probs))
     for r in 0..<50 { #expect(permuted.row(r).sorted() == probs.row(r).sorted()) }
     #expect(permuted != probs)
     var again = probs
-    var g2 = SeededGenerator(seed: 2)
-    SoftTargets.permuteDark(&again, generator: &g2)
+    SoftTargets.permuteDark(&again, seed: 2)
     #expect(again == permuted)
+    // Rows 20..<50 permuted on their own (a shard) come out as in the whole run.
+    var part = probs.rows(20..<50)
+    SoftTargets.permuteDark(&part, seed: 2, firstRow: 20)
+    #expect(part == permuted.rows(20..<50))
   }
 
   @Test func cwtmWeightsHaveMeanOneAndFollowConfidence() {
