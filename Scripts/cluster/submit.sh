@@ -17,7 +17,10 @@ absolute() {
 need_tools() {
   local t
   for t in "$@"; do
-    command -v "$t" >/dev/null || { echo "$(basename "$0"): $t is not on PATH (set RETORT_BIN)" >&2; exit 66; }
+    if ! command -v "$t" >/dev/null; then
+      echo "$(basename "$0"): $t is not on PATH (set RETORT_BIN)" >&2
+      exit 66
+    fi
   done
 }
 

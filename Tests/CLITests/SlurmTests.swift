@@ -227,10 +227,13 @@ func compareResults(_ one: String, _ merged: String, in directory: URL) throws -
 
 /// GNU parallel is there, or the scripts can install it (root with apt).
 let canRunGNUParallel: Bool = {
-  let present = (try? clusterScript("/bin/sh", ["-c", "parallel --version | grep -q 'GNU parallel'"]))?
-    .status == 0
-  let installable = getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/apt-get")
-  if !present && !installable { print("SlurmTests: skipped: no GNU parallel, and not root with apt") }
+  let check = "parallel --version | grep -q 'GNU parallel'"
+  let present = (try? clusterScript("/bin/sh", ["-c", check]))?.status == 0
+  let installable = getuid() == 0
+    && FileManager.default.isExecutableFile(atPath: "/usr/bin/apt-get")
+  if !present && !installable {
+    print("SlurmTests: skipped: no GNU parallel, and not root with apt")
+  }
   return present || installable
 }()
 
