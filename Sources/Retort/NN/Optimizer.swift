@@ -85,15 +85,23 @@ public struct Adam: Optimizer {
         m.append(Array(repeating: 0, count: p.value.count))
         v.append(Array(repeating: 0, count: p.value.count))
       }
-      let grad = p.gradient
       m[k].withUnsafeMutableBufferPointer { pm in
         v[k].withUnsafeMutableBufferPointer { pv in
-          p.value.scalars.withUnsafeMutableBufferPointer { theta in
-            for i in theta.indices {
-              let g = grad[i] + lambda * theta[i]
-              pm[i] = b1 * pm[i] + (1 - b1) * g
-              pv[i] = b2 * pv[i] + (1 - b2) * g * g
-              theta[i] -= eta * (pm[i] / c1) / ((pv[i] / c2).squareRoot() + eps)
+          p.gradient.withUnsafeBufferPointer { pg in
+            p.value.scalars.withUnsafeMutableBufferPointer { theta in
+              // Element-wise, so chunks on several threads give the same bytes.
+              let n = theta.count
+              let chunks = max(1, min(availableCores, n / 65_536))
+              let shared = UnsafeSendable((pm.baseAddress!, pv.baseAddress!, pg.baseAddress!, theta.baseAddress!))
+              parallelFor(chunks, threads: chunks) { c in
+                let (m, v, g, w) = shared.value
+                for i in n * c / chunks..<n * (c + 1) / chunks {
+                  let gi = g[i] + lambda * w[i]
+                  m[i] = b1 * m[i] + (1 - b1) * gi
+                  v[i] = b2 * v[i] + (1 - b2) * gi * gi
+                  w[i] -= eta * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
+                }
+              }
             }
           }
         }
