@@ -1,3 +1,4 @@
+import Testing
 @testable import Retort
 
 /// Central differences (f(x + h·e_i) − f(x − h·e_i)) / 2h for every coordinate
@@ -34,4 +35,34 @@ func randomValues(_ n: Int, seed: UInt64, scale: Float = 1) -> [Float] {
 /// Values in ±[0.2, 1): kept away from a rectifier's kink by more than the step.
 func valuesAwayFromZero(_ n: Int, seed: UInt64) -> [Float] {
   randomValues(n, seed: seed).map { $0 < 0 ? $0 * 0.8 - 0.2 : $0 * 0.8 + 0.2 }
+}
+
+/// Checks a whole network's gradients against central differences of
+/// `objective`: `dx` (the input gradient of `x`) and the parameter gradients
+/// accumulated in `trained`, both computed from `start` by the caller.
+func expectNetworkGradients(
+  start: Network, trained: Network, x: FloatTensor, dx: FloatTensor,
+  objective: (Network, FloatTensor) -> Double, sourceLocation: SourceLocation = #_sourceLocation
+) {
+  let numericX = numericalGradient(x.scalars, step: 1e-3) {
+    objective(start, FloatTensor(shape: x.shape, scalars: $0))
+  }
+  #expect(gradientError(dx.scalars, numericX) < NNLayerTests.tolerance, sourceLocation: sourceLocation)
+  var analytic = [[Float]]()
+  var net = trained
+  net.updateParameters { _, p in analytic.append(p.gradient) }
+  var probe = start
+  probe.updateParameters { k, p in
+    let original = p.value
+    let numeric = numericalGradient(original.scalars, step: 1e-3) { values in
+      var n = start
+      n.updateParameters { k2, q in
+        if k2 == k { q.value = FloatTensor(shape: original.shape, scalars: values) }
+      }
+      return objective(n, x)
+    }
+    #expect(
+      gradientError(analytic[k], numeric) < NNLayerTests.tolerance, "parameter \(k) (\(p.name))",
+      sourceLocation: sourceLocation)
+  }
 }

@@ -83,25 +83,7 @@ struct NNImageNetworkTests {
     _ = net.forward(x, training: true)
     let dx = net.backward(FloatTensor(shape: [3, 4], scalars: r))
     #expect(dx.shape == x.shape)
-    let numericX = numericalGradient(x.scalars, step: 1e-3) {
-      objective(start, FloatTensor(shape: x.shape, scalars: $0))
-    }
-    #expect(gradientError(dx.scalars, numericX) < NNLayerTests.tolerance)
-    var analytic = [[Float]]()
-    net.updateParameters { _, p in analytic.append(p.gradient) }
-    var probe = start
-    probe.updateParameters { k, p in
-      let original = p.value
-      let numeric = numericalGradient(original.scalars, step: 1e-3) { values in
-        var n = start
-        n.updateParameters { k2, q in
-          if k2 == k { q.value = FloatTensor(shape: original.shape, scalars: values) }
-        }
-        return objective(n, x)
-      }
-      #expect(
-        gradientError(analytic[k], numeric) < NNLayerTests.tolerance, "parameter \(k) (\(p.name))")
-    }
+    expectNetworkGradients(start: start, trained: net, x: x, dx: dx, objective: objective)
   }
 
   @Test func modelFileRoundTrip() throws {
