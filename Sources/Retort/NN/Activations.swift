@@ -52,7 +52,10 @@ public struct LeakyReLU: Layer {
     var y = x
     let a = slope
     y.scalars.withUnsafeMutableBufferPointer { p in
-      for i in p.indices where p[i] < 0 { p[i] *= a }
+      for i in p.indices {
+        let v = p[i]
+        p[i] = v < 0 ? v * a : v
+      }
     }
     return y
   }
@@ -72,7 +75,10 @@ public struct LeakyReLU: Layer {
     let a = slope
     x.scalars.withUnsafeBufferPointer { px in
       dx.scalars.withUnsafeMutableBufferPointer { p in
-        for i in p.indices where !(px[i] > 0) { p[i] *= a }
+        for i in p.indices {
+          let g = p[i]
+          p[i] = px[i] > 0 ? g : g * a
+        }
       }
     }
     return dx

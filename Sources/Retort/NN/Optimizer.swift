@@ -34,16 +34,40 @@ public struct SGD: Optimizer {
   public mutating func step(_ network: inout Network) {
     let (eta, mu, lambda, nesterov) = (learningRate, momentum, weightDecay, nesterov)
     network.updateParameters { k, p in
-      if k == velocity.count { velocity.append(Array(repeating: 0, count: p.value.count)) }
-      let grad = p.gradient
-      velocity[k].withUnsafeMutableBufferPointer { v in
+      p.gradient.withUnsafeBufferPointer { g in
         p.value.scalars.withUnsafeMutableBufferPointer { theta in
-          for i in theta.indices {
-            let g = grad[i] + lambda * theta[i]
-            v[i] = mu * v[i] + g
-            theta[i] -= eta * (nesterov ? g + mu * v[i] : v[i])
+          // Without momentum v = g at every step, so no velocity is kept.
+          guard mu != 0 else {
+            return Self.update(theta, g, velocity: nil, eta: eta, mu: 0, lambda: lambda, nesterov: false)
+          }
+          if k == velocity.count { velocity.append(Array(repeating: 0, count: theta.count)) }
+          velocity[k].withUnsafeMutableBufferPointer { v in
+            Self.update(theta, g, velocity: v.baseAddress, eta: eta, mu: mu, lambda: lambda, nesterov: nesterov)
           }
         }
+      }
+    }
+  }
+
+  /// One element-wise update, in chunks on several threads (the same bytes as one thread).
+  private static func update(
+    _ theta: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>,
+    velocity: UnsafeMutablePointer<Float>?, eta: Float, mu: Float, lambda: Float, nesterov: Bool
+  ) {
+    let n = theta.count
+    let chunks = max(1, min(availableCores, n / 65_536))
+    let shared = UnsafeSendable((g.baseAddress!, theta.baseAddress!, velocity))
+    parallelFor(chunks, threads: chunks) { c in
+      let (g, w, v) = shared.value
+      let range = n * c / chunks..<n * (c + 1) / chunks
+      guard let v else {
+        for i in range { w[i] -= eta * (g[i] + lambda * w[i]) }
+        return
+      }
+      for i in range {
+        let gi = g[i] + lambda * w[i]
+        v[i] = mu * v[i] + gi
+        w[i] -= eta * (nesterov ? gi + mu * v[i] : v[i])
       }
     }
   }
