@@ -10,24 +10,30 @@ struct AlignAdv: RetortCommand {
       commandName: "align-adv",
       abstract: "Learn a mapping between two embedding spaces without parallel data (adversarial, MUSE).",
       discussion: """
-        W maps a source vector x to W*x (mapped rows are src*W^T, MUSE's convention). \\
-        A discriminator (an MLP: input dropout, --dis-layers hidden layers of --dis-hidden \\
-        units with LeakyReLU 0.2, one logit) learns to tell mapped source rows from target \\
-        rows, drawn among the --dis-most-frequent rows of each side (rows sorted by \\
-        frequency); W learns to fool it, and after every mapping step \\
-        W <- (1+beta)W - beta(WW^T)W keeps it orthogonal. After each epoch the \\
-        unsupervised criterion (mean cosine of the CSLS translations of the 10,000 most \\
-        frequent source words) picks the best W. Defaults are those of MUSE's \\
-        unsupervised script; sizes are clamped to small vocabularies. Writes 'W' and \\
-        'criterion' (one value per epoch); --log writes discriminator loss and accuracy, \\
-        criterion and learning rate per epoch. Follow it with procrustes --init W.h5 \\
+        W maps a source vector x to W*x (mapped rows are src*W^T, MUSE's convention). \
+        A discriminator (an MLP: input dropout, --dis-layers hidden layers of --dis-hidden \
+        units with LeakyReLU 0.2, one logit) learns to tell mapped source rows from target \
+        rows, drawn among the --dis-most-frequent rows of each side (rows sorted by \
+        frequency); W learns to fool it, and after every mapping step \
+        W <- (1+beta)W - beta(WW^T)W keeps it orthogonal. After each epoch the \
+        unsupervised criterion (mean cosine of the CSLS translations of the 10,000 most \
+        frequent source words) picks the best W. Defaults are those of MUSE's \
+        unsupervised script; sizes are clamped to small vocabularies. Writes 'W' and \
+        'criterion' (one value per epoch); --log writes discriminator loss and accuracy, \
+        criterion and learning rate per epoch. Follow it with procrustes --init W.h5 \
         --refine 5 and csls --eval.
+
+        Adversarial training is a local search from the identity: it finds a rotation \
+        of one smooth cloud from far away, but with many clusters or many dimensions \
+        it can settle in a wrong basin, and then the criterion stays low. A low \
+        criterion needs no dictionary to see; try another --seed, or seed procrustes \
+        with --seed-dict identical when the two vocabularies share spellings.
 
         EXAMPLES:
           align-adv en.h5 fr.h5 --epochs 2 --epoch-size 20000 --dis-hidden 256 -o W-adv.h5
           align-adv en.h5 fr.h5 --normalize center,unit --epochs 1 --epoch-size 10000 --dis-hidden 128 --log - -o W-adv.h5
 
-        EXIT STATUS: 0 success, 64 usage, 65 bad input data, 66 missing input, \\
+        EXIT STATUS: 0 success, 64 usage, 65 bad input data, 66 missing input, \
         70 internal error, 73 cannot create output, 74 I/O error.
         """,
       version: versionText)
