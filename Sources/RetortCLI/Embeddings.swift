@@ -12,13 +12,15 @@ public struct EmbeddingInput {
   /// The rows of the whole file (`rows` may read fewer).
   public let totalRows: Int
 
-  /// Reads `spec` (default dataset `embeddings`; only `rows` when given) and
+  /// Reads `spec` (default dataset `embeddings`; only `rows`, clamped to the file, when given) and
   /// applies `normalization`. A chain that centres needs the mean of all rows,
   /// so then every row is read and normalised before `rows` are kept.
   public init(_ spec: InputSpec, normalization: Normalization, rows: Range<Int>? = nil) throws {
     file = try spec.open()
     let name = spec.dataset(or: "embeddings")
-    totalRows = try file.info(name).shape.first ?? 0
+    let total = try file.info(name).shape.first ?? 0
+    totalRows = total
+    let rows = rows.map { $0.clamped(to: 0..<total) }
     let centres = normalization.steps.contains(.center)
     vectors = try file.readFiniteFloat(name, rows: centres ? nil : rows)
     guard vectors.rank == 2, vectors.rowCount > 0, vectors.shape[1] > 0 else {

@@ -63,6 +63,14 @@ struct AlignAdv: RetortCommand {
   var disSteps = 5
   @Option(name: .long, help: "Discriminator label smoothing.")
   var disSmooth: Float = 0.1
+  @Option(name: .long, help: "Clip discriminator weights to [-c, c] after each step (0: off).")
+  var disClipWeights: Float = 0
+  @Option(name: .long, help: "Weight of the adversarial loss in the mapping step (0: W stays as it starts).")
+  var disLambda: Float = 1
+  @Flag(inversion: .prefixedNo, help: "Start W at the identity (--no-map-id-init: uniform in +-1/sqrt(D), as a PyTorch linear layer).")
+  var mapIdInit = true
+  @Option(name: .long, help: "Use only this many most frequent rows of each side (0: all).")
+  var maxVocab = 200_000
   @Option(name: .long, help: "Sample discriminator rows among this many most frequent (0: all).")
   var disMostFrequent = 75_000
   @Option(name: .long, help: "Discriminator SGD learning rate.")
@@ -87,8 +95,13 @@ struct AlignAdv: RetortCommand {
   func run() throws {
     common.applyThreads()
     try checkSingleStandardInput([source, target])
-    let src = try EmbeddingInput(source, normalization: normalization.chain)
-    let tgt = try EmbeddingInput(target, normalization: normalization.chain)
+    guard maxVocab >= 0 else { throw RetortError.usage("--max-vocab must be ≥ 0, got \(maxVocab)") }
+    // As MUSE: keep the most frequent rows, then normalise what is kept.
+    let rows = maxVocab == 0 ? nil : 0..<maxVocab
+    var src = try EmbeddingInput(source, normalization: Normalization([]), rows: rows)
+    var tgt = try EmbeddingInput(target, normalization: Normalization([]), rows: rows)
+    normalization.chain.apply(to: &src.vectors)
+    normalization.chain.apply(to: &tgt.vectors)
     guard src.vectors.shape[1] == tgt.vectors.shape[1] else {
       throw RetortError.data("source vectors have \(src.vectors.shape[1]) dimensions, target \(tgt.vectors.shape[1]): \(src.file.label), \(tgt.file.label)")
     }
@@ -102,6 +115,9 @@ struct AlignAdv: RetortCommand {
     options.disDropout = disDropout
     options.disSteps = disSteps
     options.disSmooth = disSmooth
+    options.disClipWeights = disClipWeights
+    options.disLambda = disLambda
+    options.mapIdentityInit = mapIdInit
     options.disMostFrequent = disMostFrequent
     options.disLearningRate = disLr
     options.mapLearningRate = mapLr

@@ -188,6 +188,63 @@ func writeRotatedPair(in dir: URL) throws {
     #expect(try #require(Double(distance.trimmingCharacters(in: .whitespacesAndNewlines))) < 0.1)
   }
 
+  /// --max-vocab keeps the most frequent rows and normalises only those (as
+  /// MUSE); with --dis-lambda 0 W stays the identity, so the criterion is
+  /// numpy's CSLS mean cosine of the kept, centred, unit rows.
+  @Test func maxVocabAndDisLambdaZeroAgainstNumpy() throws {
+    let dir = try temporaryDirectory()
+    let expected = try python("""
+      import h5py, numpy as np
+      rng = np.random.default_rng(4)
+      for name in ('src', 'tgt'):
+          with h5py.File(f'{name}.h5', 'w') as f: f['embeddings'] = (rng.normal(size=(80, 6)) + 2).astype(np.float32)
+      def kept(name):
+          e = h5py.File(f'{name}.h5')['embeddings'][:50].astype(np.float64)
+          e -= e.mean(0); return e / np.linalg.norm(e, axis=1, keepdims=True)
+      s = kept('src') @ kept('tgt').T
+      r_t = np.sort(s, axis=1)[:, -10:].mean(1); r_s = np.sort(s, axis=0)[-10:, :].mean(0)
+      j = (2 * s - r_t[:, None] - r_s[None, :])[:30].argmax(1)
+      print(np.mean([s[i, j[i]] for i in range(30) if j[i] < 30]))
+      """, in: dir)
+    let result = try run("align-adv", [
+      "src.h5", "tgt.h5", "--max-vocab", "50", "--normalize", "center,unit", "--dis-lambda", "0",
+      "--epochs", "1", "--epoch-size", "64", "--dis-hidden", "8", "--criterion-rank", "30", "-o", "W.h5",
+    ], in: dir)
+    #expect(result.status == 0, "\(result.stderr)")
+    let check = try python("""
+      import h5py, numpy as np
+      f = h5py.File('W.h5')
+      print(int(np.array_equal(f['W'][:], np.eye(6))), f['criterion'][0])
+      """, in: dir)
+    let values = check.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    #expect(values.count == 2 && values[0] == 1)
+    let want = try #require(Double(expected.trimmingCharacters(in: .whitespacesAndNewlines)))
+    #expect(abs(values[1] - want) < 1e-5, "criterion \(values[1]), numpy \(want)")
+  }
+
+  /// --no-map-id-init starts W as a PyTorch linear layer: every entry within
+  /// ±1/√D, far from the identity; --dis-lambda 0 keeps that start.
+  @Test func randomInitialMapping() throws {
+    let dir = try temporaryDirectory()
+    _ = try python("""
+      import h5py, numpy as np
+      rng = np.random.default_rng(2)
+      for name in ('src', 'tgt'):
+          with h5py.File(f'{name}.h5', 'w') as f: f['embeddings'] = rng.normal(size=(40, 16)).astype(np.float32)
+      """, in: dir)
+    let result = try run("align-adv", [
+      "src.h5", "tgt.h5", "--no-map-id-init", "--dis-lambda", "0", "--epochs", "1",
+      "--epoch-size", "32", "--dis-hidden", "8", "-o", "W.h5",
+    ], in: dir)
+    #expect(result.status == 0, "\(result.stderr)")
+    let check = try python("""
+      import h5py, numpy as np
+      w = h5py.File('W.h5')['W'][:]
+      print(int(np.abs(w).max() <= 0.25 and np.abs(w - np.eye(16)).max() > 0.5 and np.abs(w).std() > 0.05))
+      """, in: dir)
+    #expect(check.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+  }
+
   @Test func badAdversarialInputs() throws {
     let dir = try temporaryDirectory()
     _ = try python("""
@@ -200,6 +257,8 @@ func writeRotatedPair(in dir: URL) throws {
     expectFailure(try run("align-adv", ["a.h5", "b.h5", "-o", "W.h5"], in: dir), tool: "align-adv", status: 65, mentioning: "4 dimensions, target 5")
     expectFailure(try run("align-adv", ["nan.h5", "a.h5", "-o", "W.h5"], in: dir), tool: "align-adv", status: 65, mentioning: "in row 3")
     expectFailure(try run("align-adv", ["a.h5", "a.h5", "--dis-smooth", "0.7", "-o", "W.h5"], in: dir), tool: "align-adv", status: 64, mentioning: "disSmooth")
+    expectFailure(try run("align-adv", ["a.h5", "a.h5", "--dis-lambda=-1", "-o", "W.h5"], in: dir), tool: "align-adv", status: 64, mentioning: "disLambda must be ≥ 0, got -1")
+    expectFailure(try run("align-adv", ["a.h5", "a.h5", "--max-vocab=-1", "-o", "W.h5"], in: dir), tool: "align-adv", status: 64, mentioning: "--max-vocab must be ≥ 0, got -1")
     // A vocabulary smaller than every default size is clamped, not an error.
     let small = try run("align-adv", ["a.h5", "a.h5", "--epochs", "1", "--epoch-size", "64", "--dis-hidden", "8", "-o", "W.h5"], in: dir)
     #expect(small.status == 0, "\(small.stderr)")

@@ -29,7 +29,7 @@ public struct AdversarialResult: Sendable {
 /// Adversarial alignment (Conneau et al. 2017, MUSE): learns W so that the
 /// mapped source rows W·x cannot be told from target rows by a discriminator.
 ///
-/// W starts as the identity. Each iteration runs `disSteps` discriminator
+/// W starts as the identity (or random: `mapIdentityInit`). Each iteration runs `disSteps` discriminator
 /// steps (minimise BCE with mapped source labelled 1 − ε, target ε) and one
 /// mapping step (minimise the BCE with flipped labels over W, SGD, then
 /// W ← (1 + β)·W − β·(W·Wᵀ)·W). After each epoch the criterion of
@@ -49,7 +49,7 @@ public func alignAdversarially(
   var network = try Network(
     options.discriminatorArchitecture, inputShape: [d], generator: &generator)
   var disOptimizer = SGD(learningRate: options.disLearningRate)
-  var w = FloatTensor(shape: [d, d], scalars: (0..<d * d).map { $0 % (d + 1) == 0 ? 1 : 0 })
+  var w = initialMapping(d, identity: options.mapIdentityInit, generator: &generator)
   var unitTarget = target
   unitRows(&unitTarget)
   var rate = options.mapLearningRate
@@ -78,12 +78,14 @@ public func alignAdversarially(
         correct += step.correct
         seen += batch.labels.count
       }
+      guard options.disLambda > 0 else { continue }
       let batch = AdversarialBatch(
         source: source, target: target, mapping: w, size: options.batchSize,
         sourceLimit: limits[0], targetLimit: limits[1], generator: &generator)
       let (_, gradient) = mappingLossAndGradient(
         &network, batch: batch, smoothing: options.disSmooth)
-      for i in w.scalars.indices { w.scalars[i] -= rate * gradient.scalars[i] }
+      let step = rate * options.disLambda
+      for i in w.scalars.indices { w.scalars[i] -= step * gradient.scalars[i] }
       orthogonalize(&w, beta: options.mapBeta)
     }
     guard w.firstNonFinite() == nil else {
@@ -111,6 +113,17 @@ public func alignAdversarially(
   return AdversarialResult(
     mapping: best.mapping, criteria: epochs.map(\.criterion), bestEpoch: best.epoch,
     epochs: epochs)
+}
+
+/// The starting W [D, D]: the identity, or every entry uniform in ±1/√D.
+func initialMapping(_ d: Int, identity: Bool, generator: inout SeededGenerator) -> FloatTensor {
+  guard !identity else {
+    return FloatTensor(shape: [d, d], scalars: (0..<d * d).map { $0 % (d + 1) == 0 ? 1 : 0 })
+  }
+  let bound = 1 / Double(d).squareRoot()
+  return FloatTensor(shape: [d, d], scalars: (0..<d * d).map { _ in
+    Float(bound * (2 * generator.uniform() - 1))
+  })
 }
 
 /// `unsupervisedCriterion` of W: X·Wᵀ and Y unit-normalised, CSLS radii over

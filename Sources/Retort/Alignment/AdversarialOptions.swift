@@ -27,6 +27,8 @@ public struct AdversarialOptions: Sendable {
   public var disSmooth: Float = 0.1
   /// Clip every discriminator parameter to [−c, c] after each step; 0 turns it off.
   public var disClipWeights: Float = 0
+  /// Weight of the adversarial loss in the mapping step; 0 leaves W as it starts.
+  public var disLambda: Float = 1
   /// Rows are drawn uniformly among this many most frequent words of each
   /// side, clamped to the vocabulary sizes; 0 means all rows.
   public var disMostFrequent = 75_000
@@ -41,6 +43,9 @@ public struct AdversarialOptions: Sendable {
   public var lrShrink: Float = 0.5
   /// Training stops after an epoch that leaves the mapping rate below this.
   public var minLr: Float = 1e-6
+  /// W starts as the identity; otherwise as a PyTorch linear layer, every
+  /// entry uniform in ±1/√D (MUSE's `map_id_init`).
+  public var mapIdentityInit = true
   /// β of the orthogonalisation W ← (1 + β)·W − β·(W·Wᵀ)·W after each mapping step.
   public var mapBeta: Float = 0.001
   /// The most frequent source words whose CSLS translations make the criterion.
@@ -70,6 +75,7 @@ public struct AdversarialOptions: Sendable {
     try require(disSteps >= 1, "disSteps must be ≥ 1, got \(disSteps)")
     try require((0..<0.5).contains(disSmooth), "disSmooth must be in [0, 0.5), got \(disSmooth)")
     try require(disClipWeights >= 0, "disClipWeights must be ≥ 0, got \(disClipWeights)")
+    try require(disLambda >= 0 && disLambda.isFinite, "disLambda must be ≥ 0, got \(disLambda)")
     try require(disMostFrequent >= 0, "disMostFrequent must be ≥ 0, got \(disMostFrequent)")
     try require(
       disLearningRate > 0 && disLearningRate.isFinite,
