@@ -77,4 +77,26 @@ import Testing
     #expect(second.loss < first.loss)
     #expect((0...6).contains(first.correct))
   }
+
+  /// --dis-clip-weights: a clipped step equals the unclipped step with every
+  /// parameter clamped to [−c, c] afterwards, and the clamp takes effect.
+  @Test func clippedStepIsTheClampedUnclippedStep() throws {
+    let d = 4
+    var options = AdversarialOptions()
+    options.disHidden = 8
+    options.disInputDropout = 0
+    var g = SeededGenerator(seed: 27)
+    var clipped = try Network(options.discriminatorArchitecture, inputShape: [d], generator: &g)
+    var plain = clipped
+    let batch = Self.batch(d, w: randomMatrix(d, d, seed: 28, unit: false))
+    var sgd = SGD(learningRate: 0.05)
+    _ = discriminatorStep(&clipped, batch: batch, smoothing: 0.1, optimizer: &sgd, clip: 0.2)
+    _ = discriminatorStep(&plain, batch: batch, smoothing: 0.1, optimizer: &sgd, clip: 0)
+    var expected = [[Float]](), got = [[Float]]()
+    plain.updateParameters { _, p in expected.append(p.value.scalars.map { min(0.2, max(-0.2, $0)) }) }
+    clipped.updateParameters { _, p in got.append(p.value.scalars) }
+    #expect(got == expected)
+    #expect(got.joined().contains { abs($0) == 0.2 })
+    #expect(got.joined().contains { abs($0) < 0.2 && $0 != 0 })
+  }
 }
