@@ -31,21 +31,16 @@ public struct CommonOptions: ParsableArguments {
   /// Threads to use: `--threads`, or every core.
   public var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
 
-  /// Applies `--threads` to OpenBLAS.
-  public func applyThreads() {
-    if threads != nil { BLASKernel.threads = threadCount }
-  }
-
   /// Prints `message` on stderr with `-v`.
-  public func note(_ tool: String, _ message: String) {
+  func note(_ tool: String, _ message: String) {
     if verbose { FileHandle.standardError.write(Data("\(tool): \(message)\n".utf8)) }
   }
 
   /// Prints a warning on stderr unless `-q`.
-  public func warn(_ tool: String, _ message: String) {
+  func warn(_ tool: String, _ message: String) {
     if !quiet { FileHandle.standardError.write(Data("\(tool): warning: \(message)\n".utf8)) }
   }
 
   /// The metrics log of `--log`, or one that discards everything.
-  public func metricsLog() throws -> MetricsLog { try MetricsLog(path: log) }
+  func metricsLog() throws -> MetricsLog { try MetricsLog(path: log) }
 }

@@ -15,21 +15,28 @@ public struct EmbeddingInput {
   /// Reads `spec` (default dataset `embeddings`; only `rows`, clamped to the file, when given) and
   /// applies `normalization`. A chain that centres needs the mean of all rows,
   /// so then every row is read and normalised before `rows` are kept.
-  public init(_ spec: InputSpec, normalization: Normalization, rows: Range<Int>? = nil) throws {
-    file = try spec.open()
-    let name = spec.dataset(or: "embeddings")
+  public init(
+    _ spec: InputSpec, in context: ToolContext, normalization: Normalization, rows: Range<Int>? = nil
+  ) throws {
+    try self.init(
+      context.open(spec), dataset: spec.dataset(or: "embeddings"), normalization: normalization, rows: rows)
+  }
+
+  /// Reads dataset `name` of the open `file`, as `init(_:in:normalization:rows:)` does.
+  public init(_ file: TensorFile, dataset name: String, normalization: Normalization, rows: Range<Int>? = nil) throws {
+    self.file = file
     let total = try file.info(name).shape.first ?? 0
     totalRows = total
     let rows = rows.map { $0.clamped(to: 0..<total) }
     let centres = normalization.steps.contains(.center)
     vectors = try file.readFiniteFloat(name, rows: centres ? nil : rows)
     guard vectors.rank == 2, vectors.rowCount > 0, vectors.shape[1] > 0 else {
-      throw RetortError.data("dataset '\(name)' must be a non-empty [N, D] matrix, it is \(vectors.shape): \(file.label)")
+      throw RetortError.data("must be a non-empty [N, D] matrix, it is \(vectors.shape)", dataset: name, file: file.label)
     }
     if file.contains("words") {
       let w = try file.readStrings("words")
       guard w.count == totalRows else {
-        throw RetortError.data("'words' has \(w.count) entries, '\(name)' has \(totalRows) rows: \(file.label)")
+        throw RetortError.data("'words' has \(w.count) entries, '\(name)' has \(totalRows) rows", file: file.label)
       }
       words = rows.map { Array(w[$0]) } ?? w
     } else {
@@ -39,9 +46,36 @@ public struct EmbeddingInput {
     if centres, let rows { vectors = vectors.rows(rows) }
   }
 
+  /// Source and target embeddings of one dimension, normalised by
+  /// `normalization`. With `rows`, only those rows are kept; the chain is
+  /// applied to the kept rows when `normalizingAfterRows` (as MUSE's
+  /// `--max_vocab`), else to all rows before they are kept.
+  public static func pair(
+    _ source: InputSpec, _ target: InputSpec, in context: ToolContext, normalization: Normalization,
+    rows: Range<Int>? = nil, normalizingAfterRows: Bool = false
+  ) throws -> (source: EmbeddingInput, target: EmbeddingInput) {
+    let onLoad = normalizingAfterRows ? Normalization([]) : normalization
+    var src = try EmbeddingInput(source, in: context, normalization: onLoad, rows: rows)
+    var tgt = try EmbeddingInput(target, in: context, normalization: onLoad, rows: rows)
+    if normalizingAfterRows {
+      normalization.apply(to: &src.vectors)
+      normalization.apply(to: &tgt.vectors)
+    }
+    try checkDimensions(src, tgt)
+    return (src, tgt)
+  }
+
+  /// Checks that `source` and `target` have vectors of one dimension.
+  public static func checkDimensions(_ source: EmbeddingInput, _ target: EmbeddingInput) throws {
+    guard source.vectors.shape[1] == target.vectors.shape[1] else {
+      throw RetortError.data(
+        "source vectors have \(source.vectors.shape[1]) dimensions, target \(target.vectors.shape[1]): \(source.file.label), \(target.file.label)")
+    }
+  }
+
   /// The words, or an error saying which file lacks them and what needs them.
   public func requireWords(for purpose: String) throws -> [String] {
-    guard let words else { throw RetortError.data("\(purpose) needs a 'words' dataset: \(file.label)") }
+    guard let words else { throw RetortError.data("\(purpose) needs a 'words' dataset", file: file.label) }
     return words
   }
 }
@@ -72,12 +106,12 @@ public func readDictionary(
     let file = try TensorFile(image: Array(bytes.dropLast()), label: path)
     let pairs = try file.readInt("pairs")
     guard pairs.rank == 2, pairs.shape[1] == 2 else {
-      throw RetortError.data("dataset 'pairs' must be [M, 2], it is \(pairs.shape): \(path)")
+      throw RetortError.data("dataset 'pairs' must be [M, 2], it is \(pairs.shape)", file: path)
     }
     for (p, v) in pairs.scalars.enumerated() {
       let limit = p % 2 == 0 ? source.vectors.rowCount : target.vectors.rowCount
       guard v >= 0 && v < limit else {
-        throw RetortError.data("pair \(p / 2) has row \(v), outside the \(limit) \(p % 2 == 0 ? "source" : "target") rows: \(path)")
+        throw RetortError.data("pair \(p / 2) has row \(v), outside the \(limit) \(p % 2 == 0 ? "source" : "target") rows", file: path)
       }
     }
     return (pairs, pairs.rowCount, 0)

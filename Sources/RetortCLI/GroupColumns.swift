@@ -8,7 +8,7 @@ extension TensorFile {
     guard contains(name) else { return nil }
     let t = try readInt(name)
     guard t.rank == 1, t.count == rows else {
-      throw RetortError.data("dataset '\(name)' has shape \(t.shape), expected [\(rows)]: \(label)")
+      throw RetortError.data("has shape \(t.shape), expected [\(rows)]", dataset: name, file: label)
     }
     return t.scalars
   }
@@ -17,7 +17,7 @@ extension TensorFile {
   public func readBoxes(_ name: String, rows: Range<Int>? = nil) throws -> FloatTensor {
     let boxes = try readFloat(name, rows: rows)
     guard boxes.rank == 2, boxes.shape[1] == 4 else {
-      throw RetortError.data("dataset '\(name)' must be [N, 4], it is \(boxes.shape): \(label)")
+      throw RetortError.data("must be [N, 4], it is \(boxes.shape)", dataset: name, file: label)
     }
     return boxes
   }
@@ -28,21 +28,13 @@ extension TensorFile {
   public func column(_ name: String, rows: Int, range: Range<Int>? = nil) throws -> [Float] {
     let info = try info(name)
     guard info.shape == [rows] else {
-      throw RetortError.data("dataset '\(name)' has shape \(info.shape), expected [\(rows)]: \(label)")
+      throw RetortError.data("has shape \(info.shape), expected [\(rows)]", dataset: name, file: label)
     }
     return try readFloat(name, rows: range).scalars
   }
 }
 
-/// This run's rows: all `n`, or the shard's whole images.
-public func shardRows(_ shard: ShardSpec?, image: [Int64]?, rows n: Int, file: TensorFile) throws -> Range<Int> {
-  guard let shard else { return 0..<n }
-  return try shard.rows(ofImages: image ?? Array(repeating: 0, count: n), label: file.label)
-}
-
 extension RetortError {
   /// The same error with the file named at the end.
-  public func naming(_ file: TensorFile) -> RetortError {
-    RetortError(kind, "\(message): \(file.label)")
-  }
+  public func naming(_ file: TensorFile) -> RetortError { naming(file.label) }
 }

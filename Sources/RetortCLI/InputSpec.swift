@@ -34,14 +34,4 @@ public struct InputSpec: ExpressibleByArgument, Equatable, Sendable {
 
   /// The dataset to read: the one named in the argument, or `defaultName`.
   public func dataset(or defaultName: String) -> String { dataset ?? defaultName }
-
-  /// Opens the file (standard input for `-`).
-  public func open() throws -> TensorFile { try TensorFile(path: path) }
-}
-
-/// Checks that at most one input reads standard input.
-public func checkSingleStandardInput(_ inputs: [InputSpec]) throws {
-  if inputs.filter({ $0.path == "-" }).count > 1 {
-    throw RetortError.usage("standard input ('-') can be read only once")
-  }
 }

@@ -13,11 +13,11 @@ public final class MetricsLog {
     case let p?:
       if !FileManager.default.fileExists(atPath: p) {
         guard FileManager.default.createFile(atPath: p, contents: nil) else {
-          throw RetortError.cannotCreate("cannot create log file: \(p)")
+          throw RetortError.cannotCreate("cannot create log file", file: p)
         }
       }
       guard let h = FileHandle(forWritingAtPath: p) else {
-        throw RetortError.cannotCreate("cannot open log file: \(p)")
+        throw RetortError.cannotCreate("cannot open log file", file: p)
       }
       h.seekToEndOfFile()
       handle = h

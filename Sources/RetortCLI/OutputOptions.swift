@@ -8,14 +8,9 @@ public struct OutputOptions: ParsableArguments {
   @Option(name: .shortAndLong, help: ArgumentHelp("Output file ('-' or omitted: standard output).", valueName: "file"))
   public var output: String?
 
-  @Option(name: .long, help: ArgumentHelp("Deflate level 0-9 for large datasets in an output file (0: none).", valueName: "level"))
-  public var deflate: Int = 1
+  @OptionGroup public var compression: CompressionOptions
 
   public init() {}
-
-  public func validate() throws {
-    guard (0...9).contains(deflate) else { throw ValidationError("--deflate must be 0-9, got \(deflate)") }
-  }
 
   /// Where the output goes; refuses a terminal.
   public func destination() throws -> TensorFileWriter.Destination {
@@ -26,21 +21,47 @@ public struct OutputOptions: ParsableArguments {
     return .standardOutput
   }
 
-  /// A writer for the output, with provenance from `inputs` stamped on commit
-  /// by `finish(_:tool:inputs:)`.
+  /// A writer for the output.
   public func makeWriter() throws -> TensorFileWriter {
-    let writer = try TensorFileWriter(destination())
-    if writer.destination != .standardOutput { writer.deflateLevel = deflate }
-    return writer
+    try compression.writer(try destination())
   }
 }
 
-extension TensorFileWriter {
-  /// Stamps `history` (continuing the first input's) and `retort_version`,
-  /// then commits the file.
-  public func finish(tool: String, inputs: [TensorFile] = []) throws {
-    let arguments = Array(CommandLine.arguments.dropFirst())
-    try stamp(tool: tool, arguments: arguments, inheriting: inputs.first?.history() ?? [])
-    try commit()
+/// `-o FILE` of a command whose standard output carries a JSON report: the
+/// HDF5 result is written only when asked for, and never to standard output.
+public struct ReportOutputOptions: ParsableArguments {
+  @Option(name: .shortAndLong, help: ArgumentHelp("Also write the results as HDF5 to FILE (standard output carries the report).", valueName: "file"))
+  public var output: String?
+
+  @OptionGroup public var compression: CompressionOptions
+
+  public init() {}
+
+  public func validate() throws {
+    if output == "-" { throw ValidationError("standard output carries the report: give -o FILE") }
+  }
+
+  /// A writer for `-o FILE`; nil without `-o`.
+  public func makeWriter() throws -> TensorFileWriter? {
+    try output.map { try compression.writer(.path($0)) }
+  }
+}
+
+/// `--deflate`: compression of large datasets in an output file.
+public struct CompressionOptions: ParsableArguments {
+  @Option(name: .long, help: ArgumentHelp("Deflate level 0-9 for large datasets in an output file (0: none).", valueName: "level"))
+  public var deflate: Int = 1
+
+  public init() {}
+
+  public func validate() throws {
+    guard (0...9).contains(deflate) else { throw ValidationError("--deflate must be 0-9, got \(deflate)") }
+  }
+
+  /// A writer for `destination`; nothing written to a pipe is compressed.
+  func writer(_ destination: TensorFileWriter.Destination) throws -> TensorFileWriter {
+    let writer = try TensorFileWriter(destination)
+    if destination != .standardOutput { writer.deflateLevel = deflate }
+    return writer
   }
 }

@@ -4,25 +4,61 @@ import Retort
 
 /// A Retort tool's root command. Its `main()` puts OpenBLAS on the right
 /// kernel, runs the command, and turns every error into one line on stderr,
-/// `<tool>: <message>`, and the exit status of DESIGN.md §3.
+/// `<tool>: <message>`, and the exit status of docs/design.md ("Errors").
 public protocol RetortCommand: ParsableCommand {}
+
+/// A command that does a tool's work: its `run(in:)` gets a `ToolContext`.
+public protocol RetortTool: ParsableCommand {
+  /// The options every tool takes.
+  var common: CommonOptions { get }
+  /// The command's option for each quantity the core names in its errors
+  /// (`learningRate` is `--lr`).
+  static var optionNames: [String: String] { get }
+  /// Does the work.
+  func run(in context: ToolContext) throws
+}
+
+extension RetortTool {
+  public static var optionNames: [String: String] { [:] }
+
+  public mutating func run() throws {
+    let context = try ToolContext(tool: toolName, common: common)
+    defer { context.close() }
+    do { try run(in: context) } catch let e as RetortError { throw e.renamingQuantity(Self.optionNames) }
+  }
+}
+
+/// `--name` for each camel-case quantity: `maxKeep` is `--max-keep`.
+public func optionNames(_ quantities: [String], except: [String: String] = [:]) -> [String: String] {
+  var out = [String: String]()
+  for q in quantities {
+    out[q] = except[q] ?? "--" + q.map { $0.isUppercase ? "-" + $0.lowercased() : String($0) }.joined()
+  }
+  return out
+}
+
+/// The running tool's name, set by `RetortCommand.main()`.
+nonisolated(unsafe) var toolName = "retort"
 
 extension RetortCommand {
   public static func main() {
     reexecOnBestBLASKernel()
-    let tool = configuration.commandName ?? "retort"
+    toolName = configuration.commandName ?? "retort"
     do {
       var command = try parseAsRoot()
       try command.run()
       try closeStandardOutput()
     } catch let error as RetortError {
-      fail(tool: tool, message: error.message, status: error.kind.rawValue)
+      fail(tool: toolName, message: error.message, status: error.exitStatus)
     } catch {
-      // Help, version and usage mistakes: the parser's own text and status 64.
+      // Help and version: the parser's own text. Usage mistakes: one line, status 64.
       let code = exitCode(for: error)
-      if code == .success || code == .validationFailure { exit(withError: error) }
+      if code == .success { exit(withError: error) }
+      if code == .validationFailure {
+        fail(tool: toolName, message: message(for: error), status: RetortError.Kind.usage.rawValue)
+      }
       if let exit = error as? ExitCode { Foundation.exit(exit.rawValue) }
-      fail(tool: tool, message: fullMessage(for: error), status: RetortError.Kind.software.rawValue)
+      fail(tool: toolName, message: fullMessage(for: error), status: RetortError.exitStatus(for: error))
     }
   }
 }

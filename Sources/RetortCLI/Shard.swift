@@ -2,60 +2,8 @@ import ArgumentParser
 import Foundation
 import Retort
 
-/// `--shard I/N`: this run does part I (0-based) of N of the rows (or whole
-/// images), as `$SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT` of a job array.
-public struct ShardSpec: ExpressibleByArgument, Equatable, Sendable {
-  public let index: Int
-  public let count: Int
-
-  public init?(argument: String) {
-    let parts = argument.split(separator: "/")
-    guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, (0..<n).contains(i)
-    else { return nil }
-    index = i
-    count = n
-  }
-
-  /// This shard's rows of `n`: n·I/N ..< n·(I+1)/N.
-  public func rows(of n: Int) -> Range<Int> { n * index / count..<n * (index + 1) / count }
-
-  /// This shard's rows when whole images must stay together: the image
-  /// column must be non-decreasing (rows sorted by image); the cut points are
-  /// moved forward to the next change of image.
-  public func rows(ofImages image: [Int64], label: String) throws -> Range<Int> {
-    if let bad = image.indices.dropFirst().first(where: { image[$0] < image[$0 - 1] }) {
-      throw RetortError.data("--shard needs rows sorted by 'image' (row \(bad) has image \(image[bad]) after \(image[bad - 1])): \(label)")
-    }
-    func cut(_ r: Int) -> Int {
-      var r = r
-      while r > 0 && r < image.count && image[r] == image[r - 1] { r += 1 }
-      return r
-    }
-    let plain = rows(of: image.count)
-    return cut(plain.lowerBound)..<cut(plain.upperBound)
-  }
-}
-
-/// The shard an input file is (a partial result of an earlier tool), if any:
-/// its spec, its rows of the whole input, and its source.
-public struct InheritedShard {
-  public let spec: ShardSpec
-  public let rows: Range<Int>
-  public let total: Int
-  public let source: String
-
-  /// The shard marks of `file`, or nil when it is not a shard.
-  public init?(_ file: TensorFile) throws {
-    let a = try file.attributes()
-    guard case .integer(let i)? = a["shard_index"], case .integer(let n)? = a["shard_count"],
-      case .integers(let r)? = a["shard_rows"], r.count == 3, case .text(let source)? = a["shard_source"],
-      let spec = ShardSpec(argument: "\(i)/\(n)")
-    else { return nil }
-    self.spec = spec
-    self.rows = Int(r[0])..<Int(r[1])
-    self.total = Int(r[2])
-    self.source = source
-  }
+extension ShardSpec: ExpressibleByArgument {
+  public init?(argument: String) { self.init(parsing: argument) }
 }
 
 /// The `--shard` option of tools whose rows are independent.
@@ -68,26 +16,90 @@ public struct ShardOptions: ParsableArguments {
   public init() {}
 }
 
-extension TensorFileWriter {
-  /// Marks the output as shard `spec` covering `rows` of `total`, for
-  /// `tensor merge`: root attributes `shard_index`, `shard_count`,
-  /// `shard_rows` and `shard_source` (the tool and its arguments without
-  /// `--shard` and the output, which every shard of one job shares).
-  public func markShard(_ spec: ShardSpec, rows: Range<Int>, total: Int, tool: String, after upstream: String? = nil) throws {
-    let own = ([tool] + shardIndependentArguments()).joined(separator: " ")
-    try setAttribute("shard_index", .integer(Int64(spec.index)))
-    try setAttribute("shard_count", .integer(Int64(spec.count)))
-    try setAttribute("shard_rows", .integers([Int64(rows.lowerBound), Int64(rows.upperBound), Int64(total)]))
-    try setAttribute("shard_source", .text(upstream.map { "\($0) | \(own)" } ?? own))
+/// The rows one run covers of its main input's `total`, and what makes its
+/// output a partial result: this run's `--shard`, or the marks of an input
+/// that is itself a shard (`distill predict --shard | softlabel`), whose
+/// rows keep their place in the whole job.
+public struct RunPart {
+  public let rows: Range<Int>
+  public let total: Int
+  let shard: ShardSpec?
+  let upstream: ShardMarks?
+
+  /// Every row, or `shard`'s rows of `total`.
+  public init(total: Int, shard: ShardSpec?) {
+    self.init(rows: shard?.rows(of: total) ?? 0..<total, total: total, shard: shard, upstream: nil)
   }
 
-  /// Copies the `rows` of every root-level dataset of `source` that has
-  /// `total` rows (the carry-through of a shard), except those in `except`.
-  public func carryRows(from source: TensorFile, rows: Range<Int>, total: Int, except: Set<String>) throws {
-    for name in try source.datasetNames() where !name.contains("/") && !except.contains(name) && !contains(name) {
-      guard try source.info(name).shape.first == total else { continue }
-      try write(name, try source.read(name, rows: rows), attributes: try source.attributes(of: name))
+  /// Every row, or `shard`'s whole images (rows sorted by `image`; no
+  /// column: one image).
+  public init(total: Int, shard: ShardSpec?, images image: [Int64]?) throws {
+    let rows = try shard?.rows(ofImages: image ?? Array(repeating: 0, count: total)) ?? 0..<total
+    self.init(rows: rows, total: total, shard: shard, upstream: nil)
+  }
+
+  /// `shard`'s rows of `file`'s `total`, or, without `--shard`, every row
+  /// of a file that is a shard of an earlier tool (its marks must cover them).
+  public init(following file: TensorFile, total: Int, shard: ShardSpec?) throws {
+    guard shard == nil, let marks = try ShardMarks(file) else {
+      self.init(total: total, shard: shard)
+      return
     }
+    guard marks.rows.count == total else {
+      throw RetortError.data("shard input has \(total) rows, its marks say \(marks.rows.count)", file: file.label)
+    }
+    self.init(rows: 0..<total, total: total, shard: nil, upstream: marks)
+  }
+
+  private init(rows: Range<Int>, total: Int, shard: ShardSpec?, upstream: ShardMarks?) {
+    self.rows = rows
+    self.total = total
+    self.shard = shard
+    self.upstream = upstream
+  }
+
+  /// Whether the output is a partial result.
+  public var isPartial: Bool { shard != nil || upstream != nil }
+
+  /// The row of the whole job where this run's rows start (per-row random
+  /// streams start there, so that shards give what one run gives).
+  public var firstRow: Int { (upstream?.rows.lowerBound ?? 0) + rows.lowerBound }
+
+  /// Copies `source`'s root datasets of `total` rows that are not in
+  /// `except` and not yet written (only this part's rows of them), and
+  /// writes the shard marks of a partial result.
+  func complete(
+    _ writer: TensorFileWriter, carrying source: TensorFile?, except: Set<String>, tool: String
+  ) throws {
+    if let source {
+      if shard != nil {
+        try writer.carryRows(from: source, rows: rows, total: total, except: except)
+      } else {
+        try writer.carry(from: source, except: except)
+      }
+    }
+    let own = ([tool] + shardIndependentArguments()).joined(separator: " ")
+    if let upstream {
+      try ShardMarks(
+        spec: upstream.spec, rows: upstream.rows, total: upstream.total,
+        source: "\(upstream.source) | \(own)"
+      ).write(to: writer)
+    } else if let shard {
+      try ShardMarks(spec: shard, rows: rows, total: total, source: own).write(to: writer)
+    }
+  }
+}
+
+extension ToolContext {
+  /// Completes and commits a filter tool's output: `source`'s other
+  /// datasets carried along unless `carry` is false (this part's rows of
+  /// them), the shard marks of a partial result, and the history.
+  public func finish(
+    _ writer: TensorFileWriter, part: RunPart, carrying source: TensorFile?, carry: Bool = true,
+    except: Set<String> = []
+  ) throws {
+    try part.complete(writer, carrying: carry ? source : nil, except: except, tool: tool)
+    try finish(writer, continuing: source)
   }
 }
 
@@ -96,8 +108,14 @@ func shardIndependentArguments() -> [String] {
   var out = [String]()
   var skip = false
   for a in CommandLine.arguments.dropFirst() {
-    if skip { skip = false; continue }
-    if a == "--shard" || a == "-o" || a == "--output" { skip = true; continue }
+    if skip {
+      skip = false
+      continue
+    }
+    if a == "--shard" || a == "-o" || a == "--output" {
+      skip = true
+      continue
+    }
     if a.hasPrefix("--shard=") || a.hasPrefix("--output=") { continue }
     out.append(a)
   }

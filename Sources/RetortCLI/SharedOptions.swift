@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Retort
 
@@ -21,3 +22,33 @@ public struct BoxOptions: ParsableArguments {
 }
 
 extension BoxFormat: ExpressibleByArgument {}
+
+/// A comma-separated list of finite numbers, such as `--eps 0.1,0.3`.
+public struct NumberList: ExpressibleByArgument, Equatable, Sendable {
+  public let values: [Float]
+
+  public init(values: [Float]) { self.values = values }
+
+  public init?(argument: String) {
+    let parsed = argument.split(separator: ",", omittingEmptySubsequences: false).map {
+      Float($0.trimmingCharacters(in: .whitespaces))
+    }
+    guard !parsed.isEmpty, parsed.allSatisfy({ $0?.isFinite == true }) else { return nil }
+    values = parsed.map { $0! }
+  }
+
+  public var defaultValueDescription: String { values.map(shortDecimal).joined(separator: ",") }
+}
+
+/// The output options of a filter tool: `-o` and `--deflate`, `--shard`, and
+/// `--no-carry`.
+public struct FilterOutputOptions: ParsableArguments {
+  @OptionGroup public var output: OutputOptions
+  @OptionGroup public var sharding: ShardOptions
+  @OptionGroup public var carry: CarryOptions
+
+  public init() {}
+
+  /// The part of `--shard`, if any.
+  public var shard: ShardSpec? { sharding.shard }
+}

@@ -4,41 +4,42 @@ import Retort
 import RetortCLI
 
 @main
-struct AlignAdv: RetortCommand {
-  static var configuration: CommandConfiguration {
-    CommandConfiguration(
-      commandName: "align-adv",
-      abstract: "Learn a mapping between two embedding spaces without parallel data (adversarial, MUSE).",
-      discussion: """
-        W maps a source vector x to W*x (mapped rows are src*W^T, MUSE's convention). \
-        A discriminator (an MLP: input dropout, --dis-layers hidden layers of --dis-hidden \
-        units with LeakyReLU 0.2, one logit) learns to tell mapped source rows from target \
-        rows, drawn among the --dis-most-frequent rows of each side (rows sorted by \
-        frequency); W learns to fool it, and after every mapping step \
-        W <- (1+beta)W - beta(WW^T)W keeps it orthogonal. After each epoch the \
-        unsupervised criterion (mean cosine of the CSLS translations of the 10,000 most \
-        frequent source words) picks the best W. Defaults are those of MUSE's \
-        unsupervised script; sizes are clamped to small vocabularies. Writes 'W' and \
-        'criterion' (one value per epoch); --log writes discriminator loss and accuracy, \
-        criterion and learning rate per epoch. Follow it with procrustes --init W.h5 \
-        --refine 5 and csls --eval.
+struct AlignAdv: RetortCommand, RetortTool {
+  static let configuration = CommandConfiguration.tool(
+    "align-adv",
+    abstract: "Learn a mapping between two embedding spaces without parallel data (adversarial, MUSE).",
+    discussion: """
+      W maps a source vector x to W*x (mapped rows are src*W^T, MUSE's convention). \
+      A discriminator (an MLP: input dropout, --dis-layers hidden layers of --dis-hidden \
+      units with LeakyReLU 0.2, one logit) learns to tell mapped source rows from target \
+      rows, drawn among the --dis-most-frequent rows of each side (rows sorted by \
+      frequency); W learns to fool it, and after every mapping step \
+      W <- (1+beta)W - beta(WW^T)W keeps it orthogonal. After each epoch the \
+      unsupervised criterion (mean cosine of the CSLS translations of the 10,000 most \
+      frequent source words) picks the best W. Defaults are those of MUSE's \
+      unsupervised script; sizes are clamped to small vocabularies. Writes 'W' and \
+      'criterion' (one value per epoch); --log writes discriminator loss and accuracy, \
+      criterion and learning rate per epoch. Follow it with procrustes --init W.h5 \
+      --refine 5 and csls --eval.
 
-        Adversarial training is a local search from the identity. With a small \
-        discriminator or few samples it can settle in a wrong basin, and then the \
-        criterion stays low (no dictionary is needed to see it); MUSE's sizes, the \
-        defaults, are far more reliable but slow (about an hour per epoch of 300-d \
-        vectors on 2 cores). Otherwise try another --seed, or seed procrustes with \
-        --seed-dict identical when the two vocabularies share spellings.
+      Adversarial training is a local search from the identity. With a small \
+      discriminator or few samples it can settle in a wrong basin, and then the \
+      criterion stays low (no dictionary is needed to see it); MUSE's sizes, the \
+      defaults, are far more reliable but slow (about an hour per epoch of 300-d \
+      vectors on 2 cores). Otherwise try another --seed, or seed procrustes with \
+      --seed-dict identical when the two vocabularies share spellings.
+      """,
+    examples: [
+      "align-adv en.h5 fr.h5 --epochs 2 --epoch-size 20000 --dis-hidden 256 -o W-adv.h5",
+      "align-adv en.h5 fr.h5 --normalize center,unit --epochs 1 --epoch-size 10000 --dis-hidden 128 --log - -o W-adv.h5",
+    ])
 
-        EXAMPLES:
-          align-adv en.h5 fr.h5 --epochs 2 --epoch-size 20000 --dis-hidden 256 -o W-adv.h5
-          align-adv en.h5 fr.h5 --normalize center,unit --epochs 1 --epoch-size 10000 --dis-hidden 128 --log - -o W-adv.h5
+  static let defaults = AdversarialOptions()
 
-        EXIT STATUS: 0 success, 64 usage, 65 bad input data, 66 missing input, \
-        70 internal error, 73 cannot create output, 74 I/O error.
-        """,
-      version: versionText)
-  }
+  /// The option of each setting: its name in kebab case, but for three.
+  static let optionNames = RetortCLI.optionNames(
+    Mirror(reflecting: defaults).children.compactMap(\.label),
+    except: ["disLearningRate": "--dis-lr", "mapLearningRate": "--map-lr", "mapIdentityInit": "--map-id-init"])
 
   @Argument(help: ArgumentHelp("Source embeddings, rows by frequency.", valueName: "src[:embeddings]"))
   var source: InputSpec
@@ -47,65 +48,54 @@ struct AlignAdv: RetortCommand {
   var target: InputSpec
 
   @Option(name: .long, help: "Epochs.")
-  var epochs = 5
+  var epochs = defaults.epochs
   @Option(name: .long, help: "Samples per epoch (iterations = epoch size / batch size).")
-  var epochSize = 1_000_000
+  var epochSize = defaults.epochSize
   @Option(name: .long, help: "Batch size.")
-  var batchSize = 32
+  var batchSize = defaults.batchSize
   @Option(name: .long, help: "Discriminator hidden layers.")
-  var disLayers = 2
+  var disLayers = defaults.disLayers
   @Option(name: .long, help: "Discriminator hidden units.")
-  var disHidden = 2048
+  var disHidden = defaults.disHidden
   @Option(name: .long, help: "Discriminator input dropout.")
-  var disInputDropout: Float = 0.1
+  var disInputDropout = defaults.disInputDropout
   @Option(name: .long, help: "Discriminator dropout after hidden layers.")
-  var disDropout: Float = 0
+  var disDropout = defaults.disDropout
   @Option(name: .long, help: "Discriminator steps per mapping step.")
-  var disSteps = 5
+  var disSteps = defaults.disSteps
   @Option(name: .long, help: "Discriminator label smoothing.")
-  var disSmooth: Float = 0.1
+  var disSmooth = defaults.disSmooth
   @Option(name: .long, help: "Clip discriminator weights to [-c, c] after each step (0: off).")
-  var disClipWeights: Float = 0
+  var disClipWeights = defaults.disClipWeights
   @Option(name: .long, help: "Weight of the adversarial loss in the mapping step (0: W stays as it starts).")
-  var disLambda: Float = 1
+  var disLambda = defaults.disLambda
   @Flag(inversion: .prefixedNo, help: "Start W at the identity (--no-map-id-init: uniform in +-1/sqrt(D), as a PyTorch linear layer).")
-  var mapIdInit = true
+  var mapIdInit = defaults.mapIdentityInit
   @Option(name: .long, help: "Use only this many most frequent rows of each side (0: all).")
   var maxVocab = 200_000
   @Option(name: .long, help: "Sample discriminator rows among this many most frequent (0: all).")
-  var disMostFrequent = 75_000
+  var disMostFrequent = defaults.disMostFrequent
   @Option(name: .long, help: "Discriminator SGD learning rate.")
-  var disLr: Float = 0.1
+  var disLr = defaults.disLearningRate
   @Option(name: .long, help: "Mapping SGD learning rate.")
-  var mapLr: Float = 0.1
+  var mapLr = defaults.mapLearningRate
   @Option(name: .long, help: "Learning-rate decay per epoch.")
-  var lrDecay: Float = 0.98
+  var lrDecay = defaults.lrDecay
   @Option(name: .long, help: "Learning-rate shrink when the criterion does not improve.")
-  var lrShrink: Float = 0.5
+  var lrShrink = defaults.lrShrink
   @Option(name: .long, help: "Stop when the learning rate falls below this.")
-  var minLr: Float = 1e-6
+  var minLr = defaults.minLr
   @Option(name: .long, help: "Orthogonalisation beta.")
-  var mapBeta: Float = 0.001
+  var mapBeta = defaults.mapBeta
   @Option(name: .long, help: "Source words in the unsupervised criterion.")
-  var criterionRank = 10_000
+  var criterionRank = defaults.criterionRank
 
   @OptionGroup var normalization: NormalizationOptions
   @OptionGroup var output: OutputOptions
   @OptionGroup var common: CommonOptions
 
-  func run() throws {
-    common.applyThreads()
-    try checkSingleStandardInput([source, target])
-    guard maxVocab >= 0 else { throw RetortError.usage("--max-vocab must be ≥ 0, got \(maxVocab)") }
-    // As MUSE: keep the most frequent rows, then normalise what is kept.
-    let rows = maxVocab == 0 ? nil : 0..<maxVocab
-    var src = try EmbeddingInput(source, normalization: Normalization([]), rows: rows)
-    var tgt = try EmbeddingInput(target, normalization: Normalization([]), rows: rows)
-    normalization.chain.apply(to: &src.vectors)
-    normalization.chain.apply(to: &tgt.vectors)
-    guard src.vectors.shape[1] == tgt.vectors.shape[1] else {
-      throw RetortError.data("source vectors have \(src.vectors.shape[1]) dimensions, target \(tgt.vectors.shape[1]): \(src.file.label), \(tgt.file.label)")
-    }
+  /// The core's settings from the options.
+  func adversarialOptions(threads: Int) -> AdversarialOptions {
     var options = AdversarialOptions()
     options.epochs = epochs
     options.epochSize = epochSize
@@ -127,28 +117,37 @@ struct AlignAdv: RetortCommand {
     options.minLr = minLr
     options.mapBeta = mapBeta
     options.criterionRank = criterionRank
-    options.search = SearchOptions(threads: common.threadCount)
-    let log = try common.metricsLog()
-    let progress = Progress(total: epochs, label: "epochs", quiet: common.quiet)
-    var generator = SeededGenerator(seed: common.seed)
+    options.search = SearchOptions(threads: threads)
+    return options
+  }
+
+  func run(in context: ToolContext) throws {
+    guard maxVocab >= 0 else { throw RetortError.usage("--max-vocab must be ≥ 0, got \(maxVocab)") }
+    // As MUSE: keep the most frequent rows, then normalise what is kept.
+    let (src, tgt) = try EmbeddingInput.pair(
+      source, target, in: context, normalization: normalization.chain, rows: maxVocab == 0 ? nil : 0..<maxVocab,
+      normalizingAfterRows: true)
+    let progress = context.progress(total: epochs, label: "epochs")
+    var generator = context.generator()
     let result = try alignAdversarially(
-      source: src.vectors, target: tgt.vectors, options: options, generator: &generator
+      source: src.vectors, target: tgt.vectors, options: adversarialOptions(threads: context.threads),
+      generator: &generator
     ) { epoch in
       progress.advance()
-      log.record([
+      context.log.record([
         "epoch": epoch.epoch, "discriminator_loss": epoch.discriminatorLoss,
         "discriminator_accuracy": epoch.discriminatorAccuracy, "criterion": epoch.criterion,
         "lr": epoch.learningRate, "seconds": epoch.seconds,
       ])
-      common.note("align-adv", "epoch \(epoch.epoch): criterion \(epoch.criterion)")
+      context.note("epoch \(epoch.epoch): criterion \(epoch.criterion)")
     }
-    progress.finish()
-    let writer = try output.makeWriter()
+    let writer = try context.writer(output)
     try writer.write("W", result.mapping, attributes: [
       "best_epoch": .integer(Int64(result.bestEpoch)),
       "orthogonality_defect": .real(Procrustes.orthogonalityDefect(result.mapping)),
     ])
-    try writer.write("criterion", FloatTensor(shape: [result.criteria.count], scalars: result.criteria.map(Float.init)))
-    try writer.finish(tool: "align-adv", inputs: [src.file])
+    let criteria = FloatTensor(shape: [result.criteria.count], scalars: result.criteria.map(Float.init))
+    try writer.write("criterion", criteria)
+    try context.finish(writer, continuing: src.file)
   }
 }

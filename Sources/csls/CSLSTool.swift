@@ -4,34 +4,28 @@ import Retort
 import RetortCLI
 
 @main
-struct CSLSTool: RetortCommand {
-  static var configuration: CommandConfiguration {
-    CommandConfiguration(
-      commandName: "csls",
-      abstract: "Cross-domain similarity local scaling: retrieve translations, evaluate a dictionary.",
-      discussion: """
-        CSLS(x, y) = 2cos(Wx, y) - r_T(Wx) - r_S(y), where r is the mean cosine to the \
-        -k nearest neighbours in the other space over its whole vocabulary (Conneau et \
-        al. 2017). Both r come from one blocked multiply of all sources by all targets; \
-        memory is O(block x N), never O(N^2). Rows are normalised on load (--normalize, \
-        default unit length) and mapped rows src*W^T are renormalised.
+struct CSLSTool: RetortCommand, RetortTool {
+  static let configuration = CommandConfiguration.tool(
+    "csls",
+    abstract: "Cross-domain similarity local scaling: retrieve translations, evaluate a dictionary.",
+    discussion: """
+      CSLS(x, y) = 2cos(Wx, y) - r_T(Wx) - r_S(y), where r is the mean cosine to the \
+      -k nearest neighbours in the other space over its whole vocabulary (Conneau et \
+      al. 2017). Both r come from one blocked multiply of all sources by all targets; \
+      memory is O(block x N), never O(N^2). Rows are normalised on load (--normalize, \
+      default unit length) and mapped rows src*W^T are renormalised.
 
-        Output (HDF5): 'neighbors' [Q,top] target rows, best first, 'scores' [Q,top] and \
-        'queries' [Q]; --write-r adds 'r_src' and 'r_tgt', which --radii reuses. With \
-        --eval DICT it prints {"coverage", "p@1", "p@5", "p@10", "queries"} as JSON (a \
-        query is right at k when any of its gold translations is among its k best) and \
-        writes HDF5 only with -o; --text prints source<TAB>target<TAB>score lines.
-
-        EXAMPLES:
-          csls en.h5 fr.h5 --map W.h5 --eval en-fr.test.txt
-          csls en.h5 fr.h5 --map W.h5 --queries some-words.h5 --top 5 --text
-          csls en.h5 fr.h5 -k 10 --write-r -o neighbours.h5
-
-        EXIT STATUS: 0 success, 64 usage, 65 bad input data, 66 missing input, \
-        70 internal error, 73 cannot create output, 74 I/O error.
-        """,
-      version: versionText)
-  }
+      Output (HDF5): 'neighbors' [Q,top] target rows, best first, 'scores' [Q,top] and \
+      'queries' [Q]; --write-r adds 'r_src' and 'r_tgt', which --radii reuses. With \
+      --eval DICT it prints {"coverage", "p@1", "p@5", "p@10", "queries"} as JSON (a \
+      query is right at k when any of its gold translations is among its k best) and \
+      writes HDF5 only with -o; --text prints source<TAB>target<TAB>score lines.
+      """,
+    examples: [
+      "csls en.h5 fr.h5 --map W.h5 --eval en-fr.test.txt",
+      "csls en.h5 fr.h5 --map W.h5 --queries some-words.h5 --top 5 --text",
+      "csls en.h5 fr.h5 -k 10 --write-r -o neighbours.h5",
+    ])
 
   enum Metric: String, ExpressibleByArgument, CaseIterable { case csls, nn }
 
@@ -86,39 +80,38 @@ struct CSLSTool: RetortCommand {
     if let block, block < 1 { throw ValidationError("--block must be at least 1") }
   }
 
-  func run() throws {
-    try checkSingleStandardInput([source, target])
+  func run(in context: ToolContext) throws {
     if phase != nil {
-      try writeRadiiShard()
+      try writeRadiiShard(in: context)
       return
     }
     if sharding.shard != nil && (eval != nil || text || output.output == nil) {
       throw RetortError.usage("--shard writes HDF5 with -o FILE; --eval and --text need the merged result")
     }
-    let options = SearchOptions(blockSize: block, threads: common.threadCount)
-    let src = try EmbeddingInput(source, normalization: normalization.chain)
-    let tgt = try EmbeddingInput(target, normalization: normalization.chain)
-    let mapped = try mapRows(src, dimension: tgt.vectors.shape[1])
+    let options = SearchOptions(blockSize: block, threads: context.threads)
+    let (src, tgt) = try EmbeddingInput.pair(source, target, in: context, normalization: normalization.chain)
+    let mapped = try mapRows(src, in: context)
     var r: CSLSRadii? = nil
     if metric == .csls || writeR {
-      r = try radii.map { try readRadii($0, sourceRows: mapped.rowCount, targetRows: tgt.vectors.rowCount) }
-        ?? CSLSRadii(source: mapped, target: tgt.vectors, k: k, options: options)
+      r = try radii.map {
+        try readRadii($0, sourceRows: mapped.rowCount, targetRows: tgt.vectors.rowCount, in: context)
+      } ?? CSLSRadii(source: mapped, target: tgt.vectors, k: k, options: options)
     }
     if let eval {
-      let (pairs, total, dropped) = try readDictionary(eval, source: src, target: tgt)
-      guard pairs.rowCount > 0 else { throw RetortError.data("no pair of the dictionary has both words in the vocabularies: \(eval)") }
-      var result = try evaluateTranslation(
-        source: mapped, target: tgt.vectors, pairs: pairs,
+      let (pairs, total, _) = try readDictionary(eval, source: src, target: tgt)
+      guard pairs.rowCount > 0 else { throw RetortError.data("no pair of the dictionary has both words in the vocabularies", file: eval) }
+      let result = try evaluateTranslation(
+        source: mapped, target: tgt.vectors, pairs: pairs, dictionaryPairs: total,
         retrieval: metric == .nn ? .nn : .csls(k: k), options: options)
-      result.coverage = Double(total - dropped) / Double(total)
-      print(JSON.object([
+      context.report([
         "p@1": result.p1, "p@5": result.p5, "p@10": result.p10, "coverage": result.coverage,
         "queries": result.queries, "metric": metric.rawValue,
-      ]))
+      ])
       guard output.output != nil else { return }
     }
-    var rows = try queryRows(src)
-    if let shard = sharding.shard { rows = Array(rows[shard.rows(of: rows.count)]) }
+    let all = try queryRows(src, in: context)
+    let part = RunPart(total: all.count, shard: sharding.shard)
+    let rows = Array(all[part.rows])
     let found: Neighbors
     switch metric {
     case .csls: found = try cslsNeighbors(source: mapped, target: tgt.vectors, radii: r!, queries: rows, top: top, options: options)
@@ -136,7 +129,7 @@ struct CSLSTool: RetortCommand {
       guard output.output != nil else { return }
     }
     if eval != nil || text, output.output == nil { return }
-    let writer = try output.makeWriter()
+    let writer = try context.writer(output)
     try writer.write("neighbors", found.indices, attributes: ["metric": .text(metric.rawValue), "k": .integer(Int64(k))])
     try writer.write("scores", found.scores)
     try writer.write("queries", IndexTensor(shape: [rows.count], scalars: rows.map(Int64.init)))
@@ -144,59 +137,52 @@ struct CSLSTool: RetortCommand {
       try writer.write("r_src", FloatTensor(shape: [r.source.count], scalars: r.source), attributes: ["k": .integer(Int64(k))])
       try writer.write("r_tgt", FloatTensor(shape: [r.target.count], scalars: r.target), attributes: ["k": .integer(Int64(k))])
     }
-    if let shard = sharding.shard {
-      let all = try queryRows(src).count
-      try writer.markShard(shard, rows: shard.rows(of: all), total: all, tool: "csls")
-    }
-    try writer.finish(tool: "csls", inputs: [src.file])
+    try context.finish(writer, part: part, carrying: src.file, carry: false)
   }
 
   /// Phase 1 of a sharded CSLS: r_T of this shard's source rows and, for
   /// every target, the k largest similarities to them (merged by keeping the k
   /// largest over the shards; r_S is their mean).
-  func writeRadiiShard() throws {
+  func writeRadiiShard(in context: ToolContext) throws {
     guard let shard = sharding.shard, output.output != nil else {
       throw RetortError.usage("--phase radii needs --shard I/N and -o FILE")
     }
-    let options = SearchOptions(blockSize: block, threads: common.threadCount)
-    let all = try EmbeddingInput(source, normalization: Normalization([]))
-    let rows = shard.rows(of: all.totalRows)
-    let src = try EmbeddingInput(source, normalization: normalization.chain, rows: rows)
-    let tgt = try EmbeddingInput(target, normalization: normalization.chain)
-    let mapped = try mapRows(src, dimension: tgt.vectors.shape[1])
+    let options = SearchOptions(blockSize: block, threads: context.threads)
+    let file = try context.open(source)
+    let name = source.dataset(or: "embeddings")
+    let part = RunPart(total: try file.info(name).shape.first ?? 0, shard: shard)
+    let src = try EmbeddingInput(file, dataset: name, normalization: normalization.chain, rows: part.rows)
+    let tgt = try EmbeddingInput(target, in: context, normalization: normalization.chain)
+    try EmbeddingInput.checkDimensions(src, tgt)
+    let mapped = try mapRows(src, in: context)
     let (radii, topK) = try CSLSRadii.partial(source: mapped, target: tgt.vectors, k: k, options: options)
-    let writer = try output.makeWriter()
+    let writer = try context.writer(output)
     try writer.write("r_src", FloatTensor(shape: [radii.count], scalars: radii), attributes: ["k": .integer(Int64(k))])
-    try writer.write("tgt_topk", topK, attributes: ["merge": .text("topk"), "k": .integer(Int64(k))])
-    try writer.markShard(shard, rows: rows, total: all.totalRows, tool: "csls")
-    try writer.finish(tool: "csls", inputs: [src.file])
+    try writer.write("tgt_topk", topK, attributes: ["merge": .text(MergeRule.topk.rawValue), "k": .integer(Int64(k))])
+    try context.finish(writer, part: part, carrying: src.file, carry: false)
   }
 
   /// The source rows mapped by --map (renormalised), or as they are.
-  func mapRows(_ src: EmbeddingInput, dimension: Int) throws -> FloatTensor {
-    guard src.vectors.shape[1] == dimension else {
-      throw RetortError.data("source vectors have \(src.vectors.shape[1]) dimensions, target \(dimension): \(src.file.label)")
-    }
+  func mapRows(_ src: EmbeddingInput, in context: ToolContext) throws -> FloatTensor {
     guard let map else { return src.vectors }
-    let wFile = try map.open()
+    let wFile = try context.open(map)
     let w = try wFile.readFiniteFloat(map.dataset(or: "W"))
-    var mapped: FloatTensor
-    do {
-      try Procrustes.checkMapping(w, dimension: dimension)
-      mapped = try Procrustes.map(src.vectors, by: w)
-    } catch let e as RetortError { throw e.naming(wFile) }
+    var mapped = try context.naming(wFile) {
+      try Procrustes.checkMapping(w, dimension: src.vectors.shape[1])
+      return try Procrustes.map(src.vectors, by: w)
+    }
     Normalization([.unit]).apply(to: &mapped)
     return mapped
   }
 
   /// The query rows: from --queries (indices or words), or every source row.
-  func queryRows(_ src: EmbeddingInput) throws -> [Int] {
+  func queryRows(_ src: EmbeddingInput, in context: ToolContext) throws -> [Int] {
     guard let queries else { return Array(0..<src.vectors.rowCount) }
-    let file = try TensorFile(path: queries)
+    let file = try context.open(path: queries)
     if file.contains("queries") {
       let rows = try file.readInt("queries").scalars
       if let bad = rows.firstIndex(where: { $0 < 0 || $0 >= src.vectors.rowCount }) {
-        throw RetortError.data("queries[\(bad)] = \(rows[bad]) is outside the \(src.vectors.rowCount) source rows: \(file.label)")
+        throw RetortError.data("queries[\(bad)] = \(rows[bad]) is outside the \(src.vectors.rowCount) source rows", file: file.label)
       }
       return rows.map(Int.init)
     }
@@ -205,27 +191,23 @@ struct CSLSTool: RetortCommand {
     var index = [String: Int]()
     for (i, w) in vocabulary.enumerated() where index[w] == nil { index[w] = i }
     let missing = words.filter { index[$0] == nil }
-    if !missing.isEmpty { common.warn("csls", "\(missing.count) query words are not in the source vocabulary (first: '\(missing[0])')") }
+    if !missing.isEmpty { context.warn("\(missing.count) query words are not in the source vocabulary (first: '\(missing[0])')") }
     let rows = words.compactMap { index[$0] }
-    guard !rows.isEmpty else { throw RetortError.data("none of the query words is in the source vocabulary: \(file.label)") }
+    guard !rows.isEmpty else { throw RetortError.data("none of the query words is in the source vocabulary", file: file.label) }
     return rows
   }
 
   /// r_src and r_tgt from --write-r, or from merged --phase radii shards
   /// (r_tgt as the mean of each row of 'tgt_topk').
-  func readRadii(_ path: String, sourceRows: Int, targetRows: Int) throws -> CSLSRadii {
-    let file = try TensorFile(path: path)
+  func readRadii(_ path: String, sourceRows: Int, targetRows: Int, in context: ToolContext) throws -> CSLSRadii {
+    let file = try context.open(path: path)
     let rs = try file.readFiniteFloat("r_src").scalars
-    let rt: [Float]
-    if file.contains("r_tgt") {
-      rt = try file.readFiniteFloat("r_tgt").scalars
-    } else {
-      let top = try file.readFloat("tgt_topk")
-      rt = (0..<top.rowCount).map { r in Float(top.row(r).reduce(0.0) { $0 + Double($1) } / Double(top.rowWidth)) }
+    let r = file.contains("r_tgt")
+      ? CSLSRadii(k: k, source: rs, target: try file.readFiniteFloat("r_tgt").scalars)
+      : CSLSRadii(k: k, sourceRadii: rs, targetTopK: try file.readFloat("tgt_topk"))
+    guard r.source.count == sourceRows, r.target.count == targetRows else {
+      throw RetortError.data("r_src/r_tgt have \(r.source.count)/\(r.target.count) rows, the inputs \(sourceRows)/\(targetRows)", file: file.label)
     }
-    guard rs.count == sourceRows, rt.count == targetRows else {
-      throw RetortError.data("r_src/r_tgt have \(rs.count)/\(rt.count) rows, the inputs \(sourceRows)/\(targetRows): \(file.label)")
-    }
-    return CSLSRadii(k: k, source: rs, target: rt)
+    return r
   }
 }

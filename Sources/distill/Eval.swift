@@ -4,18 +4,18 @@ import Retort
 import RetortCLI
 
 extension Distill {
-  struct Eval: ParsableCommand {
-    static let configuration = CommandConfiguration(
+  struct Eval: RetortTool {
+    static let configuration = CommandConfiguration.subcommand(
       abstract: "Report accuracy, NLL and expected calibration error as one JSON object.",
       discussion: """
         Prints {"accuracy", "ece", "examples", "nll"}: the fraction classified right, the \
         mean negative log-likelihood of the labels under softmax(z/T), and the expected \
         calibration error over 15 equal-width confidence bins.
-
-        EXAMPLES:
-          distill eval -m model.h5 test.h5
-          distill eval -m ban.h5 --ensemble test.h5
-        """)
+        """,
+      examples: [
+        "distill eval -m model.h5 test.h5",
+        "distill eval -m ban.h5 --ensemble test.h5",
+      ])
 
     @OptionGroup var model: ModelOptions
 
@@ -24,13 +24,15 @@ extension Distill {
 
     @OptionGroup var common: CommonOptions
 
-    func run() throws {
-      common.applyThreads()
-      let networks = try model.load()
-      let (_, x, labels) = try readInputs(data, for: networks[0], labelsRequired: true)
+    func run(in context: ToolContext) throws {
+      let networks = try model.load(in: context)
+      let input = try context.featureRows(data, .rows(for: networks[0], labels: true))
       let report = ClassificationReport(
-        logits: ClassifierModelFile.logits(networks, x: x), labels: labels!, temperature: model.temperature)
-      print(JSON.object(["accuracy": report.accuracy, "nll": report.nll, "ece": report.ece, "examples": report.count]))
+        logits: ClassifierModelFile.logits(networks, x: input.x), labels: input.labels!,
+        temperature: model.temperature)
+      context.report([
+        "accuracy": report.accuracy, "nll": report.nll, "ece": report.ece, "examples": report.count,
+      ])
     }
   }
 }

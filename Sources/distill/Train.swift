@@ -4,8 +4,8 @@ import Retort
 import RetortCLI
 
 extension Distill {
-  struct Train: ParsableCommand {
-    static let configuration = CommandConfiguration(
+  struct Train: RetortTool {
+    static let configuration = CommandConfiguration.subcommand(
       abstract: "Train a classifier on hard labels, soft targets or both; born-again generations.",
       discussion: """
         DATA holds 'x' [N,...], 'labels' [N] and/or 'probs' [N,C] (from softlabel), and \
@@ -15,12 +15,18 @@ extension Distill {
         With --val the epoch with the lowest validation NLL (at the training temperature) is kept. \
         --generations K trains K born-again students after the first network, each on \
         its predecessor's soft labels at T, and writes all of them and their ensemble.
+        """,
+      examples: [
+        "distill train --arch 784-128-10 --epochs 30 --val val.h5 train.h5 -o model.h5",
+        "distill train --arch 784-256-10 -T 20 --targets soft student-data.h5 -o student.h5",
+        "distill train --arch 784-128-10 --generations 3 --variant cwtm train.h5 -o ban.h5",
+      ])
 
-        EXAMPLES:
-          distill train --arch 784-128-10 --epochs 30 --val val.h5 train.h5 -o model.h5
-          distill train --arch 784-256-10 -T 20 --targets soft student-data.h5 -o student.h5
-          distill train --arch 784-128-10 --generations 3 --variant cwtm train.h5 -o ban.h5
-        """)
+    static let defaults = ClassifierTrainingOptions.defaults
+
+    static let optionNames = RetortCLI.optionNames(
+      ["targets", "learningRate", "batchSize", "epochs", "alpha", "momentum", "weightDecay", "temperature", "architecture"],
+      except: ["learningRate": "--lr", "batchSize": "--batch", "temperature": "-T", "architecture": "--arch"])
 
     @Argument(help: ArgumentHelp("Training data ('-': standard input).", valueName: "data[:x]"))
     var data: InputSpec = InputSpec(path: "-")
@@ -29,34 +35,34 @@ extension Distill {
     var arch: String
 
     @Option(name: .long, help: "Targets: hard (labels), soft (probs) or mixed.")
-    var targets: ClassifierTrainingOptions.Targets = .hard
+    var targets = defaults.targets
 
     @Option(name: [.customShort("T"), .long], help: "Softmax temperature during training.")
-    var temperature: Float = 1
+    var temperature = defaults.temperature
 
     @Option(name: .long, help: "Weight of the soft term with --targets mixed.")
-    var alpha: Float = 0.5
+    var alpha = defaults.alpha
 
     @Option(name: .long, help: "Passes over the data.")
-    var epochs = 10
+    var epochs = defaults.epochs
 
     @Option(name: .long, help: "Mini-batch size.")
-    var batch = 128
+    var batch = defaults.batchSize
 
     @Option(name: .long, help: "Learning rate.")
-    var lr: Float = 0.001
+    var lr = defaults.learningRate
 
     @Option(name: .long, help: "Optimizer: adam or sgd (with --momentum, --nesterov).")
-    var optimizer: ClassifierTrainingOptions.OptimizerKind = .adam
+    var optimizer = defaults.optimizer
 
     @Option(name: .long, help: "SGD momentum.")
-    var momentum: Float = 0.9
+    var momentum = defaults.momentum
 
     @Flag(name: .long, help: "Nesterov momentum for SGD.")
-    var nesterov = false
+    var nesterov = defaults.nesterov
 
     @Option(name: .long, help: "L2 weight decay added to the gradient.")
-    var weightDecay: Float = 0
+    var weightDecay = defaults.weightDecay
 
     @Option(name: .long, help: ArgumentHelp("Dropout after every hidden activation (0: none).", valueName: "p"))
     var dropout: Float = 0
@@ -82,24 +88,10 @@ extension Distill {
       guard generations >= 0 else { throw ValidationError("--generations must be at least 0") }
     }
 
-    /// The architecture with dropout inserted after every hidden activation.
-    func architecture() throws -> Architecture {
-      var a = try Architecture(parsing: arch)
-      guard dropout > 0 else { return a }
-      var layers = [LayerSpec]()
-      for (i, l) in a.layers.enumerated() {
-        layers.append(l)
-        if i < a.layers.count - 1, l == .relu || { if case .leakyReLU = l { true } else { false } }() {
-          layers.append(.dropout(rate: dropout))
-        }
-      }
-      a.layers = layers
-      return a
-    }
-
-    func run() throws {
-      common.applyThreads()
-      var options = ClassifierTrainingOptions(architecture: try architecture())
+    /// The core's settings from the options.
+    func trainingOptions() throws -> ClassifierTrainingOptions {
+      var options = ClassifierTrainingOptions(
+        architecture: try Architecture(parsing: arch).insertingDropout(rate: dropout))
       options.targets = targets
       options.temperature = temperature
       options.alpha = alpha
@@ -110,51 +102,24 @@ extension Distill {
       options.momentum = momentum
       options.nesterov = nesterov
       options.weightDecay = weightDecay
+      return options
+    }
 
-      let file = try data.open()
-      let xName = data.dataset(or: "x")
-      let x = try file.readFiniteFloat(xName)
-      guard x.rank >= 2 else { throw RetortError.data("dataset '\(xName)' must be [N, features...], it is \(x.shape): \(file.label)") }
-      var set = ClassifierTrainingSet(x: x)
-      if file.contains("labels") { set.labels = try file.readInt("labels").scalars }
-      if targets != .hard { set.probs = try file.readFiniteFloat("probs") }
-      if file.contains("weight") { set.weights = try file.readFiniteFloat("weight").scalars }
-      var validation: (x: FloatTensor, labels: [Int64])? = nil
-      if let val {
-        let vf = try val.open()
-        validation = (try vf.readFiniteFloat(val.dataset(or: "x")), try vf.readInt("labels").scalars)
-        guard validation!.x.rowWidth == x.rowWidth, validation!.labels.count == validation!.x.rowCount else {
-          throw RetortError.data("validation 'x' \(validation!.x.shape) and 'labels' do not match the training data: \(vf.label)")
-        }
-      }
-
-      let log = try common.metricsLog()
-      let progress = Progress(total: x.rowCount * epochs * (generations + 1), label: "train", quiet: common.quiet)
-      var generator = SeededGenerator(seed: common.seed)
-      let networks: [Network]
-      do {
-        networks = try BornAgain.train(
+    func run(in context: ToolContext) throws {
+      let options = try trainingOptions()
+      let (file, set) = try readTrainingSet(data, targets: targets, in: context)
+      let validation = try val.map { try readValidationSet($0, width: set.x.rowWidth, in: context) }
+      let progress = context.progress(total: set.x.rowCount * epochs * (generations + 1), label: "train")
+      var generator = context.generator()
+      let networks = try context.naming(file) {
+        try BornAgain.train(
           options, data: set, generations: generations, variant: variant, validation: validation,
           generator: &generator, onBatch: { progress.advance(by: $0) },
-          onEpoch: { report in
-            var fields: [String: Any] = [
-              "generation": report.generation, "epoch": report.epoch, "loss": report.loss,
-              "seconds": report.seconds,
-            ]
-            if let v = report.validation {
-              fields["val_loss"] = v.nll
-              fields["val_accuracy"] = v.accuracy
-            }
-            log.record(fields)
-          })
-      } catch let e as RetortError {
-        progress.finish()
-        throw RetortError(e.kind, "\(e.message): \(file.label)")
+          onEpoch: { context.log.record($0.fields) })
       }
-      progress.finish()
-      let writer = try output.makeWriter()
+      let writer = try context.writer(output)
       try ClassifierModelFile.write(networks, to: writer, temperature: temperature)
-      try writer.finish(tool: "distill", inputs: [file])
+      try context.finish(writer, continuing: file)
     }
   }
 }

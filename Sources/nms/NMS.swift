@@ -4,32 +4,28 @@ import Retort
 import RetortCLI
 
 @main
-struct NMSTool: RetortCommand {
-  static var configuration: CommandConfiguration {
-    CommandConfiguration(
-      commandName: "nms",
-      abstract: "Non-maximum suppression: hard or soft, per image and per class.",
-      discussion: """
-        Reads 'boxes' [N,4] and 'scores' [N], and when present 'image' [N] (per-image \
-        NMS) and 'classes' [N] (per-class NMS). Rows are visited by descending score, \
-        equal scores by ascending row; a row is suppressed when its IoU with a kept row \
-        of its group is greater than --iou. Writes 'keep' [K] (int64 row indices, group \
-        by group in ascending (image, class), descending score within a group) and \
-        carries the input's datasets. --emit instead writes the kept rows of every \
-        dataset with N rows (boxes as given, scores decayed for Soft-NMS). Soft-NMS \
-        (Bodla et al. 2017) decays scores by 1 - IoU (linear, above --iou) or \
-        exp(-IoU^2/sigma) (gaussian) and drops rows below --soft-min-score.
+struct NMSTool: RetortCommand, RetortTool {
+  static let configuration = CommandConfiguration.tool(
+    "nms",
+    abstract: "Non-maximum suppression: hard or soft, per image and per class.",
+    discussion: """
+      Reads 'boxes' [N,4] and 'scores' [N], and when present 'image' [N] (per-image \
+      NMS) and 'classes' [N] (per-class NMS). Rows are visited by descending score, \
+      equal scores by ascending row; a row is suppressed when its IoU with a kept row \
+      of its group is greater than --iou. Writes 'keep' [K] (int64 row indices, group \
+      by group in ascending (image, class), descending score within a group) and \
+      carries the input's datasets. --emit instead writes the kept rows of every \
+      dataset with N rows (boxes as given, scores decayed for Soft-NMS). Soft-NMS \
+      (Bodla et al. 2017) decays scores by 1 - IoU (linear, above --iou) or \
+      exp(-IoU^2/sigma) (gaussian) and drops rows below --soft-min-score.
+      """,
+    examples: [
+      "nms --iou 0.5 detections.h5 -o kept.h5",
+      "nms --soft gaussian --sigma 0.5 --emit --max-keep 100 detections.h5 -o final.h5",
+      "nms --format xywh --legacy-plus-one --score-min 0.05 dets.h5 | tensor export :keep --format csv -o -",
+    ])
 
-        EXAMPLES:
-          nms --iou 0.5 detections.h5 -o kept.h5
-          nms --soft gaussian --sigma 0.5 --emit --max-keep 100 detections.h5 -o final.h5
-          nms --format xywh --legacy-plus-one --score-min 0.05 dets.h5 | tensor export :keep --format csv -o -
-
-        EXIT STATUS: 0 success, 64 usage, 65 bad input data, 66 missing input, \
-        70 internal error, 73 cannot create output, 74 I/O error.
-        """,
-      version: versionText)
-  }
+  static let optionNames = RetortCLI.optionNames(["iou", "scoreMin", "maxKeep", "threads", "sigma", "softMinScore"])
 
   @Argument(help: ArgumentHelp("Detections ('-' or none: standard input).", valueName: "input[:boxes]"))
   var input: InputSpec = InputSpec(path: "-")
@@ -60,18 +56,18 @@ struct NMSTool: RetortCommand {
   @Flag(name: .long, help: "Write the kept rows of every dataset with N rows.")
   var emit = false
 
-  @OptionGroup var carry: CarryOptions
-
-  @OptionGroup var sharding: ShardOptions
-  @OptionGroup var output: OutputOptions
+  @OptionGroup var filter: FilterOutputOptions
   @OptionGroup var common: CommonOptions
 
-  func run() throws {
-    let file = try input.open()
+  func run(in context: ToolContext) throws {
+    let file = try context.open(input)
     let boxesName = input.dataset(or: "boxes")
     let n = try file.info(boxesName).shape.first ?? 0
     let allImages = try file.optionalColumn("image", rows: n)
-    let rows = try shardRows(sharding.shard, image: allImages, rows: n, file: file)
+    let part = try context.naming(file) {
+      try RunPart(total: n, shard: filter.shard, images: allImages)
+    }
+    let rows = part.rows
     let boxes = try file.readBoxes(boxesName, rows: rows)
     let scores = try file.column("scores", rows: n, range: rows)
     let image = allImages.map { Array($0[rows]) }
@@ -79,37 +75,22 @@ struct NMSTool: RetortCommand {
     let options = NMSOptions(
       iou: iou, format: box.format, legacyPlusOne: box.legacyPlusOne, scoreMin: scoreMin, maxKeep: maxKeep,
       soft: soft.map { SoftNMS(decay: $0, sigma: sigma, minScore: softMinScore) },
-      threads: common.threadCount)
-    let result: NMSResult
-    let started = DispatchTime.now()
-    do {
-      result = try nonMaximumSuppression(boxes: boxes, scores: scores, image: image, classes: classes, options: options)
-    } catch let e as RetortError { throw e.naming(file) }
-    let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
-    common.note("nms", "kept \(result.keep.count) of \(n) rows in \(milliseconds) ms")
+      threads: context.threads)
+    let clock = Stopwatch()
+    let result = try context.naming(file) {
+      try nonMaximumSuppression(boxes: boxes, scores: scores, image: image, classes: classes, options: options)
+    }
+    context.note("kept \(result.keep.count) of \(n) rows in \(clock.milliseconds) ms")
 
-    let writer = try output.makeWriter()
+    let writer = try context.writer(filter.output)
     let keep = result.keep.map { Int64($0 + rows.lowerBound) }
     try writer.write("keep", IndexTensor(shape: [keep.count], scalars: keep))
     if emit {
-      for name in try file.datasetNames() where !name.contains("/") && name != "keep" {
-        let info = try file.info(name)
-        guard info.shape.first == n else { continue }
-        if name == "scores" {
-          try writer.write(name, FloatTensor(shape: [result.keep.count], scalars: result.scores))
-        } else {
-          try writer.write(name, try file.read(name, rows: rows).gather(result.keep), attributes: try file.attributes(of: name))
-        }
-      }
-    } else if !carry.noCarry {
-      if sharding.shard != nil {
-        try writer.carryRows(from: file, rows: rows, total: n, except: ["keep"])
-      } else {
-        try writer.carry(from: file, except: ["keep"])
-      }
+      let decayed = FloatTensor(shape: [result.keep.count], scalars: result.scores)
+      try writer.emitRows(result.keep, of: file, rows: rows, total: n, replacing: ["scores": .float(decayed)])
     }
-    if let shard = sharding.shard { try writer.markShard(shard, rows: rows, total: n, tool: "nms") }
-    try writer.finish(tool: "nms", inputs: [file])
+    try context.finish(
+      writer, part: part, carrying: file, carry: !emit && !filter.carry.noCarry, except: ["keep"])
   }
 }
 

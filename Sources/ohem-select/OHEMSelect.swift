@@ -4,31 +4,27 @@ import Retort
 import RetortCLI
 
 @main
-struct OHEMSelectTool: RetortCommand {
-  static var configuration: CommandConfiguration {
-    CommandConfiguration(
-      commandName: "ohem-select",
-      abstract: "Online hard example mining: pick the hardest RoIs of each image.",
-      discussion: """
-        Reads per-RoI 'loss' [N] (or 'logits' [N,C] and 'labels' [N], whose softmax \
-        cross-entropy is the loss, plus 'bbox_loss' [N] when present), and when present \
-        'boxes' [N,4] and 'image' [N]. Per image (Shrivastava et al. 2016): RoIs by \
-        descending loss, NMS with the loss as score at --iou (--no-nms skips it; \
-        --per-class only among RoIs of the same label), then the --per-image \
-        highest-loss survivors. Without boxes: the hardest rows of each image. Writes \
-        'keep' [K] (image by image, descending loss) and 'weight' [N] (1 selected, 0 \
-        not) for a masked backward pass, and carries the input's datasets.
+struct OHEMSelectTool: RetortCommand, RetortTool {
+  static let configuration = CommandConfiguration.tool(
+    "ohem-select",
+    abstract: "Online hard example mining: pick the hardest RoIs of each image.",
+    discussion: """
+      Reads per-RoI 'loss' [N] (or 'logits' [N,C] and 'labels' [N], whose softmax \
+      cross-entropy is the loss, plus 'bbox_loss' [N] when present), and when present \
+      'boxes' [N,4] and 'image' [N]. Per image (Shrivastava et al. 2016): RoIs by \
+      descending loss, NMS with the loss as score at --iou (--no-nms skips it; \
+      --per-class only among RoIs of the same label), then the --per-image \
+      highest-loss survivors. Without boxes: the hardest rows of each image. Writes \
+      'keep' [K] (image by image, descending loss) and 'weight' [N] (1 selected, 0 \
+      not) for a masked backward pass, and carries the input's datasets.
+      """,
+    examples: [
+      "ohem-select --per-image 64 rois.h5 -o hard.h5",
+      "ohem-select --per-image 128 --iou 0.7 --per-class rois.h5 -o hard.h5",
+      "ohem-select --no-nms losses.h5 | tensor export :weight --format csv -o -",
+    ])
 
-        EXAMPLES:
-          ohem-select --per-image 64 rois.h5 -o hard.h5
-          ohem-select --per-image 128 --iou 0.7 --per-class rois.h5 -o hard.h5
-          ohem-select --no-nms losses.h5 | tensor export :weight --format csv -o -
-
-        EXIT STATUS: 0 success, 64 usage, 65 bad input data, 66 missing input, \
-        70 internal error, 73 cannot create output, 74 I/O error.
-        """,
-      version: versionText)
-  }
+  static let optionNames = RetortCLI.optionNames(["perImage", "iou", "perClass", "threads"])
 
   @Argument(help: ArgumentHelp("RoIs ('-' or none: standard input).", valueName: "input[:loss]"))
   var input: InputSpec = InputSpec(path: "-")
@@ -47,48 +43,38 @@ struct OHEMSelectTool: RetortCommand {
 
   @OptionGroup var box: BoxOptions
 
-  @OptionGroup var carry: CarryOptions
-
-  @OptionGroup var sharding: ShardOptions
-  @OptionGroup var output: OutputOptions
+  @OptionGroup var filter: FilterOutputOptions
   @OptionGroup var common: CommonOptions
 
-  func run() throws {
-    let file = try input.open()
+  func run(in context: ToolContext) throws {
+    let file = try context.open(input)
     let total = try lossRows(file)
     let allImages = try file.optionalColumn("image", rows: total)
-    let rows = try shardRows(sharding.shard, image: allImages, rows: total, file: file)
-    let loss: [Float]
-    do {
-      loss = try readLoss(file, rows: rows)
-    } catch let e as RetortError where !e.message.hasSuffix(file.label) { throw e.naming(file) }
+    let part = try context.naming(file) {
+      try RunPart(total: total, shard: filter.shard, images: allImages)
+    }
+    let rows = part.rows
+    let loss = try context.naming(file) { try readLoss(file, rows: rows) }
     let n = loss.count
     if file.contains("boxes"), try file.info("boxes").shape.first != total {
-      throw RetortError.data("'boxes' has \(try file.info("boxes").shape) rows, the loss has \(total): \(file.label)")
+      throw RetortError.data("has \(try file.info("boxes").shape) rows, the loss has \(total)", dataset: "boxes", file: file.label)
     }
     let boxes = file.contains("boxes") ? try file.readBoxes("boxes", rows: rows) : nil
     let image = allImages.map { Array($0[rows]) }
     let labels = try file.optionalColumn("labels", rows: total).map { Array($0[rows]) }
     let options = OHEMOptions(
       perImage: perImage, iou: iou, nms: !noNms, perClass: perClass, format: box.format,
-      legacyPlusOne: box.legacyPlusOne, threads: common.threadCount)
-    let selection: OHEMSelection
-    let started = DispatchTime.now()
-    do {
-      selection = try ohemSelect(loss: loss, boxes: boxes, image: image, labels: labels, options: options)
-    } catch let e as RetortError { throw e.naming(file) }
-    let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
-    common.note("ohem-select", "selected \(selection.keep.count) of \(n) RoIs in \(milliseconds) ms")
-    let writer = try output.makeWriter()
-    try writer.write("keep", IndexTensor(shape: [selection.keep.count], scalars: selection.keep.map { Int64($0 + rows.lowerBound) }))
-    try writer.write("weight", FloatTensor(shape: [n], scalars: selection.weight))
-    if let shard = sharding.shard {
-      if !carry.noCarry { try writer.carryRows(from: file, rows: rows, total: total, except: ["keep", "weight"]) }
-      try writer.markShard(shard, rows: rows, total: total, tool: "ohem-select")
-    } else if !carry.noCarry {
-      try writer.carry(from: file, except: ["keep", "weight"])
+      legacyPlusOne: box.legacyPlusOne, threads: context.threads)
+    let clock = Stopwatch()
+    let selection = try context.naming(file) {
+      try ohemSelect(loss: loss, boxes: boxes, image: image, labels: labels, options: options)
     }
-    try writer.finish(tool: "ohem-select", inputs: [file])
+    context.note("selected \(selection.keep.count) of \(n) RoIs in \(clock.milliseconds) ms")
+    let writer = try context.writer(filter.output)
+    let keep = selection.keep.map { Int64($0 + rows.lowerBound) }
+    try writer.write("keep", IndexTensor(shape: [keep.count], scalars: keep))
+    try writer.write("weight", FloatTensor(shape: [n], scalars: selection.weight))
+    try context.finish(writer, part: part, carrying: file, carry: !filter.carry.noCarry, except: ["keep", "weight"])
   }
 
   /// The number of RoIs: rows of the loss, or of the logits it comes from.
@@ -109,7 +95,7 @@ struct OHEMSelectTool: RetortCommand {
     if input.dataset != nil || file.contains("loss") {
       let name = input.dataset(or: "loss")
       let t = try file.readFloat(name, rows: rows)
-      guard t.rank == 1 else { throw RetortError.data("dataset '\(name)' must be [N], it is \(t.shape)") }
+      guard t.rank == 1 else { throw RetortError.data("must be [N], it is \(t.shape)", dataset: name) }
       return t.scalars
     }
     let logits = try file.readFloat("logits", rows: rows)

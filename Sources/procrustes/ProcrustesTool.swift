@@ -4,32 +4,26 @@ import Retort
 import RetortCLI
 
 @main
-struct ProcrustesTool: RetortCommand {
-  static var configuration: CommandConfiguration {
-    CommandConfiguration(
-      commandName: "procrustes",
-      abstract: "Orthogonal mapping W = UV^T from a dictionary, with MUSE's iterative refinement.",
-      discussion: """
-        Solves W = UV^T from the SVD of Y^T*X over the dictionary pairs (in double \
-        precision) so that W*x ~ y. The seed is a dictionary (--dict: HDF5 'pairs' or \
-        word-pair text), identical strings (--seed-dict identical) or a mapping \
-        (--init W.h5, e.g. from align-adv). --refine K then K times maps the source, \
-        induces a dictionary of CSLS nearest neighbours among the --dico-max-rank most \
-        frequent words (--dico-build), and solves again, keeping the W with the best \
-        unsupervised criterion (mean cosine of the CSLS translations of the 10,000 most \
-        frequent source words). Writes 'W' [D,D] and the final 'pairs'; the log has the \
-        dictionary size and criterion per iteration.
-
-        EXAMPLES:
-          procrustes en.h5 fr.h5 --dict en-fr.train.txt -o W.h5
-          procrustes en.h5 fr.h5 --init W-adv.h5 --refine 5 -o W.h5
-          procrustes en.h5 fr.h5 --seed-dict identical --refine 5 --log - -o W.h5
-
-        EXIT STATUS: 0 success, 64 usage, 65 bad input data, 66 missing input, \
-        70 internal error, 73 cannot create output, 74 I/O error.
-        """,
-      version: versionText)
-  }
+struct ProcrustesTool: RetortCommand, RetortTool {
+  static let configuration = CommandConfiguration.tool(
+    "procrustes",
+    abstract: "Orthogonal mapping W = UV^T from a dictionary, with MUSE's iterative refinement.",
+    discussion: """
+      Solves W = UV^T from the SVD of Y^T*X over the dictionary pairs (in double \
+      precision) so that W*x ~ y. The seed is a dictionary (--dict: HDF5 'pairs' or \
+      word-pair text), identical strings (--seed-dict identical) or a mapping \
+      (--init W.h5, e.g. from align-adv). --refine K then K times maps the source, \
+      induces a dictionary of CSLS nearest neighbours among the --dico-max-rank most \
+      frequent words (--dico-build), and solves again, keeping the W with the best \
+      unsupervised criterion (mean cosine of the CSLS translations of the 10,000 most \
+      frequent source words). Writes 'W' [D,D] and the final 'pairs'; the log has the \
+      dictionary size and criterion per iteration.
+      """,
+    examples: [
+      "procrustes en.h5 fr.h5 --dict en-fr.train.txt -o W.h5",
+      "procrustes en.h5 fr.h5 --init W-adv.h5 --refine 5 -o W.h5",
+      "procrustes en.h5 fr.h5 --seed-dict identical --refine 5 --log - -o W.h5",
+    ])
 
   enum Seed: String, ExpressibleByArgument, CaseIterable { case identical }
 
@@ -72,46 +66,40 @@ struct ProcrustesTool: RetortCommand {
     do { _ = try DictionaryMode(name: dicoBuild) } catch let e as RetortError { throw ValidationError(e.message) }
   }
 
-  func run() throws {
-    try checkSingleStandardInput([source, target])
-    let options = SearchOptions(threads: common.threadCount)
-    let src = try EmbeddingInput(source, normalization: normalization.chain)
-    let tgt = try EmbeddingInput(target, normalization: normalization.chain)
-    guard src.vectors.shape[1] == tgt.vectors.shape[1] else {
-      throw RetortError.data("source vectors have \(src.vectors.shape[1]) dimensions, target \(tgt.vectors.shape[1]): \(src.file.label), \(tgt.file.label)")
-    }
+  func run(in context: ToolContext) throws {
+    let (src, tgt) = try EmbeddingInput.pair(source, target, in: context, normalization: normalization.chain)
     let start: RefinementStart
     if let dict {
       let (pairs, total, dropped) = try readDictionary(dict, source: src, target: tgt)
-      guard pairs.rowCount > 0 else { throw RetortError.data("the dictionary is empty after dropping missing words: \(dict)") }
-      if dropped > 0 { common.warn("procrustes", "\(dropped) of \(total) dictionary pairs have a word outside the vocabularies") }
+      guard pairs.rowCount > 0 else { throw RetortError.data("the dictionary is empty after dropping missing words", file: dict) }
+      if dropped > 0 { context.warn("\(dropped) of \(total) dictionary pairs have a word outside the vocabularies") }
       start = .dictionary(pairs)
     } else if seedDict != nil {
       let pairs = DictionaryInduction.identical(
         source: try src.requireWords(for: "--seed-dict identical"), target: try tgt.requireWords(for: "--seed-dict identical"))
       guard pairs.rowCount > 0 else { throw RetortError.data("no word is spelled the same in both vocabularies") }
-      common.note("procrustes", "\(pairs.rowCount) identical strings")
+      context.note("\(pairs.rowCount) identical strings")
       start = .dictionary(pairs)
     } else {
-      let file = try initial!.open()
+      let file = try context.open(initial!)
       start = .mapping(try file.readFiniteFloat(initial!.dataset(or: "W")))
     }
-    let log = try common.metricsLog()
     let result = try Retort.refine(
       source: src.vectors, target: tgt.vectors, start: start, iterations: refine,
-      mode: try DictionaryMode(name: dicoBuild), maxRank: dicoMaxRank, k: k, options: options
+      mode: try DictionaryMode(name: dicoBuild), maxRank: dicoMaxRank, k: k,
+      options: SearchOptions(threads: context.threads)
     ) { step in
       var fields: [String: Any] = ["iteration": step.iteration, "criterion": step.criterion]
       if let size = step.dictionarySize { fields["dictionary_size"] = size }
-      log.record(fields)
-      common.note("procrustes", "iteration \(step.iteration): criterion \(step.criterion)")
+      context.log.record(fields)
+      context.note("iteration \(step.iteration): criterion \(step.criterion)")
     }
-    let writer = try output.makeWriter()
+    let writer = try context.writer(output)
     try writer.write("W", result.mapping, attributes: [
       "orthogonality_defect": .real(Procrustes.orthogonalityDefect(result.mapping)),
       "criterion": .reals(result.steps.map(\.criterion)), "best_iteration": .integer(Int64(result.best)),
     ])
     try writer.write("pairs", result.pairs)
-    try writer.finish(tool: "procrustes", inputs: [src.file])
+    try context.finish(writer, continuing: src.file)
   }
 }

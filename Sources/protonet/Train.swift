@@ -4,8 +4,8 @@ import Retort
 import RetortCLI
 
 extension Protonet {
-  struct Train: ParsableCommand {
-    static let configuration = CommandConfiguration(
+  struct Train: RetortTool {
+    static let configuration = CommandConfiguration.subcommand(
       abstract: "Train an encoder on episodes drawn from the training classes.",
       discussion: """
         Each episode draws --way classes without replacement, --shot support and --query \
@@ -13,10 +13,13 @@ extension Protonet {
         queries' classes under softmax of minus the distances to the prototypes. Adam, \
         learning rate halved every --halve-every episodes. Training way and shot may \
         differ from those of evaluation (the paper trains with more ways).
+        """,
+      examples: [
+        "protonet train --arch 784-256-64 --way 20 --shot 5 --query 5 --episodes 200 train.h5 -o proto.h5",
+      ])
 
-        EXAMPLES:
-          protonet train --arch 784-256-64 --way 20 --shot 5 --query 5 --episodes 200 train.h5 -o proto.h5
-        """)
+    static let optionNames = RetortCLI.optionNames(
+      ["architecture", "way", "shot", "query", "halveEvery"], except: ["architecture": "--arch"])
 
     @Argument(help: ArgumentHelp("Training data with 'x' and 'labels'.", valueName: "data[:x]"))
     var data: InputSpec = InputSpec(path: "-")
@@ -55,36 +58,30 @@ extension Protonet {
       guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be positive") }
     }
 
-    func run() throws {
-      common.applyThreads()
-      let (file, x, labels, _, _) = try readRows(data, network: nil, labelsRequired: true)
-      var generator = SeededGenerator(seed: common.seed)
-      var network = try Network(Architecture(parsing: arch), inputShape: Array(x.shape.dropFirst()), generator: &generator)
-      let log = try common.metricsLog()
-      let progress = Progress(total: episodes, label: "episodes", quiet: common.quiet)
-      do {
+    func run(in context: ToolContext) throws {
+      let input = try context.featureRows(data, Encoder(network: nil, distance: nil).rows(labels: true))
+      var generator = context.generator()
+      var network = try Network(
+        Architecture(parsing: arch), inputShape: Array(input.x.shape.dropFirst()), generator: &generator)
+      let progress = context.progress(total: episodes, label: "episodes")
+      try context.naming(input.file) {
         try trainPrototypical(
-          network: &network, x: x, labels: labels!, way: way, shot: shot, query: query,
+          network: &network, x: input.x, labels: input.labels!, way: way, shot: shot, query: query,
           episodes: episodes, distance: distance, learningRate: lr, halveEvery: halveEvery,
           generator: &generator
         ) { report in
           progress.advance()
-          log.record([
+          context.log.record([
             "episode": report.episode, "loss": report.loss, "accuracy": report.accuracy,
             "lr": report.learningRate,
           ])
         }
-      } catch let e as RetortError {
-        progress.finish()
-        throw e.naming(file)
       }
-      progress.finish()
-      let writer = try output.makeWriter()
-      try network.write(to: writer, group: "model", attributes: [
-        "distance": .text(distance.rawValue), "way": .integer(Int64(way)), "shot": .integer(Int64(shot)),
-        "query": .integer(Int64(query)), "episodes": .integer(Int64(episodes)),
-      ])
-      try writer.finish(tool: "protonet", inputs: [file])
+      let writer = try context.writer(output)
+      let training = EncoderModelFile.Training(
+        distance: distance, way: way, shot: shot, query: query, episodes: episodes)
+      try EncoderModelFile.write(network, training: training, to: writer)
+      try context.finish(writer, continuing: input.file)
     }
   }
 }

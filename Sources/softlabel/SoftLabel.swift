@@ -4,29 +4,23 @@ import Retort
 import RetortCLI
 
 @main
-struct SoftLabel: RetortCommand {
-  static var configuration: CommandConfiguration {
-    CommandConfiguration(
-      commandName: "softlabel",
-      abstract: "Turn teacher logits into soft targets at temperature T.",
-      discussion: """
-        Reads 'logits' [N,C] (or 'probs' with --from-probs) and writes probs = \
-        softmax(logits/T), computed stably, with the attribute 'temperature'. Several \
-        inputs are an ensemble of teachers, averaged in probability space. Other \
-        datasets of the first input (x, labels, ...) are carried into the output unless \
-        --no-carry. Rows are processed in blocks: memory holds the output and one block \
-        per teacher. HDF5 on standard input or output is held whole in memory.
-
-        EXAMPLES:
-          softlabel -T 20 teacher-logits.h5 -o soft.h5
-          softlabel -T 4 a.h5 b.h5 c.h5 --confidence-weights -o ensemble.h5
-          distill predict -m teacher.h5 train.h5 | softlabel -T 20 --permute-dark --seed 1 -o dkpp.h5
-
-        EXIT STATUS: 0 success, 64 usage, 65 bad input data, 66 missing input, \
-        70 internal error, 73 cannot create output, 74 I/O error.
-        """,
-      version: versionText)
-  }
+struct SoftLabel: RetortCommand, RetortTool {
+  static let configuration = CommandConfiguration.tool(
+    "softlabel",
+    abstract: "Turn teacher logits into soft targets at temperature T.",
+    discussion: """
+      Reads 'logits' [N,C] (or 'probs' with --from-probs) and writes probs = \
+      softmax(logits/T), computed stably, with the attribute 'temperature'. Several \
+      inputs are an ensemble of teachers, averaged in probability space. Other \
+      datasets of the first input (x, labels, ...) are carried into the output unless \
+      --no-carry. Rows are processed in blocks: memory holds the output and one block \
+      per teacher. HDF5 on standard input or output is held whole in memory.
+      """,
+    examples: [
+      "softlabel -T 20 teacher-logits.h5 -o soft.h5",
+      "softlabel -T 4 a.h5 b.h5 c.h5 --confidence-weights -o ensemble.h5",
+      "distill predict -m teacher.h5 train.h5 | softlabel -T 20 --permute-dark --seed 1 -o dkpp.h5",
+    ])
 
   @Argument(help: ArgumentHelp("Teacher outputs ('-' or none: standard input).", valueName: "input[:dataset]"))
   var inputs: [InputSpec] = []
@@ -49,11 +43,7 @@ struct SoftLabel: RetortCommand {
   @Option(name: .long, help: ArgumentHelp("Rows per block.", valueName: "rows"))
   var block = 65_536
 
-  @OptionGroup var carry: CarryOptions
-
-  @OptionGroup var sharding: ShardOptions
-
-  @OptionGroup var output: OutputOptions
+  @OptionGroup var filter: FilterOutputOptions
   @OptionGroup var common: CommonOptions
 
   func validate() throws {
@@ -62,78 +52,34 @@ struct SoftLabel: RetortCommand {
     if hard && permuteDark { throw ValidationError("--hard and --permute-dark exclude each other") }
   }
 
-  func run() throws {
-    common.applyThreads()
-    let specs = inputs.isEmpty ? [InputSpec(path: "-")] : inputs
-    try checkSingleStandardInput(specs)
-    let files = try specs.map { try $0.open() }
-    let names = specs.map { $0.dataset(or: fromProbs ? "probs" : "logits") }
-    var shape: [Int]? = nil
-    for (file, name) in zip(files, names) {
-      let info = try file.info(name)
-      guard info.shape.count == 2, info.shape[1] > 0 else {
-        throw RetortError.data("dataset '\(name)' must be [N, C], it is \(info.shape): \(file.label)")
-      }
-      guard info.shape[0] > 0 else { throw RetortError.data("dataset '\(name)' is empty: \(file.label)") }
-      if let shape, shape != info.shape {
-        throw RetortError.data("dataset '\(name)' is \(info.shape) in \(file.label), \(shape) in \(files[0].label)")
-      }
-      shape = info.shape
-    }
-    let (n, c) = (shape![0], shape![1])
-    // A shard of an earlier tool (distill predict --shard | softlabel) stays a
-    // shard: its rows keep their place in the whole, for DKPP, CWTM and merge.
-    let upstream = sharding.shard == nil ? try InheritedShard(files[0]) : nil
-    if let upstream, upstream.rows.count != n {
-      throw RetortError.data("shard input has \(n) rows, its marks say \(upstream.rows.count): \(files[0].label)")
-    }
-    let mine = sharding.shard?.rows(of: n) ?? 0..<n
-    let offset = upstream?.rows.lowerBound ?? 0
-    let partial = sharding.shard != nil || upstream != nil
-    var probs = FloatTensor(repeating: 0, shape: [mine.count, c])
-    for start in stride(from: mine.lowerBound, to: mine.upperBound, by: block) {
-      let rows = start..<min(mine.upperBound, start + block)
-      for (file, name) in zip(files, names) {
-        var part = try file.readFiniteFloat(name, rows: rows)
-        if fromProbs {
-          do { try SoftTargets.checkDistributions(part, firstRow: start) } catch let e as RetortError {
-            throw RetortError.data("\(e.message) (dataset '\(name)'): \(file.label)")
-          }
-        } else {
-          SoftTargets.softmaxInPlace(&part, temperature: temperature, threads: common.threadCount)
-        }
-        let share = 1 / Float(files.count)
-        probs.scalars.withUnsafeMutableBufferPointer { out in
-          part.scalars.withUnsafeBufferPointer { p in
-            let dst = out.baseAddress! + (start - mine.lowerBound) * c
-            for i in 0..<p.count { dst[i] += p[i] * share }
-          }
-        }
+  func run(in context: ToolContext) throws {
+    let teachers = try TeacherInputs(
+      inputs.isEmpty ? [InputSpec(path: "-")] : inputs, defaultName: fromProbs ? "probs" : "logits",
+      in: context)
+    let part = try RunPart(following: teachers.files[0], total: teachers.rows, shard: filter.shard)
+    let probabilities: (inout FloatTensor, Int, TensorFile) throws -> Void = { p, row, file in
+      if fromProbs {
+        try context.naming(file) { try SoftTargets.checkDistributions(p, firstRow: row) }
+      } else {
+        SoftTargets.softmaxInPlace(&p, temperature: temperature, threads: context.threads)
       }
     }
+    var probs = try teachers.mean(of: part.rows, block: block, probabilities: probabilities)
     // A shard writes each row's top probability; the merge normalises to mean 1.
     let weights = confidenceWeights
-      ? (partial ? SoftTargets.maxProbabilities(probs) : SoftTargets.confidenceWeights(probs)) : nil
+      ? (part.isPartial ? SoftTargets.maxProbabilities(probs) : SoftTargets.confidenceWeights(probs)) : nil
     if hard { probs = SoftTargets.oneHot(probs) }
-    if permuteDark { SoftTargets.permuteDark(&probs, seed: common.seed, firstRow: offset + mine.lowerBound) }
+    if permuteDark { SoftTargets.permuteDark(&probs, seed: context.seed, firstRow: part.firstRow) }
 
-    let writer = try output.makeWriter()
+    let writer = try context.writer(filter.output)
     try writer.write("probs", probs, attributes: ["temperature": .real(fromProbs ? 1 : Double(temperature))])
     if let weights {
       try writer.write(
         "weight", FloatTensor(shape: [weights.count], scalars: weights),
-        attributes: partial ? ["merge": .text("mean1")] : [:])
+        attributes: part.isPartial ? ["merge": .text(MergeRule.mean1.rawValue)] : [:])
     }
-    let consumed: Set<String> = ["logits", "probs", "weight", names[0]]
-    if let upstream {
-      if !carry.noCarry { try writer.carry(from: files[0], except: consumed) }
-      try writer.markShard(upstream.spec, rows: upstream.rows, total: upstream.total, tool: "softlabel", after: upstream.source)
-    } else if let shard = sharding.shard {
-      if !carry.noCarry { try writer.carryRows(from: files[0], rows: mine, total: n, except: consumed) }
-      try writer.markShard(shard, rows: mine, total: n, tool: "softlabel")
-    } else if !carry.noCarry {
-      try writer.carry(from: files[0], except: consumed)
-    }
-    try writer.finish(tool: "softlabel", inputs: files)
+    try context.finish(
+      writer, part: part, carrying: teachers.files[0], carry: !filter.carry.noCarry,
+      except: ["logits", "probs", "weight", teachers.names[0]])
   }
 }

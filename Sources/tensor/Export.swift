@@ -4,19 +4,19 @@ import Retort
 import RetortCLI
 
 extension TensorTool {
-  struct Export: ParsableCommand {
-    static let configuration = CommandConfiguration(
+  struct Export: RetortTool {
+    static let configuration = CommandConfiguration.subcommand(
       abstract: "Export a dataset to .npy, CSV/TSV or fastText .vec text.",
       discussion: """
         The format comes from the output name (.npy, .csv, .tsv, .vec) unless --format \
         is given. .vec writes 'embeddings' (or the named dataset) with 'words'. Without \
         DATASET the file's only dataset is exported (for .vec: 'embeddings').
-
-        EXAMPLES:
-          tensor export en.h5 -o en.vec
-          tensor export scores.h5:keep -o keep.csv
-          tensor export logits.h5:logits --format tsv -o - | head
-        """)
+        """,
+      examples: [
+        "tensor export en.h5 -o en.vec",
+        "tensor export scores.h5:keep -o keep.csv",
+        "tensor export logits.h5:logits --format tsv -o - | head",
+      ])
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case npy, csv, tsv, vec }
 
@@ -34,7 +34,7 @@ extension TensorTool {
 
     @OptionGroup var common: CommonOptions
 
-    func run() throws {
+    func run(in context: ToolContext) throws {
       let fmt: Format
       if let format {
         fmt = format
@@ -46,7 +46,7 @@ extension TensorTool {
       if fmt == .npy && (output == "-") && isatty(1) != 0 {
         throw RetortError.usage("refusing to write .npy to a terminal")
       }
-      let file = try input.open()
+      let file = try context.open(input)
       let name = try input.dataset ?? defaultDataset(in: file, format: fmt)
       let out = try AtomicOutput(path: output)
       switch fmt {
@@ -62,7 +62,7 @@ extension TensorTool {
         let embeddings = try file.readFloat(name)
         let words = try file.readStrings("words")
         guard embeddings.rank == 2, words.count == embeddings.rowCount else {
-          throw RetortError.data("'\(name)' \(embeddings.shape) and 'words' [\(words.count)] do not match: \(file.label)")
+          throw RetortError.data("'\(name)' \(embeddings.shape) and 'words' [\(words.count)] do not match", file: file.label)
         }
         try WordVectors(words: words, embeddings: embeddings).write(to: out)
       }

@@ -4,8 +4,8 @@ import Retort
 import RetortCLI
 
 extension TensorTool {
-  struct Import: ParsableCommand {
-    static let configuration = CommandConfiguration(
+  struct Import: RetortTool {
+    static let configuration = CommandConfiguration.subcommand(
       abstract: "Import .npy, CSV/TSV, fastText .vec or a word-pair dictionary into HDF5.",
       discussion: """
         The format comes from the file name (.npy, .csv, .tsv, .vec) unless --format \
@@ -13,11 +13,11 @@ extension TensorTool {
         give one dataset (--name, default 'x'; with --label-column also 'labels'); \
         .vec gives 'embeddings' and 'words' (duplicate words keep their first vector); \
         a dictionary gives 'pairs' [M,2] of source and target rows.
-
-        EXAMPLES:
-          tensor import digits.csv --label-column -1 -o digits.h5
-          tensor import en-fr.txt --source en.h5 --target fr.h5 -o pairs.h5
-        """)
+        """,
+      examples: [
+        "tensor import digits.csv --label-column -1 -o digits.h5",
+        "tensor import en-fr.txt --source en.h5 --target fr.h5 -o pairs.h5",
+      ])
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
       case npy, csv, tsv, vec, pairs
@@ -63,12 +63,10 @@ extension TensorTool {
       return f
     }
 
-    func run() throws {
-      common.applyThreads()
+    func run(in context: ToolContext) throws {
       let format = try resolvedFormat()
       let label = source == "-" ? "standard input" : source
-      let writer = try output.makeWriter()
-      var inputs = [TensorFile]()
+      let writer = try context.writer(output)
       switch format {
       case .npy:
         var bytes = try readWholeFile(source)
@@ -77,11 +75,11 @@ extension TensorTool {
       case .csv, .tsv:
         let text = String(decoding: try readWholeFile(source).dropLast(), as: UTF8.self)
         let table = try DelimitedText.parse(text, delimiter: format == .csv ? "," : "\t", header: header, label: label)
-        try writeTable(table, to: writer, label: label)
+        try writeTable(table, to: writer, label: label, in: context)
       case .vec:
-        let parsed = try WordVectors.parse(try readWholeFile(source), label: label, threads: common.threadCount)
+        let parsed = try WordVectors.parse(try readWholeFile(source), label: label, threads: context.threads)
         if !parsed.duplicates.isEmpty {
-          common.warn("tensor", "\(parsed.duplicates.count) duplicate words kept their first vector (first: '\(parsed.duplicates[0])'): \(label)")
+          context.warn("\(parsed.duplicates.count) duplicate words kept their first vector (first: '\(parsed.duplicates[0])'): \(label)")
         }
         try writer.write("embeddings", parsed.vectors.embeddings)
         try writer.write("words", .strings(parsed.vectors.words))
@@ -89,48 +87,30 @@ extension TensorTool {
         guard let sourceEmbeddings, let targetEmbeddings else {
           throw RetortError.usage("a dictionary needs --source and --target embedding files")
         }
-        let src = try TensorFile(path: sourceEmbeddings), tgt = try TensorFile(path: targetEmbeddings)
-        inputs = [src, tgt]
+        let src = try context.open(path: sourceEmbeddings), tgt = try context.open(path: targetEmbeddings)
         let text = String(decoding: try readWholeFile(source).dropLast(), as: UTF8.self)
         let pairs = try WordPairs.parse(text, label: label)
         let (indices, dropped) = WordPairs.indices(
           of: pairs, source: try src.readStrings("words"), target: try tgt.readStrings("words"))
         guard indices.rowCount > 0 else {
-          throw RetortError.data("no pair of the dictionary has both words in the vocabularies (\(pairs.count) pairs): \(label)")
+          throw RetortError.data("no pair of the dictionary has both words in the vocabularies (\(pairs.count) pairs)", file: label)
         }
-        if dropped > 0 && !common.quiet {
-          common.warn("tensor", "\(dropped) of \(pairs.count) pairs dropped: a word is not in the vocabulary")
-        }
+        if dropped > 0 { context.warn("\(dropped) of \(pairs.count) pairs dropped: a word is not in the vocabulary") }
         try writer.write("pairs", indices, attributes: ["dictionary_pairs": .integer(Int64(pairs.count)), "dropped": .integer(Int64(dropped))])
       }
-      try writer.finish(tool: "tensor", inputs: inputs)
+      try context.finish(writer)
     }
 
-    func writeTable(_ table: DelimitedText.Table, to writer: TensorFileWriter, label: String) throws {
+    func writeTable(
+      _ table: DelimitedText.Table, to writer: TensorFileWriter, label: String, in context: ToolContext
+    ) throws {
       guard let labelColumn else {
         try writer.write(name, table.values)
         return
       }
-      let columns = table.values.shape[1]
-      let c = labelColumn < 0 ? columns + labelColumn : labelColumn
-      guard (0..<columns).contains(c) else {
-        throw RetortError.usage("--label-column \(labelColumn) is outside the \(columns) columns of \(label)")
-      }
-      var x = [Float](), labels = [Int64]()
-      for r in 0..<table.values.shape[0] {
-        for (j, v) in table.values.row(r).enumerated() {
-          if j == c {
-            guard v.rounded() == v else {
-              throw RetortError.data("row \(r + 1): label \(v) is not a whole number: \(label)")
-            }
-            labels.append(Int64(v))
-          } else {
-            x.append(v)
-          }
-        }
-      }
-      try writer.write(name, Tensor(shape: [labels.count, columns - 1], scalars: x))
-      try writer.write("labels", Tensor(shape: [labels.count], scalars: labels))
+      let (x, labels) = try context.naming(label) { try table.splittingLabels(column: labelColumn) }
+      try writer.write(name, x)
+      try writer.write("labels", labels)
     }
   }
 }

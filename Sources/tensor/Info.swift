@@ -4,14 +4,13 @@ import Retort
 import RetortCLI
 
 extension TensorTool {
-  struct Info: ParsableCommand {
-    static let configuration = CommandConfiguration(
+  struct Info: RetortTool {
+    static let configuration = CommandConfiguration.subcommand(
       abstract: "List a file's datasets (shape, type, attributes) and its history.",
-      discussion: """
-        EXAMPLES:
-          tensor info model.h5
-          tensor import words.vec | tensor info --json -
-        """)
+      examples: [
+        "tensor info model.h5",
+        "tensor import words.vec | tensor info --json -",
+      ])
 
     @Argument(help: ArgumentHelp("HDF5 file ('-': standard input).", valueName: "file"))
     var file: String = "-"
@@ -21,8 +20,8 @@ extension TensorTool {
 
     @OptionGroup var common: CommonOptions
 
-    func run() throws {
-      let input = try TensorFile(path: file)
+    func run(in context: ToolContext) throws {
+      let input = try context.open(path: file)
       var datasets = [[String: Any]]()
       for name in try input.datasetNames() {
         let info = try input.info(name)
@@ -34,10 +33,10 @@ extension TensorTool {
       }
       let root = try input.attributes().filter { $0.key != "history" }
       if json {
-        print(JSON.object([
+        context.report([
           "file": input.label, "datasets": datasets, "attributes": root.mapValues(jsonValue),
           "history": input.history(),
-        ]))
+        ])
         return
       }
       print("file: \(input.label)")

@@ -57,38 +57,38 @@ public struct AdversarialOptions: Sendable {
 
   public init() {}
 
-  /// Throws a usage error naming the first setting out of its range.
+  /// Throws a usage error whose quantity is the first setting out of its range.
   func validate() throws {
-    func require(_ ok: Bool, _ what: String) throws {
-      if !ok { throw RetortError.usage("adversarial alignment: \(what)") }
+    func require(_ ok: Bool, _ quantity: String, _ problem: String) throws {
+      if !ok { throw RetortError.usage(problem, quantity: quantity) }
     }
-    try require(epochs >= 1, "epochs must be ≥ 1, got \(epochs)")
-    try require(epochSize >= 1, "epochSize must be ≥ 1, got \(epochSize)")
-    try require(batchSize >= 1, "batchSize must be ≥ 1, got \(batchSize)")
-    try require(disLayers >= 0, "disLayers must be ≥ 0, got \(disLayers)")
-    try require(disHidden >= 1, "disHidden must be ≥ 1, got \(disHidden)")
-    try require(disSlope >= 0 && disSlope.isFinite, "disSlope must be ≥ 0, got \(disSlope)")
+    try require(epochs >= 1, "epochs", "must be ≥ 1, got \(epochs)")
+    try require(epochSize >= 1, "epochSize", "must be ≥ 1, got \(epochSize)")
+    try require(batchSize >= 1, "batchSize", "must be ≥ 1, got \(batchSize)")
+    try require(disLayers >= 0, "disLayers", "must be ≥ 0, got \(disLayers)")
+    try require(disHidden >= 1, "disHidden", "must be ≥ 1, got \(disHidden)")
+    try require(disSlope >= 0 && disSlope.isFinite, "disSlope", "must be ≥ 0, got \(disSlope)")
     try require(
       (0..<1).contains(disInputDropout),
-      "disInputDropout must be in [0, 1), got \(disInputDropout)")
-    try require((0..<1).contains(disDropout), "disDropout must be in [0, 1), got \(disDropout)")
-    try require(disSteps >= 1, "disSteps must be ≥ 1, got \(disSteps)")
-    try require((0..<0.5).contains(disSmooth), "disSmooth must be in [0, 0.5), got \(disSmooth)")
-    try require(disClipWeights >= 0, "disClipWeights must be ≥ 0, got \(disClipWeights)")
-    try require(disLambda >= 0 && disLambda.isFinite, "disLambda must be ≥ 0, got \(disLambda)")
-    try require(disMostFrequent >= 0, "disMostFrequent must be ≥ 0, got \(disMostFrequent)")
+      "disInputDropout", "must be in [0, 1), got \(disInputDropout)")
+    try require((0..<1).contains(disDropout), "disDropout", "must be in [0, 1), got \(disDropout)")
+    try require(disSteps >= 1, "disSteps", "must be ≥ 1, got \(disSteps)")
+    try require((0..<0.5).contains(disSmooth), "disSmooth", "must be in [0, 0.5), got \(disSmooth)")
+    try require(disClipWeights >= 0, "disClipWeights", "must be ≥ 0, got \(disClipWeights)")
+    try require(disLambda >= 0 && disLambda.isFinite, "disLambda", "must be ≥ 0, got \(disLambda)")
+    try require(disMostFrequent >= 0, "disMostFrequent", "must be ≥ 0, got \(disMostFrequent)")
     try require(
       disLearningRate > 0 && disLearningRate.isFinite,
-      "disLearningRate must be positive, got \(disLearningRate)")
+      "disLearningRate", "must be positive, got \(disLearningRate)")
     try require(
       mapLearningRate > 0 && mapLearningRate.isFinite,
-      "mapLearningRate must be positive, got \(mapLearningRate)")
-    try require(lrDecay > 0 && lrDecay <= 1, "lrDecay must be in (0, 1], got \(lrDecay)")
-    try require(lrShrink > 0 && lrShrink <= 1, "lrShrink must be in (0, 1], got \(lrShrink)")
-    try require(minLr >= 0, "minLr must be ≥ 0, got \(minLr)")
-    try require(mapBeta >= 0 && mapBeta.isFinite, "mapBeta must be ≥ 0, got \(mapBeta)")
-    try require(criterionRank >= 1, "criterionRank must be ≥ 1, got \(criterionRank)")
-    try require(cslsK >= 1, "cslsK must be ≥ 1, got \(cslsK)")
+      "mapLearningRate", "must be positive, got \(mapLearningRate)")
+    try require(lrDecay > 0 && lrDecay <= 1, "lrDecay", "must be in (0, 1], got \(lrDecay)")
+    try require(lrShrink > 0 && lrShrink <= 1, "lrShrink", "must be in (0, 1], got \(lrShrink)")
+    try require(minLr >= 0, "minLr", "must be ≥ 0, got \(minLr)")
+    try require(mapBeta >= 0 && mapBeta.isFinite, "mapBeta", "must be ≥ 0, got \(mapBeta)")
+    try require(criterionRank >= 1, "criterionRank", "must be ≥ 1, got \(criterionRank)")
+    try require(cslsK >= 1, "cslsK", "must be ≥ 1, got \(cslsK)")
   }
 
   /// The discriminator as an architecture over rows of D scalars: input

@@ -158,13 +158,13 @@ public func cslsNeighbors(
   try checkEmbeddingPair(source, "source", target, "target")
   guard radii.source.count == source.shape[0], radii.target.count == target.shape[0] else {
     throw RetortError.usage(
-      "CSLS radii are for \(radii.source.count) source and \(radii.target.count) target "
-        + "rows, but the inputs have \(source.shape[0]) and \(target.shape[0])")
+      "are for \(radii.source.count) source and \(radii.target.count) target "
+        + "rows, but the inputs have \(source.shape[0]) and \(target.shape[0])", quantity: "radii")
   }
   try checkNeighborCount(top, "top", candidates: target.shape[0], "target")
   let rows = queries ?? Array(0..<source.shape[0])
   for (q, r) in rows.enumerated() where r < 0 || r >= source.shape[0] {
-    throw RetortError.data("query \(q) is row \(r), out of range 0..<\(source.shape[0])")
+    throw RetortError.data("is source row \(r), outside 0..<\(source.shape[0])", row: q, quantity: "queries")
   }
   return cslsSearch(
     queries: source.gather(rows), queryRadii: rows.map { radii.source[$0] },

@@ -13,7 +13,7 @@ public enum DictionaryMode: String, CaseIterable, Sendable {
   public init(name: String) throws {
     guard let mode = DictionaryMode(rawValue: name) else {
       throw RetortError.usage(
-        "unknown dictionary mode '\(name)', expected S2T, T2S, S2T&T2S or S2T|T2S")
+        "'\(name)' is unknown, expected S2T, T2S, S2T&T2S or S2T|T2S", quantity: "dictionary mode")
     }
     self = mode
   }
@@ -34,7 +34,7 @@ public enum DictionaryInduction {
     maxRank: Int = 15_000, options: SearchOptions = .init()
   ) throws -> IndexTensor {
     try checkEmbeddingPair(mapped, "mapped source", target, "target")
-    guard maxRank >= 1 else { throw RetortError.usage("maxRank must be positive, got \(maxRank)") }
+    guard maxRank >= 1 else { throw RetortError.usage("must be positive, got \(maxRank)", quantity: "maxRank") }
     guard radii.source.count == mapped.shape[0], radii.target.count == target.shape[0] else {
       throw RetortError.usage("CSLS radii do not match the number of source and target rows")
     }

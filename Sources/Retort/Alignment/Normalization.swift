@@ -13,7 +13,7 @@ public enum NormalizationStep: String, CaseIterable, Sendable {
     case "unit", "renorm": self = .unit
     default:
       throw RetortError.usage(
-        "unknown normalisation step '\(name)', expected center, renorm or unit")
+        "has an unknown step '\(name)', expected center, renorm or unit", quantity: "normalization")
     }
   }
 }

@@ -57,14 +57,12 @@ public enum Procrustes {
   /// Checks that W is a finite [D, D] matrix for rows of dimension D.
   public static func checkMapping(_ w: FloatTensor, dimension d: Int) throws {
     guard w.rank == 2, w.shape[0] == w.shape[1] else {
-      throw RetortError.data("W has shape \(w.shape), expected a square [D, D]")
+      throw RetortError.data("has shape \(w.shape), expected a square [D, D]", dataset: "W")
     }
     guard w.shape[0] == d else {
-      throw RetortError.data("W is \(w.shape[0])×\(w.shape[1]) but the embeddings have D = \(d)")
+      throw RetortError.data("is \(w.shape[0])×\(w.shape[1]) but the embeddings have D = \(d)", dataset: "W")
     }
-    if let bad = w.firstNonFinite() {
-      throw RetortError.data("W row \(bad / d) holds NaN or infinity")
-    }
+    try requireFinite(w, dataset: "W")
   }
 }
 

@@ -39,7 +39,7 @@ public func refine(
 ) throws -> RefinementResult {
   try checkEmbeddingPair(source, "source", target, "target")
   guard iterations >= 0 else {
-    throw RetortError.usage("the number of refinement iterations must be ≥ 0, got \(iterations)")
+    throw RetortError.usage("must be ≥ 0, got \(iterations)", quantity: "iterations")
   }
   var w: FloatTensor
   var pairs: IndexTensor

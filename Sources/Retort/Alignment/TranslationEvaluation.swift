@@ -26,7 +26,7 @@ public func evaluateTranslation(
   source: FloatTensor, target: FloatTensor, sourceWords: [String], targetWords: [String],
   dictionary: [(String, String)], retrieval: Retrieval, options: SearchOptions = .init()
 ) throws -> TranslationAccuracy {
-  guard !dictionary.isEmpty else { throw RetortError.data("the dictionary is empty") }
+  guard !dictionary.isEmpty else { throw RetortError.data("is empty", quantity: "dictionary") }
   guard sourceWords.count == source.rowCount, targetWords.count == target.rowCount else {
     throw RetortError.data(
       "words and embeddings differ in length: source \(sourceWords.count) vs "
@@ -34,7 +34,7 @@ public func evaluateTranslation(
   }
   let (pairs, dropped) = WordPairs.indices(of: dictionary, source: sourceWords, target: targetWords)
   guard pairs.shape[0] > 0 else {
-    throw RetortError.data("no dictionary pair has both words in the vocabularies")
+    throw RetortError.data("has no pair with both words in the vocabularies", quantity: "dictionary")
   }
   var result = try evaluateTranslation(
     source: source, target: target, pairs: pairs, retrieval: retrieval, options: options)
@@ -42,10 +42,13 @@ public func evaluateTranslation(
   return result
 }
 
-/// P@1, P@5, P@10 of gold (source row, target row) pairs; coverage is 1.
+/// P@1, P@5, P@10 of gold (source row, target row) pairs. Coverage is the
+/// share of the `dictionaryPairs` (the pairs before those with a word
+/// outside the vocabularies were dropped; default: none dropped) that
+/// `pairs` kept.
 public func evaluateTranslation(
-  source: FloatTensor, target: FloatTensor, pairs: IndexTensor, retrieval: Retrieval,
-  options: SearchOptions = .init()
+  source: FloatTensor, target: FloatTensor, pairs: IndexTensor, dictionaryPairs: Int? = nil,
+  retrieval: Retrieval, options: SearchOptions = .init()
 ) throws -> TranslationAccuracy {
   try checkEmbeddingPair(source, "source", target, "target")
   try checkPairs(pairs, sourceRows: source.shape[0], targetRows: target.shape[0])
@@ -69,6 +72,6 @@ public func evaluateTranslation(
     return Double(hits.count) / Double(queries.count)
   }
   return TranslationAccuracy(
-    p1: precision(at: 1), p5: precision(at: 5), p10: precision(at: 10), coverage: 1,
-    queries: queries.count)
+    p1: precision(at: 1), p5: precision(at: 5), p10: precision(at: 10),
+    coverage: dictionaryPairs.map { Double(pairs.shape[0]) / Double($0) } ?? 1, queries: queries.count)
 }

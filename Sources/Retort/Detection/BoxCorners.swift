@@ -19,12 +19,12 @@ struct BoxCorners: Sendable {
   /// or y2 < y1 after conversion, or an area that overflows float32.
   init(
     validating boxes: FloatTensor, format: BoxFormat, legacyPlusOne: Bool,
-    values checked: [Float]? = nil, valueName: String = "score"
+    values checked: [Float]? = nil, valueName: String = "scores"
   ) throws {
     try checkBoxShape(boxes)
     let n = boxes.rowCount
     if let checked, checked.count != n {
-      throw RetortError.data("\(valueName) has \(checked.count) values, boxes has \(n) rows")
+      throw RetortError.data("has \(checked.count) values, boxes has \(n) rows", dataset: valueName)
     }
     offset = legacyPlusOne ? 1 : 0
     values = [Float](repeating: 0, count: BoxCorners.stride * n)
@@ -33,25 +33,25 @@ struct BoxCorners: Sendable {
     for i in 0..<n {
       let raw = s[4 * i..<4 * i + 4]
       if let bad = raw.first(where: { !$0.isFinite }) {
-        throw RetortError.data("box \(i) has a non-finite coordinate (\(bad))")
+        throw RetortError.data("has a coordinate that is not finite (\(bad))", dataset: "boxes", row: i)
       }
       let c = format.corners(s[4 * i], s[4 * i + 1], s[4 * i + 2], s[4 * i + 3])
       guard c.x1.isFinite, c.y1.isFinite, c.x2.isFinite, c.y2.isFinite else {
         let bad = [c.x1, c.y1, c.x2, c.y2].first { !$0.isFinite }!
-        throw RetortError.data("box \(i) has a non-finite corner\(after) (\(bad))")
+        throw RetortError.data("has a corner that is not finite\(after) (\(bad))", dataset: "boxes", row: i)
       }
       if c.x2 < c.x1 {
-        throw RetortError.data("box \(i) has x2 < x1\(after) (\(c.x2) < \(c.x1))")
+        throw RetortError.data("has x2 < x1\(after) (\(c.x2) < \(c.x1))", dataset: "boxes", row: i)
       }
       if c.y2 < c.y1 {
-        throw RetortError.data("box \(i) has y2 < y1\(after) (\(c.y2) < \(c.y1))")
+        throw RetortError.data("has y2 < y1\(after) (\(c.y2) < \(c.y1))", dataset: "boxes", row: i)
       }
       let a = (c.x2 - c.x1 + offset) * (c.y2 - c.y1 + offset)
       guard a.isFinite else {
-        throw RetortError.data("box \(i) has an area too large for float32 (\(a))")
+        throw RetortError.data("has an area too large for float32 (\(a))", dataset: "boxes", row: i)
       }
       if let checked, !checked[i].isFinite {
-        throw RetortError.data("\(valueName) \(i) is not finite (\(checked[i]))")
+        throw RetortError.data("holds a value that is not finite (\(checked[i]))", dataset: valueName, row: i)
       }
       values[5 * i] = c.x1
       values[5 * i + 1] = c.y1
@@ -64,14 +64,12 @@ struct BoxCorners: Sendable {
 
 /// Throws unless every value is finite, naming the first row that is not.
 func checkFinite(_ values: [Float], name: String) throws {
-  if let i = values.firstIndex(where: { !$0.isFinite }) {
-    throw RetortError.data("\(name) \(i) is not finite (\(values[i]))")
-  }
+  try requireFinite(values, dataset: name)
 }
 
 /// Throws unless `values` has `rows` entries.
 func checkCount<T>(_ values: [T]?, name: String, rows: Int, of other: String) throws {
   if let values, values.count != rows {
-    throw RetortError.data("\(name) has \(values.count) values, \(other) has \(rows) rows")
+    throw RetortError.data("has \(values.count) values, \(other) has \(rows) rows", dataset: name)
   }
 }

@@ -43,6 +43,6 @@ public func xyxyBoxes(_ boxes: FloatTensor, format: BoxFormat) throws -> FloatTe
 /// Throws unless `boxes` has shape [N, 4].
 func checkBoxShape(_ boxes: FloatTensor) throws {
   guard boxes.rank == 2, boxes.shape[1] == 4 else {
-    throw RetortError.data("boxes has shape \(boxes.shape), expected [N, 4]")
+    throw RetortError.data("has shape \(boxes.shape), expected [N, 4]", dataset: "boxes")
   }
 }

@@ -105,17 +105,17 @@ public func nonMaximumSuppression(
 
 private func checkParameters(_ o: NMSOptions) throws {
   guard o.iou >= 0 && o.iou <= 1 else {
-    throw RetortError.usage("the IoU threshold must be in [0, 1], got \(o.iou)")
+    throw RetortError.usage("must be in [0, 1], got \(o.iou)", quantity: "iou")
   }
-  if let s = o.scoreMin, s.isNaN { throw RetortError.usage("the minimum score is nan") }
-  if let k = o.maxKeep, k < 1 { throw RetortError.usage("max-keep must be at least 1, got \(k)") }
-  guard o.threads >= 1 else { throw RetortError.usage("threads must be at least 1") }
+  if let s = o.scoreMin, s.isNaN { throw RetortError.usage("is nan", quantity: "scoreMin") }
+  if let k = o.maxKeep, k < 1 { throw RetortError.usage("must be at least 1, got \(k)", quantity: "maxKeep") }
+  guard o.threads >= 1 else { throw RetortError.usage("must be at least 1", quantity: "threads") }
   if let soft = o.soft {
     guard soft.sigma > 0 && soft.sigma.isFinite else {
-      throw RetortError.usage("sigma must be positive, got \(soft.sigma)")
+      throw RetortError.usage("must be positive, got \(soft.sigma)", quantity: "sigma")
     }
     guard soft.minScore.isFinite else {
-      throw RetortError.usage("the Soft-NMS minimum score must be finite, got \(soft.minScore)")
+      throw RetortError.usage("must be finite, got \(soft.minScore)", quantity: "softMinScore")
     }
   }
 }

@@ -58,22 +58,22 @@ public func ohemSelect(
   try checkCount(image, name: "image", rows: n, of: "loss")
   try checkCount(labels, name: "labels", rows: n, of: "loss")
   guard options.perImage >= 1 else {
-    throw RetortError.usage("per-image must be at least 1, got \(options.perImage)")
+    throw RetortError.usage("must be at least 1, got \(options.perImage)", quantity: "perImage")
   }
   guard options.iou >= 0 && options.iou <= 1 else {
-    throw RetortError.usage("the IoU threshold must be in [0, 1], got \(options.iou)")
+    throw RetortError.usage("must be in [0, 1], got \(options.iou)", quantity: "iou")
   }
-  guard options.threads >= 1 else { throw RetortError.usage("threads must be at least 1") }
+  guard options.threads >= 1 else { throw RetortError.usage("must be at least 1", quantity: "threads") }
   let runNMS = boxes != nil && options.nms
   let perClass = runNMS && options.perClass
   if perClass && labels == nil {
-    throw RetortError.usage("per-class NMS needs labels")
+    throw RetortError.usage("needs labels", quantity: "perClass")
   }
   var method = GroupMethod.top
   if runNMS, let boxes {
     try checkBoxShape(boxes)
     guard boxes.rowCount == n else {
-      throw RetortError.data("boxes has \(boxes.rowCount) rows, loss has \(n) values")
+      throw RetortError.data("has \(boxes.rowCount) rows, loss has \(n) values", dataset: "boxes")
     }
     let corners = try BoxCorners(
       validating: boxes, format: options.format, legacyPlusOne: options.legacyPlusOne,

@@ -8,17 +8,17 @@ public func ohemLoss(logits: FloatTensor, labels: [Int64], bboxLoss: [Float]? = 
   -> [Float]
 {
   guard logits.rank == 2 else {
-    throw RetortError.data("logits has shape \(logits.shape), expected [N, C]")
+    throw RetortError.data("has shape \(logits.shape), expected [N, C]", dataset: "logits")
   }
   let n = logits.rowCount
   let c = logits.shape[1]
   try checkCount(labels, name: "labels", rows: n, of: "logits")
   try checkCount(bboxLoss, name: "bbox_loss", rows: n, of: "logits")
   if let k = logits.firstNonFinite() {
-    throw RetortError.data("logits row \(k / c) has a non-finite value (\(logits.scalars[k]))")
+    throw RetortError.data("holds a value that is not finite (\(logits.scalars[k]))", dataset: "logits", row: k / c)
   }
   if let i = labels.firstIndex(where: { $0 < 0 || $0 >= c }) {
-    throw RetortError.data("label \(i) is \(labels[i]), outside 0..<\(c)")
+    throw RetortError.data("is \(labels[i]), outside 0..<\(c)", dataset: "labels", row: i)
   }
   if let bboxLoss { try checkFinite(bboxLoss, name: "bbox_loss") }
   let logProbs = logits.logSoftmax()

@@ -50,12 +50,14 @@ public enum BornAgain {
   /// The ensemble's logits: log of the members' mean probabilities at T = 1.
   public static func ensembleLogits(_ networks: [Network], x: FloatTensor) -> FloatTensor {
     precondition(!networks.isEmpty)
-    var mean = FloatTensor(repeating: 0, shape: [x.rowCount, networks[0].outputWidth])
+    var ensemble = TeacherEnsemble(
+      rows: x.rowCount, classes: networks[0].outputWidth, members: networks.count)
     for net in networks {
       var p = net.predict(x)
       SoftTargets.softmaxInPlace(&p, temperature: 1)
-      for i in mean.scalars.indices { mean.scalars[i] += p.scalars[i] / Float(networks.count) }
+      ensemble.add(p)
     }
+    var mean = ensemble.mean
     for i in mean.scalars.indices { mean.scalars[i] = log(max(mean.scalars[i], .leastNormalMagnitude)) }
     return mean
   }

@@ -39,20 +39,24 @@ public enum ClassifierModelFile {
       return [try Network.read(from: file, group: "model")]
     case .generation(let k):
       guard k >= 0, (try? file.attributes(of: "generations/g\(k)")) != nil else {
-        throw RetortError.data("no generation \(k) in \(file.label)")
+        throw RetortError.data("no generation \(k) in the model", file: file.label)
       }
       return [try Network.read(from: file, group: "generations/g\(k)")]
     case .ensemble:
       guard case .text(let members)? = try file.attributes()["ensemble"] else {
-        throw RetortError.data("no ensemble in \(file.label) (trained without --generations)")
+        throw RetortError.data("no ensemble of born-again generations in the model", file: file.label)
       }
       return try members.split(separator: ",").map { try Network.read(from: file, group: String($0)) }
     }
   }
 
-  /// The logits of the selected network(s) for `x`: one network's outputs, or
-  /// for several the log of their mean probabilities.
-  public static func logits(_ networks: [Network], x: FloatTensor) -> FloatTensor {
-    networks.count == 1 ? networks[0].predict(x) : BornAgain.ensembleLogits(networks, x: x)
+  /// The logits of the selected network(s) for `x`, divided by `temperature`:
+  /// one network's outputs, or for several the log of their mean probabilities.
+  public static func logits(_ networks: [Network], x: FloatTensor, temperature: Float = 1) -> FloatTensor {
+    var z = networks.count == 1 ? networks[0].predict(x) : BornAgain.ensembleLogits(networks, x: x)
+    if temperature != 1 {
+      for i in z.scalars.indices { z.scalars[i] /= temperature }
+    }
+    return z
   }
 }

@@ -26,6 +26,9 @@ public struct ClassifierTrainingOptions: Sendable {
   public var weightDecay: Float = 0
 
   public init(architecture: Architecture) { self.architecture = architecture }
+
+  /// The defaults of every setting but the architecture.
+  public static let defaults = ClassifierTrainingOptions(architecture: Architecture(layers: []))
 }
 
 /// The rows a classifier learns from: inputs and hard labels and/or soft
@@ -91,7 +94,7 @@ public func trainClassifier(
       loss = network.trainEpoch(data.x, batchSize: options.batchSize, optimizer: &adam, generator: &generator, loss: lossOfBatch)
     }
     guard loss.isFinite else {
-      throw RetortError.data("training diverged in epoch \(epoch + 1) (loss \(loss)): lower --lr")
+      throw RetortError.data("is too large: training diverged in epoch \(epoch + 1) (loss \(loss))", quantity: "learningRate")
     }
     var report = EpochReport(generation: generation, epoch: epoch + 1, loss: loss, validation: nil, seconds: 0)
     if let validation {
@@ -128,32 +131,30 @@ func batchLoss(
 /// Checks that the training set holds what the targets need, in range.
 func checkTrainingSet(_ data: ClassifierTrainingSet, options: ClassifierTrainingOptions, classes: Int) throws {
   let n = data.x.rowCount
-  guard n > 0 else { throw RetortError.data("no training rows in 'x'") }
-  if let i = data.x.firstNonFinite() {
-    throw RetortError.data("x has a non-finite value in row \(i / max(data.x.rowWidth, 1))")
-  }
+  guard n > 0 else { throw RetortError.data("has no rows", dataset: "x") }
+  try requireFinite(data.x, dataset: "x")
   if options.targets != .soft {
     guard let labels = data.labels else {
-      throw RetortError.data("--targets \(options.targets.rawValue) needs 'labels'")
+      throw RetortError.data("\(options.targets.rawValue) needs 'labels'", quantity: "targets")
     }
-    guard labels.count == n else { throw RetortError.data("'labels' has \(labels.count) rows, 'x' has \(n)") }
+    guard labels.count == n else { throw RetortError.data("has \(labels.count) rows, x has \(n)", dataset: "labels") }
     try checkLabels(labels, classes: classes)
   }
   if options.targets != .hard {
     guard let probs = data.probs else {
-      throw RetortError.data("--targets \(options.targets.rawValue) needs soft targets 'probs'")
+      throw RetortError.data("\(options.targets.rawValue) needs soft targets 'probs'", quantity: "targets")
     }
     guard probs.shape == [n, classes] else {
-      throw RetortError.data("'probs' has shape \(probs.shape), the network gives [\(n), \(classes)]")
+      throw RetortError.data("has shape \(probs.shape), the network gives [\(n), \(classes)]", dataset: "probs")
     }
   }
   if let w = data.weights {
-    guard w.count == n else { throw RetortError.data("'weight' has \(w.count) rows, 'x' has \(n)") }
+    guard w.count == n else { throw RetortError.data("has \(w.count) rows, x has \(n)", dataset: "weight") }
     if let i = w.firstIndex(where: { !$0.isFinite || $0 < 0 }) {
-      throw RetortError.data("weight[\(i)] = \(w[i]) is not a finite non-negative number")
+      throw RetortError.data("is \(w[i]), not a finite non-negative number", dataset: "weight", row: i)
     }
   }
   guard options.temperature > 0, options.temperature.isFinite else {
-    throw RetortError.usage("temperature must be positive, got \(options.temperature)")
+    throw RetortError.usage("must be positive, got \(options.temperature)", quantity: "temperature")
   }
 }

@@ -31,12 +31,12 @@ public enum SoftTargets {
       for j in 0..<c {
         let v = probs.scalars[r * c + j]
         guard v >= 0 && v <= 1 + tolerance else {
-          throw RetortError.data("row \(firstRow + r) of probs has entry \(v) outside [0, 1]")
+          throw RetortError.data("has entry \(v) outside [0, 1]", dataset: "probs", row: firstRow + r)
         }
         sum += v
       }
       guard abs(sum - 1) <= tolerance else {
-        throw RetortError.data("row \(firstRow + r) of probs sums to \(sum), not 1")
+        throw RetortError.data("sums to \(sum), not 1", dataset: "probs", row: firstRow + r)
       }
     }
   }

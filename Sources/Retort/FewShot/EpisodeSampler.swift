@@ -38,19 +38,20 @@ public struct EpisodeSampler: Sendable {
   /// `shot + query` rows a data error naming the class.
   public init(labels: [Int64], way: Int, shot: Int, query: Int) throws {
     for (name, value) in [("way", way), ("shot", shot), ("query", query)] where value < 1 {
-      throw RetortError.usage("\(name) must be at least 1, got \(value)")
+      throw RetortError.usage("must be at least 1, got \(value)", quantity: name)
     }
     var byClass = [Int64: [Int]]()
     for (i, label) in labels.enumerated() { byClass[label, default: []].append(i) }
     classes = byClass.keys.sorted()
     guard classes.count >= way else {
       throw RetortError.data(
-        "the labels have \(classes.count) classes, fewer than the \(way) an episode needs (way)")
+        "is \(way), more than the \(classes.count) classes of the labels", quantity: "way")
     }
     rows = classes.map { byClass[$0]! }
     for (c, members) in zip(classes, rows) where members.count < shot + query {
       throw RetortError.data(
-        "class \(c) has \(members.count) examples, fewer than shot + query = \(shot + query)")
+        "has \(members.count) examples of class \(c), fewer than shot + query = \(shot + query)",
+        dataset: "labels")
     }
     self.way = way
     self.shot = shot

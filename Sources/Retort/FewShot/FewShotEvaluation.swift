@@ -44,7 +44,7 @@ public func evaluateFewShot(
     let embeddings = try embed(x.gather(rows))
     guard embeddings.rank >= 1, embeddings.rowCount == rows.count else {
       throw RetortError.data(
-        "the encoder gave \(embeddings.rowCount) embeddings for \(rows.count) rows")
+        "gave \(embeddings.rowCount) embeddings for \(rows.count) rows", quantity: "encoder")
     }
     let flat = embeddings.reshaped([rows.count, embeddings.rowWidth])
     let s = episode.support.count

@@ -11,7 +11,8 @@ public enum Prototypes {
   {
     guard embeddings.rank >= 1, labels.count == embeddings.rowCount else {
       throw RetortError.data(
-        "\(labels.count) labels for \(embeddings.rowCount) embeddings \(embeddings.shape)")
+        "has \(labels.count) entries for \(embeddings.rowCount) embeddings \(embeddings.shape)",
+        dataset: "labels")
     }
     let classes = Array(Set(labels)).sorted()
     let position = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })

@@ -28,13 +28,13 @@ public func trainPrototypical(
   onEpisode: (EpisodeReport) -> Void = { _ in }
 ) throws {
   guard halveEvery >= 1 else {
-    throw RetortError.usage(
-      "the learning rate must halve every 1 episode or more, got \(halveEvery)")
+    throw RetortError.usage("must be at least 1, got \(halveEvery)", quantity: "halveEvery")
   }
   try checkRows(x, labels: labels)
   guard x.rowWidth == network.inputWidth else {
     throw RetortError.data(
-      "rows of shape \(Array(x.shape.dropFirst())) do not fit a network for \(network.inputShape)")
+      "has rows of shape \(Array(x.shape.dropFirst())), the network takes \(network.inputShape)",
+      dataset: "x")
   }
   let sampler = try EpisodeSampler(labels: labels, way: way, shot: shot, query: query)
   reuseLargeAllocations()
@@ -62,6 +62,6 @@ public func trainPrototypical(
 /// Throws a data error unless `x` has one row per label.
 func checkRows(_ x: FloatTensor, labels: [Int64]) throws {
   guard x.rank >= 1, x.rowCount == labels.count else {
-    throw RetortError.data("\(labels.count) labels for \(x.rowCount) rows of x \(x.shape)")
+    throw RetortError.data("has \(labels.count) entries for \(x.rowCount) rows of x \(x.shape)", dataset: "labels")
   }
 }

@@ -17,7 +17,7 @@ public final class AtomicOutput {
         + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
       let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0o644)
       guard fd >= 0 else {
-        throw RetortError.cannotCreate("cannot create output (\(String(cString: strerror(errno)))): \(path)")
+        throw RetortError.cannotCreate("cannot create output (\(String(cString: strerror(errno))))", file: path)
       }
       self.path = path
       self.fd = fd
@@ -73,7 +73,7 @@ public final class AtomicOutput {
     guard rename(temporaryPath, path) == 0 else {
       let reason = String(cString: strerror(errno))
       unlink(temporaryPath)
-      throw RetortError.cannotCreate("cannot create output (\(reason)): \(path)")
+      throw RetortError.cannotCreate("cannot create output (\(reason))", file: path)
     }
   }
 }
@@ -85,9 +85,9 @@ public func readWholeFile(_ path: String) throws -> [UInt8] {
   if path == "-" {
     bytes = try readAllOfStandardInput()
   } else {
-    guard FileManager.default.fileExists(atPath: path) else { throw RetortError.noInput("no such file: \(path)") }
+    guard FileManager.default.fileExists(atPath: path) else { throw RetortError.noInput("no such file", file: path) }
     guard let data = FileManager.default.contents(atPath: path) else {
-      throw RetortError.noInput("cannot read file: \(path)")
+      throw RetortError.noInput("cannot read file", file: path)
     }
     bytes = [UInt8](data)
   }

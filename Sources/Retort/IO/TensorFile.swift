@@ -26,16 +26,16 @@ public final class TensorFile {
   private init(filePath: String) throws {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: filePath, isDirectory: &isDirectory) else {
-      throw RetortError.noInput("no such file: \(filePath)")
+      throw RetortError.noInput("no such file", file: filePath)
     }
-    guard !isDirectory.boolValue else { throw RetortError.noInput("is a directory: \(filePath)") }
+    guard !isDirectory.boolValue else { throw RetortError.noInput("is a directory", file: filePath) }
     guard FileManager.default.isReadableFile(atPath: filePath) else {
-      throw RetortError.noInput("cannot read file: \(filePath)")
+      throw RetortError.noInput("cannot read file", file: filePath)
     }
     let isHDF5 = HDF5.locked { H5Fis_hdf5(filePath) > 0 }
-    guard isHDF5 else { throw RetortError.data("not an HDF5 file (or truncated): \(filePath)") }
+    guard isHDF5 else { throw RetortError.data("not an HDF5 file (or truncated)", file: filePath) }
     let id = HDF5.locked { H5Fopen(filePath, retort_h5f_acc_rdonly(), retort_h5p_default()) }
-    guard id >= 0 else { throw RetortError.data("cannot open HDF5 file (damaged or truncated): \(filePath)") }
+    guard id >= 0 else { throw RetortError.data("cannot open HDF5 file (damaged or truncated)", file: filePath) }
     self.path = filePath
     self.fid = id
   }
@@ -55,7 +55,7 @@ public final class TensorFile {
     }
     guard id >= 0 else {
       buffer.deallocate()
-      throw RetortError.data("cannot open HDF5 data (damaged or truncated): \(name)")
+      throw RetortError.data("cannot open HDF5 data (damaged or truncated)", file: name)
     }
     // A truncated image can open; reading the root group's links detects most damage.
     self.path = label
@@ -81,7 +81,7 @@ public final class TensorFile {
         let walk = Walk()
         let box = Unmanaged.passUnretained(walk).toOpaque()
         let gid = H5Gopen2(fid, group, retort_h5p_default())
-        guard gid >= 0 else { throw RetortError.data("cannot read group '\(group)': \(label)") }
+        guard gid >= 0 else { throw RetortError.data("cannot read group '\(group)'", file: label) }
         defer { H5Gclose(gid) }
         var index: hsize_t = 0
         let status = H5Literate(gid, H5_INDEX_NAME, H5_ITER_INC, &index, { g, name, _, data in
@@ -94,7 +94,7 @@ public final class TensorFile {
           if info.type == H5O_TYPE_GROUP { walk.groups.append(n) }
           return 0
         }, box)
-        guard status >= 0 else { throw RetortError.data("damaged or truncated HDF5 data: \(label)") }
+        guard status >= 0 else { throw RetortError.data("damaged or truncated HDF5 data", file: label) }
         let prefix = group == "/" ? "" : HDF5.display(group) + "/"
         found += walk.names.map { prefix + $0 }
         pending += walk.groups.reversed().map { (group == "/" ? "/" : group + "/") + $0 }
@@ -123,7 +123,7 @@ public final class TensorFile {
   func missing(_ name: String) -> RetortError {
     let present = (try? datasetNames()) ?? []
     let list = present.isEmpty ? "it has no datasets" : "it has: " + present.joined(separator: ", ")
-    return RetortError.noInput("no dataset '\(HDF5.display(name))' in \(label) (\(list))")
+    return RetortError.noInput("is not in the file (\(list))", dataset: HDF5.display(name), file: label)
   }
 
   /// Opens dataset `name`, runs `body` with its id, and closes it.
@@ -131,7 +131,7 @@ public final class TensorFile {
     guard contains(name) else { throw missing(name) }
     return try HDF5.locked {
       let did = H5Dopen2(fid, HDF5.absolute(name), retort_h5p_default())
-      guard did >= 0 else { throw RetortError.data("cannot open dataset '\(name)': \(label)") }
+      guard did >= 0 else { throw RetortError.data("cannot open dataset '\(name)'", file: label) }
       defer { H5Dclose(did) }
       return try body(did)
     }
@@ -158,7 +158,7 @@ public final class TensorFile {
     case .integer: .int(try readInt(name, rows: rows))
     case .string:
       .strings(try { let all = try readStrings(name); return rows.map { Array(all[$0]) } ?? all }())
-    case .other: throw RetortError.data("dataset '\(HDF5.display(name))' has a type Retort cannot read: \(label)")
+    case .other: throw RetortError.data("has a type Retort cannot read", dataset: HDF5.display(name), file: label)
     }
   }
 
@@ -171,9 +171,9 @@ public final class TensorFile {
   /// Dataset `name` as float32, refusing NaN and infinities (naming the row).
   public func readFiniteFloat(_ name: String, rows: Range<Int>? = nil) throws -> FloatTensor {
     let t = try readFloat(name, rows: rows)
-    if let i = t.firstNonFinite() {
-      let row = i / max(t.rowWidth, 1) + (rows?.lowerBound ?? 0)
-      throw RetortError.data("dataset '\(HDF5.display(name))' has a non-finite value (\(t.scalars[i])) in row \(row): \(label)")
+    do { try requireFinite(t, dataset: HDF5.display(name)) } catch var e as RetortError {
+      e.row = e.row.map { $0 + (rows?.lowerBound ?? 0) }
+      throw e.naming(label)
     }
     return t
   }
@@ -186,8 +186,7 @@ public final class TensorFile {
       guard let bad = values.firstIndex(where: { $0.rounded() != $0 || abs($0) > 9e15 }) else {
         return IndexTensor(shape: shape, scalars: values.map { Int64($0) })
       }
-      throw RetortError.data(
-        "dataset '\(info.name)' must hold integers, value \(values[bad]) at index \(bad): \(label)")
+      throw RetortError.data("must hold integers, value \(values[bad]) at index \(bad)", dataset: info.name, file: label)
     }
     let (shape, values): ([Int], [Int64]) = try readNumbers(name, rows: rows, memType: retort_h5t_native_int64(), zero: 0)
     return IndexTensor(shape: shape, scalars: values)
@@ -196,7 +195,7 @@ public final class TensorFile {
   private func readNumbers<T>(_ name: String, rows: Range<Int>?, memType: hid_t, zero: T) throws -> ([Int], [T]) {
     let info = try info(name)
     guard info.kind == .float || info.kind == .integer else {
-      throw RetortError.data("dataset '\(info.name)' is \(info.typeName), expected numbers: \(label)")
+      throw RetortError.data("is \(info.typeName), expected numbers", dataset: info.name, file: label)
     }
     return try withDataset(name) { did in
       var shape = info.shape
@@ -207,7 +206,7 @@ public final class TensorFile {
       var selected = fileSpace
       if let rows {
         guard !shape.isEmpty, rows.lowerBound >= 0, rows.upperBound <= shape[0] else {
-          throw RetortError.data("rows \(rows) out of range for dataset '\(info.name)' of shape \(shape): \(label)")
+          throw RetortError.data("rows \(rows) out of range for dataset '\(info.name)' of shape \(shape)", file: label)
         }
         shape[0] = rows.count
         var start = [hsize_t](repeating: 0, count: shape.count)
@@ -224,7 +223,7 @@ public final class TensorFile {
         H5Dread(did, memType, memSpace, rows == nil ? retort_h5s_all() : selected, retort_h5p_default(), $0.baseAddress)
       }
       guard status >= 0 else {
-        throw RetortError.data("cannot read dataset '\(info.name)' (damaged or truncated data): \(label)")
+        throw RetortError.data("cannot read dataset '\(info.name)' (damaged or truncated data)", file: label)
       }
       return (shape, values)
     }
@@ -234,7 +233,7 @@ public final class TensorFile {
   public func readStrings(_ name: String) throws -> [String] {
     let info = try info(name)
     guard info.kind == .string else {
-      throw RetortError.data("dataset '\(info.name)' is \(info.typeName), expected strings: \(label)")
+      throw RetortError.data("is \(info.typeName), expected strings", dataset: info.name, file: label)
     }
     return try withDataset(name) { did in
       let tid = H5Dget_type(did)
@@ -247,7 +246,7 @@ public final class TensorFile {
         defer { H5Tclose(mt) }
         var ptrs = [UnsafeMutablePointer<CChar>?](repeating: nil, count: n)
         guard H5Dread(did, mt, retort_h5s_all(), retort_h5s_all(), retort_h5p_default(), &ptrs) >= 0 else {
-          throw RetortError.data("cannot read dataset '\(info.name)': \(label)")
+          throw RetortError.data("cannot read dataset '\(info.name)'", file: label)
         }
         defer { H5Dvlen_reclaim(mt, sid, retort_h5p_default(), &ptrs) }
         return ptrs.map { $0.map { String(cString: $0) } ?? "" }
@@ -255,7 +254,7 @@ public final class TensorFile {
       let size = H5Tget_size(tid)
       var bytes = [UInt8](repeating: 0, count: size * n)
       guard H5Dread(did, tid, retort_h5s_all(), retort_h5s_all(), retort_h5p_default(), &bytes) >= 0 else {
-        throw RetortError.data("cannot read dataset '\(info.name)': \(label)")
+        throw RetortError.data("cannot read dataset '\(info.name)'", file: label)
       }
       return (0..<n).map { HDF5.fixedString(bytes[$0 * size..<($0 + 1) * size]) }
     }

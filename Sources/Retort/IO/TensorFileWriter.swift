@@ -37,12 +37,12 @@ public final class TensorFileWriter {
       let tmp = dir + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
       var isDir: ObjCBool = false
       if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
-        throw RetortError.cannotCreate("cannot create output, it is a directory: \(path)")
+        throw RetortError.cannotCreate("cannot create output, it is a directory", file: path)
       }
       let id = HDF5.locked { H5Fcreate(tmp, retort_h5f_acc_excl(), retort_h5p_default(), retort_h5p_default()) }
       guard id >= 0 else {
         let reason = FileManager.default.fileExists(atPath: dir) ? "permission denied or read-only" : "no such directory"
-        throw RetortError.cannotCreate("cannot create output (\(reason)): \(path)")
+        throw RetortError.cannotCreate("cannot create output (\(reason))", file: path)
       }
       fid = id
       temporaryPath = tmp
@@ -216,7 +216,7 @@ public final class TensorFileWriter {
       guard rename(temporaryPath!, path) == 0 else {
         let reason = String(cString: strerror(errno))
         unlink(temporaryPath!)
-        throw RetortError.cannotCreate("cannot create output (\(reason)): \(path)")
+        throw RetortError.cannotCreate("cannot create output (\(reason))", file: path)
       }
     case .standardOutput:
       let image: [UInt8]? = HDF5.locked {

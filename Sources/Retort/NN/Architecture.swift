@@ -20,11 +20,11 @@ public struct Architecture: Equatable, Sendable, CustomStringConvertible {
   /// Parses either spelling; a bad description is a usage error naming the bad token.
   public init(parsing text: String) throws {
     let trimmed = text.trimmingCharacters(in: .whitespaces)
-    guard !trimmed.isEmpty else { throw RetortError.usage("empty architecture") }
+    guard !trimmed.isEmpty else { throw RetortError.usage("is empty", quantity: "architecture") }
     if Int(trimmed) != nil {
       throw RetortError.usage(
-        "bad architecture '\(trimmed)': the shorthand needs an input and an output size, like 784-10"
-      )
+        "'\(trimmed)' is not one: the shorthand needs an input and an output size, like 784-10",
+        quantity: "architecture")
     }
     let isShorthand =
       trimmed.first!.isNumber && trimmed.contains("-")
@@ -34,8 +34,8 @@ public struct Architecture: Equatable, Sendable, CustomStringConvertible {
         token -> Int in
         guard let n = Int(token.trimmingCharacters(in: .whitespaces)), n > 0 else {
           throw RetortError.usage(
-            "bad size '\(token)' in architecture '\(trimmed)': expected positive integers like 784-256-10"
-          )
+            "'\(trimmed)' has a bad size '\(token)': expected positive integers like 784-256-10",
+            quantity: "architecture")
         }
         return n
       }

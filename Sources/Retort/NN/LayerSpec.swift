@@ -31,7 +31,7 @@ public enum LayerSpec: Equatable, Sendable, CustomStringConvertible {
     let name = parts[0].trimmingCharacters(in: .whitespaces).lowercased()
     let argument = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : nil
     func bad(_ why: String) -> RetortError {
-      RetortError.usage("bad layer '\(token)' in architecture: \(why)")
+      RetortError.usage("has a bad layer '\(token)': \(why)", quantity: "architecture")
     }
     func noArgument(_ layer: LayerSpec) throws -> LayerSpec {
       guard argument == nil else { throw bad("\(name) takes no argument") }
@@ -105,10 +105,11 @@ public enum LayerSpec: Equatable, Sendable, CustomStringConvertible {
     case .conv3x3, .maxPool2:
       guard let image = imageShape(input) else {
         throw RetortError.usage(
-          "layer '\(self)' needs image rows [C,H,W] or [H,W], got rows of shape \(input)")
+          "layer '\(self)' needs image rows [C,H,W] or [H,W], got rows of shape \(input)",
+          quantity: "architecture")
       }
       if self == .maxPool2, image.height < 2 || image.width < 2 {
-        throw RetortError.usage("layer 'maxpool2' needs images of at least 2×2, got \(input)")
+        throw RetortError.usage("layer 'maxpool2' needs images of at least 2×2, got \(input)", quantity: "architecture")
       }
     default: return
     }

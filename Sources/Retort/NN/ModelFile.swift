@@ -39,7 +39,7 @@ extension Network {
   /// group is a data error naming the file. Its dropout generator is seeded with 0.
   public static func read(from file: TensorFile, group: String = "model") throws -> Network {
     func bad(_ what: String) -> RetortError {
-      RetortError.data("not a Retort model: \(what): \(file.label)")
+      RetortError.data("not a Retort model: \(what)", file: file.label)
     }
     guard let attributes = try? file.attributes(of: group) else { throw bad("no group '\(group)'") }
     guard case .text(let text)? = attributes["architecture"] else {

@@ -42,10 +42,7 @@ import Testing
   @Test func modeNames() throws {
     #expect(try DictionaryMode(name: "S2T&T2S") == .intersection)
     #expect(try DictionaryMode(name: "S2T|T2S") == .union)
-    #expect(
-      throws: RetortError.usage(
-        "unknown dictionary mode 'both', expected S2T, T2S, S2T&T2S or S2T|T2S")
-    ) {
+    expectError(.usage, quantity: "dictionary mode") {
       try DictionaryMode(name: "both")
     }
   }

@@ -32,16 +32,10 @@ import Testing
     #expect(try Normalization(parsing: "unit,center,unit").steps == [.unit, .center, .unit])
     #expect(try Normalization(parsing: "").steps.isEmpty)
     #expect(try Normalization(parsing: "none").steps.isEmpty)
-    #expect(
-      throws: RetortError.usage(
-        "unknown normalisation step 'whiten', expected center, renorm or unit")
-    ) {
+    expectError(.usage, quantity: "normalization") {
       try Normalization(parsing: "center,whiten")
     }
-    #expect(
-      throws: RetortError.usage(
-        "unknown normalisation step '', expected center, renorm or unit")
-    ) {
+    expectError(.usage, quantity: "normalization") {
       try Normalization(parsing: "center,")
     }
   }

@@ -27,7 +27,7 @@ import Testing
   @Test func vecLineNumbersAcrossChunks() throws {
     var text = "2000 2\n"
     for i in 0..<2000 { text += i == 1500 ? "bad 1\n" : "w\(i) 1 2\n" }
-    #expect(throws: RetortError.data("line 1502: 'bad' has 1 values, expected 2: t")) {
+    expectError(.data, line: 1502, file: "t") {
       try WordVectors.parse(nul(text), label: "t", threads: 4)
     }
   }
@@ -56,7 +56,7 @@ import Testing
     #expect(withHeader.values.scalars == [1, 2])
     let without = try DelimitedText.parse("1,2\n3,4\n", delimiter: ",", header: nil, label: "t")
     #expect(without.header == nil && without.values.shape == [2, 2])
-    #expect(throws: RetortError.data("line 2 has 1 fields, expected 2: t")) {
+    expectError(.data, line: 2, file: "t") {
       try DelimitedText.parse("1,2\n3\n", delimiter: ",", header: nil, label: "t")
     }
   }

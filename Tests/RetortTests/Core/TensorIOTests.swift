@@ -75,10 +75,10 @@ import Testing
   @Test func missingDatasetListsThePresentOnes() throws {
     let path = temporaryPath("c.h5")
     try writeSample(to: path)
-    #expect(throws: RetortError.noInput("no dataset 'logits' in \(path) (it has: empty, labels, model/layer0/W, words, x)")) {
+    expectError(.noInput, dataset: "logits", file: path) {
       try TensorFile(path: path).readFloat("logits")
     }
-    #expect(throws: RetortError.data("dataset 'words' is string, expected numbers: \(path)")) {
+    expectError(.data, dataset: "words", file: path) {
       try TensorFile(path: path).readFloat("words")
     }
   }

@@ -38,7 +38,7 @@ import Testing
 
   @Test func distributionCheckNamesTheRow() {
     let bad = FloatTensor(shape: [2, 2], scalars: [0.5, 0.5, 0.7, 0.2])
-    #expect(throws: RetortError.data("row 1 of probs sums to 0.9, not 1")) {
+    expectError(.data, dataset: "probs", row: 1) {
       try SoftTargets.checkDistributions(bad)
     }
   }

@@ -73,15 +73,15 @@ func blobs(rows: Int, seed: UInt64) -> (x: FloatTensor, labels: [Int64]) {
     var g = SeededGenerator(seed: 1)
     var labels = train.labels
     labels[4] = 3
-    #expect(throws: RetortError.data("labels[4] = 3 is outside the 3 classes 0..<3")) {
+    expectError(.data, dataset: "labels", row: 4) {
       try trainClassifier(try options(), data: .init(x: train.x, labels: labels), generator: &g)
     }
-    #expect(throws: RetortError.usage("architecture 'dense:16,relu,dense:3' expects 4 input features, the data has 2")) {
+    expectError(.usage, quantity: "architecture") {
       try trainClassifier(try options(), data: .init(x: train.x.reshaped([60, 2]), labels: labels + labels), generator: &g)
     }
     var o = try options()
     o.targets = .soft
-    #expect(throws: RetortError.data("--targets soft needs soft targets 'probs'")) {
+    expectError(.data, quantity: "targets") {
       try trainClassifier(o, data: .init(x: train.x, labels: train.labels), generator: &g)
     }
   }

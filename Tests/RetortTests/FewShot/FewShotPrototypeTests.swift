@@ -47,7 +47,7 @@ struct FewShotPrototypeTests {
   }
 
   @Test func labelCountMustMatchRows() {
-    #expect(throws: RetortError.data("3 labels for 7 embeddings [7, 3]")) {
+    expectError(.data, dataset: "labels") {
       _ = try Prototypes.compute(embeddings: Self.embeddings, labels: [1, 2, 3])
     }
   }

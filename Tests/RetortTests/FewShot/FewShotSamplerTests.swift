@@ -57,19 +57,17 @@ struct FewShotSamplerTests {
 
   @Test func errors() {
     let labels = Self.labels()
-    let tooFew = "the labels have 20 classes, fewer than the 21 an episode needs (way)"
-    #expect(throws: RetortError.data(tooFew)) {
+    expectError(.data, quantity: "way") {
       _ = try EpisodeSampler(labels: labels, way: 21, shot: 1, query: 1)
     }
     // Class 100 has 6 rows; 103 has 7.
-    #expect(throws: RetortError.data("class 100 has 6 examples, fewer than shot + query = 7")) {
+    expectError(.data, dataset: "labels") {
       _ = try EpisodeSampler(labels: labels, way: 5, shot: 2, query: 5)
     }
-    #expect(throws: RetortError.usage("shot must be at least 1, got 0")) {
+    expectError(.usage, quantity: "shot") {
       _ = try EpisodeSampler(labels: labels, way: 5, shot: 0, query: 5)
     }
-    let none = "the labels have 0 classes, fewer than the 1 an episode needs (way)"
-    #expect(throws: RetortError.data(none)) {
+    expectError(.data, quantity: "way") {
       _ = try EpisodeSampler(labels: [], way: 1, shot: 1, query: 1)
     }
   }

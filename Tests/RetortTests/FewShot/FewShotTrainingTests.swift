@@ -97,11 +97,11 @@ struct FewShotTrainingTests {
     let (x, y) = Self.data(classes: 6, firstClass: 0, perClass: 6, seed: 4)
     var g = SeededGenerator(seed: 1)
     var net = try Network(Architecture(parsing: "4-4"), inputShape: [4], generator: &g)
-    #expect(throws: RetortError.data("rows of shape [8] do not fit a network for [4]")) {
+    expectError(.data, dataset: "x") {
       try trainPrototypical(
         network: &net, x: x, labels: y, way: 3, shot: 2, query: 2, episodes: 1, generator: &g)
     }
-    #expect(throws: RetortError.data("35 labels for 36 rows of x [36, 8]")) {
+    expectError(.data, dataset: "labels") {
       try trainPrototypical(
         network: &net, x: x, labels: Array(y.dropLast()), way: 3, shot: 2, query: 2, episodes: 1,
         generator: &g)
@@ -132,7 +132,7 @@ struct FewShotTrainingTests {
     let e = try evaluateFewShot(
       embed: { $0 }, x: x, labels: labels, way: 3, shot: 1, query: 4, episodes: 20, generator: &g)
     #expect(e.accuracy == 1 && e.ci95 == 0 && e.accuracies.count == 20)
-    #expect(throws: RetortError.data("the encoder gave 1 embeddings for 15 rows")) {
+    expectError(.data, quantity: "encoder") {
       _ = try evaluateFewShot(
         embed: { $0.rows(0..<1) }, x: x, labels: labels, way: 3, shot: 1, query: 4, episodes: 1,
         generator: &g)

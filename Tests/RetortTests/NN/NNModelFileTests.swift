@@ -108,7 +108,7 @@ struct NNModelFileTests {
           Issue.record("read a bad model from group \(group)")
         } catch let error as RetortError {
           #expect(error.kind == .data)
-          #expect(error.message.contains(path))
+          #expect(error.file == path, "\(error.message)")
         }
       }
     }

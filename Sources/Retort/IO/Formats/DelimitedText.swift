@@ -31,19 +31,19 @@ public enum DelimitedText {
         }
       }
       if let columns, fields.count != columns {
-        throw RetortError.data("line \(lineNumber) has \(fields.count) fields, expected \(columns): \(label)")
+        throw RetortError.data("has \(fields.count) fields, expected \(columns)", line: lineNumber, file: label)
       }
       columns = fields.count
       for (c, field) in fields.enumerated() {
         guard let v = Float(field), v.isFinite else {
           let what = field.isEmpty ? "is empty" : "'\(field)' is not a finite number"
-          throw RetortError.data("line \(lineNumber), column \(c + 1) \(what): \(label)")
+          throw RetortError.data("column \(c + 1) \(what)", line: lineNumber, file: label)
         }
         values.append(v)
       }
       rows += 1
     }
-    guard rows > 0, let columns else { throw RetortError.data("no data rows: \(label)") }
+    guard rows > 0, let columns else { throw RetortError.data("no data rows", file: label) }
     return Table(header: names, values: Tensor(shape: [rows, columns], scalars: values))
   }
 

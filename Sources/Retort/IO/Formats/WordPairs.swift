@@ -11,7 +11,7 @@ public enum WordPairs {
       let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
       if fields.isEmpty { continue }
       guard fields.count == 2 else {
-        throw RetortError.data("line \(i + 1) has \(fields.count) words, expected 2: \(label)")
+        throw RetortError.data("has \(fields.count) words, expected 2", line: i + 1, file: label)
       }
       pairs.append((String(fields[0]), String(fields[1])))
     }

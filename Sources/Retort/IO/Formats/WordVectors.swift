@@ -37,14 +37,14 @@ public struct WordVectors: Equatable, Sendable {
       var bodyStart = 0
       var firstLine = 1
       if firstFields.count == 2, let c = Int(firstFields[0]), let d = Int(firstFields[1]) {
-        guard d > 0 else { throw RetortError.data("line 1: dimension \(d) must be positive: \(label)") }
+        guard d > 0 else { throw RetortError.data("line 1: dimension \(d) must be positive", file: label) }
         declaredCount = c
         dim = d
         bodyStart = min(firstEnd + 1, end)
         firstLine = 2
       } else {
         dim = firstFields.count - 1
-        guard dim > 0 else { throw RetortError.data("line 1: expected 'count dim' or 'word v1 ... vD': \(label)") }
+        guard dim > 0 else { throw RetortError.data("line 1: expected 'count dim' or 'word v1 ... vD'", file: label) }
       }
       // Chunks of whole lines.
       let chunkCount = max(1, min(threads * 8, (end - bodyStart) / (1 << 16) + 1))
@@ -71,11 +71,11 @@ public struct WordVectors: Equatable, Sendable {
       }
       if let c = failures.firstIndex(where: { $0 != nil }), let f = failures[c] {
         let line = firstLine + (bodyStart..<f.offset).reduce(0) { base[$1] == 10 ? $0 + 1 : $0 }
-        throw RetortError.data("line \(line): \(f.message): \(label)")
+        throw RetortError.data(f.message, line: line, file: label)
       }
       let total = results.reduce(0) { $0 + $1!.words.count }
       if let declaredCount, declaredCount != total {
-        throw RetortError.data("header says \(declaredCount) words, the file has \(total) (truncated?): \(label)")
+        throw RetortError.data("header says \(declaredCount) words, the file has \(total) (truncated?)", file: label)
       }
       var seen = [String: Int](minimumCapacity: total)
       var words = [String]()

@@ -1,0 +1,98 @@
+/// Attack result files as `distill attack -o` writes them: the adversarial
+/// examples `x` and the per-row outcomes `succeeded`, `l0`, `l2`, `linf` —
+/// each suffixed `_eps<ε>` when FGSM ran several step sizes — plus
+/// `attacked`, `amplitude`, `labels`, JSMA's `target`, and the root
+/// attributes `method` and (FGSM) `eps`. Rows are independent, so the files
+/// of shards concatenate into the file of one run, and `report(of:)` gives
+/// the same report from either.
+public enum AttackResultFile {
+  /// One attack's per-row results.
+  public struct Contents {
+    public var method: String
+    public var epsilons: [Double]
+    public var original: FloatTensor
+    public var outcomes: [AttackOutcome]
+    public var norms: [PerturbationNorms]
+    public var amplitudes: [Double]
+    public var labels: [Int64]
+    public var targets: [Int64]?
+
+    public init(
+      method: String, epsilons: [Double], original: FloatTensor, outcomes: [AttackOutcome],
+      amplitudes: [Double], labels: [Int64], targets: [Int64]?
+    ) {
+      self.method = method
+      self.epsilons = epsilons
+      self.original = original
+      self.outcomes = outcomes
+      norms = outcomes.map { PerturbationNorms(original: original, adversarial: $0.adversarial) }
+      self.amplitudes = amplitudes
+      self.labels = labels
+      self.targets = targets
+    }
+
+    /// The report of these results.
+    public var report: AttackReport {
+      AttackReport(
+        method: method, epsilons: epsilons, attacked: outcomes[0].attacked,
+        succeeded: outcomes.map(\.succeeded), norms: norms, amplitudes: amplitudes)
+    }
+  }
+
+  /// The dataset suffix of each step size: none for one, `_eps<ε>` for several.
+  static func suffixes(method: String, epsilons: [Double]) -> [String] {
+    guard method == "fgsm", epsilons.count > 1 else { return [""] }
+    return epsilons.map { "_eps\(shortDecimal(Float($0)))" }
+  }
+
+  /// Writes `c` into `writer`'s file.
+  public static func write(_ c: Contents, to writer: TensorFileWriter) throws {
+    let n = c.original.rowCount
+    func flags(_ b: [Bool]) -> IndexTensor { IndexTensor(shape: [n], scalars: b.map { $0 ? 1 : 0 }) }
+    func floats(_ v: [Double]) -> FloatTensor { FloatTensor(shape: [n], scalars: v.map(Float.init)) }
+    let names = suffixes(method: c.method, epsilons: c.epsilons)
+    for ((suffix, outcome), norm) in zip(zip(names, c.outcomes), c.norms) {
+      try writer.write("x" + suffix, outcome.adversarial.reshaped(c.original.shape))
+      try writer.write("succeeded" + suffix, flags(outcome.succeeded))
+      for (name, values) in [("l0", norm.l0), ("l2", norm.l2), ("linf", norm.linf)] {
+        try writer.write(name + suffix, floats(values))
+      }
+    }
+    try writer.write("attacked", flags(c.outcomes[0].attacked))
+    try writer.write("amplitude", floats(c.amplitudes))
+    try writer.write("labels", IndexTensor(shape: [c.labels.count], scalars: c.labels))
+    if let t = c.targets { try writer.write("target", IndexTensor(shape: [t.count], scalars: t)) }
+    try writer.setAttribute("method", .text(c.method))
+    if c.method == "fgsm" { try writer.setAttribute("eps", .reals(c.epsilons)) }
+  }
+
+  /// The report of a file that `write` (or `tensor merge` of shards) made.
+  public static func report(of file: TensorFile) throws -> AttackReport {
+    let root = try file.attributes()
+    guard case .text(let method)? = root["method"], ["fgsm", "jsma"].contains(method) else {
+      throw RetortError.data("not an attack result (no 'method' attribute)", file: file.label)
+    }
+    var epsilons = [Double]()
+    if case .reals(let e)? = root["eps"] { epsilons = e }
+    func doubles(_ name: String) throws -> [Double] { try file.readFloat(name).scalars.map(Double.init) }
+    let names = suffixes(method: method, epsilons: epsilons)
+    let attacked = try file.readInt("attacked").scalars.map { $0 != 0 }
+    let succeeded = try names.map { try file.readInt("succeeded" + $0).scalars.map { $0 != 0 } }
+    let norms = try names.map { s in
+      PerturbationNorms(l0: try doubles("l0" + s), l2: try doubles("l2" + s), linf: try doubles("linf" + s))
+    }
+    return AttackReport(
+      method: method, epsilons: epsilons, attacked: attacked, succeeded: succeeded, norms: norms,
+      amplitudes: try doubles("amplitude"))
+  }
+}
+
+/// `v` as the short decimal a user would type: `0.1`, not `0.10000000149`;
+/// `2`, not `2.0`.
+package func shortDecimal(_ v: Float) -> String {
+  let s = "\(v)"
+  return s.hasSuffix(".0") ? String(s.dropLast(2)) : s
+}
+
+/// `v` as the double of the decimal a user typed (0.1, not 0.10000000149).
+package func typedDecimal(_ v: Float) -> Double { Double(shortDecimal(v)) ?? Double(v) }

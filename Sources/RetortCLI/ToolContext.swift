@@ -1,0 +1,95 @@
+import Foundation
+import Retort
+
+/// One run of a tool: it knows the tool's name, has applied `--threads`,
+/// opens the inputs (standard input at most once), makes the writer whose
+/// `finish` stamps the history of the first input, and owns the metrics log
+/// and the progress bars, which are cleared on every path out of the run.
+public final class ToolContext {
+  /// The tool's name as errors, history lines and shard sources spell it.
+  public let tool: String
+  /// The options every tool takes.
+  public let common: CommonOptions
+  /// The JSON-lines log of `--log` (discards everything without it).
+  public let log: MetricsLog
+  private var inputs = [TensorFile]()
+  private var standardInputTaken = false
+  private var bars = [Progress]()
+
+  init(tool: String, common: CommonOptions) throws {
+    self.tool = tool
+    self.common = common
+    if common.threads != nil { BLASKernel.threads = common.threadCount }
+    log = try common.metricsLog()
+    note("threads \(threads), OpenBLAS threads \(BLASKernel.threads)")
+  }
+
+  /// The seed of `--seed`.
+  public var seed: UInt64 { common.seed }
+
+  /// Threads for Retort's own loops: `--threads`, or every core.
+  public var threads: Int { common.threadCount }
+
+  /// A generator seeded with `--seed`.
+  public func generator() -> SeededGenerator { SeededGenerator(seed: common.seed) }
+
+  /// Opens `spec`'s file and registers it as an input (for the history).
+  /// Standard input can be read only once per run.
+  public func open(_ spec: InputSpec) throws -> TensorFile { try open(path: spec.path) }
+
+  /// Opens the file at `path` (`-`: standard input) and registers it.
+  public func open(path: String) throws -> TensorFile {
+    if path == "-" {
+      if standardInputTaken { throw RetortError.usage("standard input ('-') can be read only once") }
+      standardInputTaken = true
+    }
+    let file = try TensorFile(path: path)
+    inputs.append(file)
+    return file
+  }
+
+  /// Runs `body`, naming `file` in the Retort errors it throws.
+  public func naming<T>(_ file: TensorFile, _ body: () throws -> T) throws -> T {
+    try naming(file.label, body)
+  }
+
+  /// Runs `body`, naming the file `label` in any Retort error it throws
+  /// that names no file yet (not in usage errors: they are about options).
+  public func naming<T>(_ label: String, _ body: () throws -> T) throws -> T {
+    do { return try body() } catch let e as RetortError { throw e.kind == .usage ? e : e.naming(label) }
+  }
+
+  /// A progress bar over `total` items; cleared when the run ends.
+  public func progress(total: Int, label: String) -> Progress {
+    let bar = Progress(total: total, label: label, quiet: common.quiet)
+    bars.append(bar)
+    return bar
+  }
+
+  /// Prints `<tool>: message` on stderr with `-v`.
+  public func note(_ message: String) { common.note(tool, message) }
+
+  /// Prints `<tool>: warning: message` on stderr unless `-q`.
+  public func warn(_ message: String) { common.warn(tool, message) }
+
+  /// Prints a report for people and scripts: one JSON object on stdout.
+  public func report(_ fields: [String: Any]) { print(JSON.object(fields)) }
+
+  /// A writer for `output`'s destination.
+  public func writer(_ output: OutputOptions) throws -> TensorFileWriter { try output.makeWriter() }
+
+  /// Stamps `history` and `retort_version`, then commits the file. The
+  /// history continues `history`, else that of `continuing`, else that of
+  /// the first input opened.
+  public func finish(
+    _ writer: TensorFileWriter, continuing main: TensorFile? = nil, history: [String]? = nil
+  ) throws {
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    let previous = history ?? (main ?? inputs.first)?.history() ?? []
+    try writer.stamp(tool: tool, arguments: arguments, inheriting: previous)
+    try writer.commit()
+  }
+
+  /// Clears the progress bars.
+  func close() { for bar in bars { bar.finish() } }
+}

@@ -1,0 +1,45 @@
+import Retort
+import RetortCLI
+
+/// The training rows of `spec`: `x` [N, ...] with `labels`, `probs` (for
+/// soft or mixed targets) and `weight` when the file has them.
+func readTrainingSet(
+  _ spec: InputSpec, targets: ClassifierTrainingOptions.Targets, in context: ToolContext
+) throws -> (TensorFile, ClassifierTrainingSet) {
+  let file = try context.open(spec)
+  let name = spec.dataset(or: "x")
+  let x = try file.readFiniteFloat(name)
+  guard x.rank >= 2 else {
+    throw RetortError.data("must be [N, features...], it is \(x.shape)", dataset: name, file: file.label)
+  }
+  var set = ClassifierTrainingSet(x: x)
+  if file.contains("labels") { set.labels = try file.readInt("labels").scalars }
+  if targets != .hard { set.probs = try file.readFiniteFloat("probs") }
+  if file.contains("weight") { set.weights = try file.readFiniteFloat("weight").scalars }
+  return (file, set)
+}
+
+/// Validation rows of `spec`: `x` with rows of `width` features, and `labels`.
+func readValidationSet(
+  _ spec: InputSpec, width: Int, in context: ToolContext
+) throws -> (x: FloatTensor, labels: [Int64]) {
+  let file = try context.open(spec)
+  let x = try file.readFiniteFloat(spec.dataset(or: "x"))
+  let labels = try file.readInt("labels").scalars
+  guard x.rowWidth == width, labels.count == x.rowCount else {
+    throw RetortError.data("validation 'x' \(x.shape) and 'labels' do not match the training data", file: file.label)
+  }
+  return (x, labels)
+}
+
+extension EpochReport {
+  /// The JSON-lines record of the epoch.
+  var fields: [String: Any] {
+    var out: [String: Any] = ["generation": generation, "epoch": epoch, "loss": loss, "seconds": seconds]
+    if let v = validation {
+      out["val_loss"] = v.nll
+      out["val_accuracy"] = v.accuracy
+    }
+    return out
+  }
+}

@@ -1,0 +1,48 @@
+import Retort
+import RetortCLI
+
+/// The teachers' outputs: one [N, C] dataset per input, all of one shape.
+struct TeacherInputs {
+  let files: [TensorFile]
+  let names: [String]
+  let rows: Int
+  let classes: Int
+
+  init(_ specs: [InputSpec], defaultName: String, in context: ToolContext) throws {
+    files = try specs.map { try context.open($0) }
+    names = specs.map { $0.dataset(or: defaultName) }
+    var shape: [Int]? = nil
+    for (file, name) in zip(files, names) {
+      let info = try file.info(name)
+      guard info.shape.count == 2, info.shape[1] > 0 else {
+        throw RetortError.data("must be [N, C], it is \(info.shape)", dataset: name, file: file.label)
+      }
+      guard info.shape[0] > 0 else { throw RetortError.data("is empty", dataset: name, file: file.label) }
+      if let shape, shape != info.shape {
+        throw RetortError.data("is \(info.shape) in \(file.label), \(shape) in \(files[0].label)", dataset: name)
+      }
+      shape = info.shape
+    }
+    rows = shape![0]
+    classes = shape![1]
+  }
+
+  /// The teachers' mean probabilities over `rows`, read `block` rows at a
+  /// time; `probabilities` turns a block of one teacher (its first row and
+  /// file given) into probabilities in place.
+  func mean(
+    of rows: Range<Int>, block: Int,
+    probabilities: (inout FloatTensor, Int, TensorFile) throws -> Void
+  ) throws -> FloatTensor {
+    var ensemble = TeacherEnsemble(rows: rows.count, classes: classes, members: files.count)
+    for start in stride(from: rows.lowerBound, to: rows.upperBound, by: block) {
+      let blockRows = start..<min(rows.upperBound, start + block)
+      for (file, name) in zip(files, names) {
+        var p = try file.readFiniteFloat(name, rows: blockRows)
+        try probabilities(&p, start, file)
+        ensemble.add(p, atRow: start - rows.lowerBound)
+      }
+    }
+    return ensemble.mean
+  }
+}
