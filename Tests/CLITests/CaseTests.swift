@@ -27,7 +27,7 @@ import Testing
     let r = try runBash(
       script: folder.appendingPathComponent("cmd").path, in: work,
       environment: [
-        "CASE": folder.path, "INPUTS": Self.root.appendingPathComponent("inputs").path,
+        "CASE": folder.path, "CASES": Self.root.path, "INPUTS": Self.root.appendingPathComponent("inputs").path,
         "FIXTURES": repositoryRoot.appendingPathComponent("fixtures").path,
       ])
     let files = regularFiles(under: work)

@@ -97,6 +97,8 @@ def boxes():
     write("dets.h5", boxes=b, scores=s, image=image, classes=classes, extra=np.arange(n))
     write("rois.h5", boxes=b, loss=s, image=image, labels=classes,
           logits=rng.normal(0, 2, (n, 3)).astype(np.float32))
+    write("rois-logits.h5", boxes=b, image=image, labels=classes,
+          logits=rng.normal(0, 2, (n, 3)).astype(np.float32))
     bad = b.copy()
     bad[4, 2] = np.nan
     write("dets-nan.h5", boxes=bad, scores=s)
@@ -144,3 +146,4 @@ if __name__ == "__main__":
     images()
     boxes()
     embeddings()
+    write("x-empty.h5", x=np.zeros((0, 16), np.float32), labels=np.zeros(0, np.int64))
