@@ -19,7 +19,8 @@ func textDifferences(_ actual: String, _ expected: String, tolerance: Tolerance)
     }
   }
   if actual == expected { return [] }
-  let line = zip(aLines, eLines).firstIndex { $0 != $1 } ?? min(aLines.count, eLines.count)
+  let line = zip(aLines, eLines).enumerated().first { $1.0 != $1.1 }?.offset
+    ?? min(aLines.count, eLines.count)
   let got = line < aLines.count ? String(aLines[line]) : "(end)"
   let want = line < eLines.count ? String(eLines[line]) : "(end)"
   return ["line \(line + 1): got '\(got)', expected '\(want)'"]
