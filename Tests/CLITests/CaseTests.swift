@@ -14,8 +14,11 @@ import Testing
     let manager = FileManager.default
     let tools = (try? manager.contentsOfDirectory(atPath: root.path)) ?? []
     return tools.sorted().flatMap { tool -> [String] in
-      let numbers = (try? manager.contentsOfDirectory(atPath: root.appendingPathComponent(tool).path)) ?? []
-      return numbers.filter { !$0.isEmpty && $0.allSatisfy(\.isNumber) }.sorted().map { "\(tool)/\($0)" }
+      let numbers =
+        (try? manager.contentsOfDirectory(atPath: root.appendingPathComponent(tool).path)) ?? []
+      return numbers.filter { !$0.isEmpty && $0.allSatisfy(\.isNumber) }.sorted().map {
+        "\(tool)/\($0)"
+      }
     }
   }()
 
@@ -27,7 +30,8 @@ import Testing
     let r = try runBash(
       script: folder.appendingPathComponent("cmd").path, in: work,
       environment: [
-        "CASE": folder.path, "CASES": Self.root.path, "INPUTS": Self.root.appendingPathComponent("inputs").path,
+        "CASE": folder.path, "CASES": Self.root.path,
+        "INPUTS": Self.root.appendingPathComponent("inputs").path,
         "FIXTURES": repositoryRoot.appendingPathComponent("fixtures").path,
       ])
     let files = regularFiles(under: work)

@@ -27,7 +27,9 @@ import Testing
     return page.split(separator: "\n").compactMap { line in
       guard line.hasPrefix("  ") else { return nil }
       let command = line.trimmingCharacters(in: .whitespaces)
-      guard let first = command.split(separator: " ").first, tools.contains(String(first)) else { return nil }
+      guard let first = command.split(separator: " ").first, tools.contains(String(first)) else {
+        return nil
+      }
       return command
     }
   }
@@ -35,11 +37,17 @@ import Testing
   @Test(arguments: pages) func examplesRun(tool: String) throws {
     let examples = try Self.examples(of: tool)
     #expect(examples.count >= 2, "\(tool).1 has too few examples")
-    let dir = try temporaryDirectory(), scripts = try temporaryDirectory()
+    let dir = try temporaryDirectory()
+    let scripts = try temporaryDirectory()
     defer { for url in [dir, scripts] { try? FileManager.default.removeItem(at: url) } }
     let setup = repositoryRoot.appendingPathComponent("Tests/CLITests/Fixtures/man_sandbox.py").path
-    _ = try python("import runpy, sys; sys.argv = ['', '\(tool)', '.']; runpy.run_path('\(setup)', run_name='__main__')", in: dir)
-    if recording { try? FileManager.default.removeItem(at: Self.expectations.appendingPathComponent(tool)) }
+    _ = try python(
+      "import runpy, sys; sys.argv = ['', '\(tool)', '.']; "
+        + "runpy.run_path('\(setup)', run_name='__main__')",
+      in: dir)
+    if recording {
+      try? FileManager.default.removeItem(at: Self.expectations.appendingPathComponent(tool))
+    }
     for (index, example) in examples.enumerated() {
       let folder = Self.expectations.appendingPathComponent(tool)
         .appendingPathComponent(String(format: "%02d", index + 1))
@@ -54,13 +62,15 @@ import Testing
       let expectation = Expectation(folder: folder)
       if recording {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try (example + "\n").write(to: folder.appendingPathComponent("cmd"), atomically: true, encoding: .utf8)
+        try (example + "\n").write(
+          to: folder.appendingPathComponent("cmd"), atomically: true, encoding: .utf8)
         try expectation.record(status: r.status, stdout: stdout, files: written, in: dir)
         continue
       }
       let recorded = try? String(contentsOf: folder.appendingPathComponent("cmd"), encoding: .utf8)
       guard recorded == example + "\n" else {
-        Issue.record("\(tool) example \(index + 1) is not the one recorded (RETORT_RECORD=1): \(example)")
+        Issue.record(
+          "\(tool) example \(index + 1) is not the one recorded (RETORT_RECORD=1): \(example)")
         continue
       }
       for difference in try expectation.differences(stdout: stdout, files: written, in: dir) {
@@ -75,11 +85,13 @@ import Testing
 private func fileStates(in directory: URL) -> [String: [Int]] {
   var states = [String: [Int]]()
   for file in regularFiles(under: directory) {
-    let attributes = (try? FileManager.default.attributesOfItem(
-      atPath: directory.appendingPathComponent(file).path)) ?? [:]
+    let attributes =
+      (try? FileManager.default.attributesOfItem(
+        atPath: directory.appendingPathComponent(file).path)) ?? [:]
     let time = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
     states[file] = [
-      (attributes[.size] as? Int) ?? -1, Int(time * 1e6), (attributes[.systemFileNumber] as? Int) ?? -1,
+      (attributes[.size] as? Int) ?? -1, Int(time * 1e6),
+      (attributes[.systemFileNumber] as? Int) ?? -1,
     ]
   }
   return states
@@ -93,5 +105,6 @@ private func maskedTimes(_ stdout: Data) -> Data {
   let time = try! Regex(#"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z"#)
   let version = try! Regex(#"(retort_version"?( = |: ")?)[0-9][0-9A-Za-z.+-]*"#)
   return Data(
-    text.replacing(time, with: "TIME").replacing(version) { $0.output[1].substring! + "VERSION" }.utf8)
+    text.replacing(time, with: "TIME").replacing(version) { $0.output[1].substring! + "VERSION" }
+      .utf8)
 }

@@ -25,10 +25,14 @@ struct Expectation {
     var found = [String]()
     let image = folder.appendingPathComponent("expout.h5")
     if isHDF5(stdout) || FileManager.default.fileExists(atPath: image.path) {
-      let scratch = try temporaryDirectory().appendingPathComponent("stdout.h5")
-      try stdout.write(to: scratch)
-      found += hdf5Differences(actual: scratch.path, expected: image.path, tolerance: tolerance)
-        .map { "stdout: " + $0 }
+      let scratch = try temporaryDirectory()
+      defer { try? FileManager.default.removeItem(at: scratch) }
+      try stdout.write(to: scratch.appendingPathComponent("stdout.h5"))
+      found += hdf5Differences(
+        actual: scratch.appendingPathComponent("stdout.h5").path, expected: image.path,
+        tolerance: tolerance
+      )
+      .map { "stdout: " + $0 }
     } else {
       let want = (try? Data(contentsOf: folder.appendingPathComponent("expout"))) ?? Data()
       found += fileDifferences(stdout, want, tolerance)
@@ -36,9 +40,11 @@ struct Expectation {
     let wanted = regularFiles(under: expected)
     guard files == wanted else { return found + ["files left \(files), expected \(wanted)"] }
     for file in files {
-      let actual = work.appendingPathComponent(file), want = expected.appendingPathComponent(file)
+      let actual = work.appendingPathComponent(file)
+      let want = expected.appendingPathComponent(file)
       let data = try Data(contentsOf: actual)
-      let differ = isHDF5(data)
+      let differ =
+        isHDF5(data)
         ? hdf5Differences(actual: actual.path, expected: want.path, tolerance: tolerance)
         : fileDifferences(data, try Data(contentsOf: want), tolerance)
       found += differ.map { "\(file): " + $0 }
@@ -54,16 +60,24 @@ struct Expectation {
     }
     try? manager.removeItem(at: expected)
     if isHDF5(stdout) {
-      let scratch = try temporaryDirectory().appendingPathComponent("stdout.h5")
-      try stdout.write(to: scratch)
-      try recordHDF5(actual: scratch.path, as: folder.appendingPathComponent("expout.h5").path)
+      let scratch = try temporaryDirectory()
+      defer { try? manager.removeItem(at: scratch) }
+      try stdout.write(to: scratch.appendingPathComponent("stdout.h5"))
+      try recordHDF5(
+        actual: scratch.appendingPathComponent("stdout.h5").path,
+        as: folder.appendingPathComponent("expout.h5").path)
     } else if !stdout.isEmpty {
       try stdout.write(to: folder.appendingPathComponent("expout"))
     }
-    if status != 0 { try "\(status)\n".write(to: folder.appendingPathComponent("expstatus"), atomically: true, encoding: .utf8) }
+    if status != 0 {
+      try "\(status)\n".write(
+        to: folder.appendingPathComponent("expstatus"), atomically: true, encoding: .utf8)
+    }
     for file in files {
-      let source = work.appendingPathComponent(file), target = expected.appendingPathComponent(file)
-      try manager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+      let source = work.appendingPathComponent(file)
+      let target = expected.appendingPathComponent(file)
+      try manager.createDirectory(
+        at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
       if isHDF5(try Data(contentsOf: source)) {
         try recordHDF5(actual: source.path, as: target.path)
       } else {
@@ -80,8 +94,10 @@ func isHDF5(_ data: Data) -> Bool {
 
 /// Text (JSON with tolerance) when both are UTF-8, else bytes.
 private func fileDifferences(_ actual: Data, _ expected: Data, _ tolerance: Tolerance) -> [String] {
-  if let a = String(data: actual, encoding: .utf8), let e = String(data: expected, encoding: .utf8) {
+  if let a = String(data: actual, encoding: .utf8), let e = String(data: expected, encoding: .utf8)
+  {
     return textDifferences(a, e, tolerance: tolerance)
   }
-  return actual == expected ? [] : ["\(actual.count) bytes differ from the expected \(expected.count)"]
+  return actual == expected
+    ? [] : ["\(actual.count) bytes differ from the expected \(expected.count)"]
 }

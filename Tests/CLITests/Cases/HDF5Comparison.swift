@@ -21,8 +21,10 @@ enum Sampled {
 /// `tolerance`) and the attributes of the root, groups and datasets.
 func hdf5Differences(actual: String, expected: String, tolerance: Tolerance) -> [String] {
   do {
-    let a = try TensorFile(path: actual), e = try TensorFile(path: expected)
-    let aNames = try a.datasetNames(), eNames = try e.datasetNames()
+    let a = try TensorFile(path: actual)
+    let e = try TensorFile(path: expected)
+    let aNames = try a.datasetNames()
+    let eNames = try e.datasetNames()
     guard aNames == eNames else { return ["datasets \(aNames), expected \(eNames)"] }
     var found = attributeDifferences(
       try a.attributes(), try e.attributes(), masking: maskedRootAttributes, at: "/", tolerance)
@@ -43,20 +45,26 @@ private func parentGroups(_ name: String) -> [String] {
   return parts.indices.map { parts[...$0].joined(separator: "/") }
 }
 
-private func datasetDifferences(_ name: String, _ a: TensorFile, _ e: TensorFile,
-                                _ tolerance: Tolerance) throws -> [String] {
+private func datasetDifferences(
+  _ name: String, _ a: TensorFile, _ e: TensorFile,
+  _ tolerance: Tolerance
+) throws -> [String] {
   let eAttributes = try e.attributes(of: name)
   var found = attributeDifferences(
     try a.attributes(of: name), eAttributes, masking: Sampled.names, at: name, tolerance)
-  let aInfo = try a.info(name), eInfo = try e.info(name)
-  var stride = 1, shape = eInfo.shape, type = eInfo.typeName
+  let aInfo = try a.info(name)
+  let eInfo = try e.info(name)
+  var stride = 1
+  var shape = eInfo.shape
+  var type = eInfo.typeName
   if case .integer(let s)? = eAttributes[Sampled.stride] { stride = Int(s) }
   if case .integers(let s)? = eAttributes[Sampled.shape] { shape = s.map { Int($0) } }
   if case .text(let t)? = eAttributes[Sampled.type] { type = t }
   guard aInfo.kind == eInfo.kind, aInfo.typeName == type, aInfo.shape == shape else {
     return found + ["\(name): \(aInfo.typeName) \(aInfo.shape), expected \(type) \(shape)"]
   }
-  let aValues = sample(try a.read(name), stride), eValues = try e.read(name)
+  let aValues = sample(try a.read(name), stride)
+  let eValues = try e.read(name)
   found += valueDifferences(aValues, eValues, at: name, tolerance)
   return found
 }
@@ -64,22 +72,32 @@ private func datasetDifferences(_ name: String, _ a: TensorFile, _ e: TensorFile
 /// Every `stride`-th scalar of `value` in row-major order (all of them for 1).
 func sample(_ value: TensorValue, _ stride: Int) -> TensorValue {
   guard stride > 1 else { return value }
-  func pick<T>(_ all: [T]) -> [T] { Swift.stride(from: 0, to: all.count, by: stride).map { all[$0] } }
+  func pick<T>(_ all: [T]) -> [T] {
+    Swift.stride(from: 0, to: all.count, by: stride).map { all[$0] }
+  }
   switch value {
-  case .float(let t): let s = pick(t.scalars); return .float(FloatTensor(shape: [s.count], scalars: s))
-  case .int(let t): let s = pick(t.scalars); return .int(IndexTensor(shape: [s.count], scalars: s))
+  case .float(let t):
+    let s = pick(t.scalars)
+    return .float(FloatTensor(shape: [s.count], scalars: s))
+  case .int(let t):
+    let s = pick(t.scalars)
+    return .int(IndexTensor(shape: [s.count], scalars: s))
   case .strings(let s): return .strings(pick(s))
   }
 }
 
 /// The first few values that differ, and how many do.
-private func valueDifferences(_ a: TensorValue, _ e: TensorValue, at name: String,
-                              _ tolerance: Tolerance) -> [String] {
+private func valueDifferences(
+  _ a: TensorValue, _ e: TensorValue, at name: String,
+  _ tolerance: Tolerance
+) -> [String] {
   var bad = [Int]()
   var show: (Int) -> String = { _ in "" }
   switch (a, e) {
   case (.float(let x), .float(let y)) where x.scalars.count == y.scalars.count:
-    bad = x.scalars.indices.filter { !tolerance.accepts(Double(x.scalars[$0]), Double(y.scalars[$0])) }
+    bad = x.scalars.indices.filter {
+      !tolerance.accepts(Double(x.scalars[$0]), Double(y.scalars[$0]))
+    }
     show = { "\(x.scalars[$0]), expected \(y.scalars[$0])" }
   case (.int(let x), .int(let y)) where x.scalars.count == y.scalars.count:
     bad = x.scalars.indices.filter { x.scalars[$0] != y.scalars[$0] }
@@ -99,8 +117,11 @@ private func attributeDifferences(
   _ a: [String: AttributeValue], _ e: [String: AttributeValue], masking masked: Set<String>,
   at object: String, _ tolerance: Tolerance
 ) -> [String] {
-  let aKeys = Set(a.keys).subtracting(masked), eKeys = Set(e.keys).subtracting(masked)
-  guard aKeys == eKeys else { return ["\(object): attributes \(aKeys.sorted()), expected \(eKeys.sorted())"] }
+  let aKeys = Set(a.keys).subtracting(masked)
+  let eKeys = Set(e.keys).subtracting(masked)
+  guard aKeys == eKeys else {
+    return ["\(object): attributes \(aKeys.sorted()), expected \(eKeys.sorted())"]
+  }
   return eKeys.sorted().compactMap { key in
     let same: Bool
     switch (a[key]!, e[key]!) {

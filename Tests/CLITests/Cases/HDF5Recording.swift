@@ -23,7 +23,10 @@ func recordHDF5(actual: String, as expected: String) throws {
         try writer.setAttribute(key, value, on: group)
       }
     }
-    guard large.contains(name) else { try writer.copy(name, from: file); continue }
+    guard large.contains(name) else {
+      try writer.copy(name, from: file)
+      continue
+    }
     let info = try file.info(name)
     let stride = (info.shape.reduce(1, *) + 999) / 1000
     var attributes = try file.attributes(of: name)

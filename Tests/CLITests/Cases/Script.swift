@@ -19,7 +19,8 @@ func runBash(script: String, in directory: URL, environment: [String: String] = 
   process.environment = env
   let scratch = try temporaryDirectory()
   defer { try? FileManager.default.removeItem(at: scratch) }
-  let outURL = scratch.appendingPathComponent("out"), errURL = scratch.appendingPathComponent("err")
+  let outURL = scratch.appendingPathComponent("out")
+  let errURL = scratch.appendingPathComponent("err")
   FileManager.default.createFile(atPath: outURL.path, contents: nil)
   FileManager.default.createFile(atPath: errURL.path, contents: nil)
   process.standardInput = FileHandle.nullDevice

@@ -19,7 +19,8 @@ func textDifferences(_ actual: String, _ expected: String, tolerance: Tolerance)
     }
   }
   if actual == expected { return [] }
-  let line = zip(aLines, eLines).enumerated().first { $1.0 != $1.1 }?.offset
+  let line =
+    zip(aLines, eLines).enumerated().first { $1.0 != $1.1 }?.offset
     ?? min(aLines.count, eLines.count)
   let got = line < aLines.count ? String(aLines[line]) : "(end)"
   let want = line < eLines.count ? String(eLines[line]) : "(end)"
@@ -34,21 +35,24 @@ private func parseJSON(_ text: String) -> Any? {
 }
 
 /// Where two JSON values differ: keys, lengths, strings, numbers beyond tolerance.
-private func jsonDifferences(_ a: Any, _ e: Any, at path: String, tolerance: Tolerance) -> [String] {
+private func jsonDifferences(_ a: Any, _ e: Any, at path: String, tolerance: Tolerance) -> [String]
+{
   switch (a, e) {
-  case let (a as [String: Any], e as [String: Any]):
+  case (let a as [String: Any], let e as [String: Any]):
     guard Set(a.keys) == Set(e.keys) else {
       return ["\(path): keys \(a.keys.sorted()), expected \(e.keys.sorted())"]
     }
-    return e.keys.sorted().flatMap { jsonDifferences(a[$0]!, e[$0]!, at: "\(path).\($0)", tolerance: tolerance) }
-  case let (a as [Any], e as [Any]):
+    return e.keys.sorted().flatMap {
+      jsonDifferences(a[$0]!, e[$0]!, at: "\(path).\($0)", tolerance: tolerance)
+    }
+  case (let a as [Any], let e as [Any]):
     guard a.count == e.count else { return ["\(path): \(a.count) items, expected \(e.count)"] }
     return zip(a, e).enumerated().flatMap {
       jsonDifferences($1.0, $1.1, at: "\(path)[\($0)]", tolerance: tolerance)
     }
-  case let (a as String, e as String):
+  case (let a as String, let e as String):
     return a == e ? [] : ["\(path): '\(a)', expected '\(e)'"]
-  case let (a as NSNumber, e as NSNumber):
+  case (let a as NSNumber, let e as NSNumber):
     return tolerance.accepts(a.doubleValue, e.doubleValue) ? [] : ["\(path): \(a), expected \(e)"]
   case (is NSNull, is NSNull):
     return []

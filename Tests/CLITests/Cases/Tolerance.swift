@@ -11,7 +11,10 @@ struct Tolerance: Sendable {
     let url = folder.appendingPathComponent("tolerance")
     guard let text = try? String(contentsOf: url, encoding: .utf8) else { return }
     let numbers = text.split(whereSeparator: \.isWhitespace).compactMap { Double($0) }
-    if let first = numbers.first { absolute = first; relative = numbers.count > 1 ? numbers[1] : first }
+    if let first = numbers.first {
+      absolute = first
+      relative = numbers.count > 1 ? numbers[1] : first
+    }
   }
 
   /// Whether `actual` is within tolerance of `expected` (NaN matches NaN,
