@@ -45,9 +45,7 @@ import Testing
       "import runpy, sys; sys.argv = ['', '\(tool)', '.']; "
         + "runpy.run_path('\(setup)', run_name='__main__')",
       in: dir)
-    if recording {
-      try? FileManager.default.removeItem(at: Self.expectations.appendingPathComponent(tool))
-    }
+    if recording { try removeStaleExpectations(of: tool, keeping: examples.count) }
     for (index, example) in examples.enumerated() {
       let folder = Self.expectations.appendingPathComponent(tool)
         .appendingPathComponent(String(format: "%02d", index + 1))
@@ -60,14 +58,16 @@ import Testing
       let stdout = maskedTimes(r.stdout)
       #expect(r.status == 0, "\(tool): `\(example)` failed: \(r.stderr)")
       let expectation = Expectation(folder: folder)
+      let recorded = try? String(contentsOf: folder.appendingPathComponent("cmd"), encoding: .utf8)
       if recording {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try (example + "\n").write(
-          to: folder.appendingPathComponent("cmd"), atomically: true, encoding: .utf8)
+        if recorded != example + "\n" {
+          try (example + "\n").write(
+            to: folder.appendingPathComponent("cmd"), atomically: true, encoding: .utf8)
+        }
         try expectation.record(status: r.status, stdout: stdout, files: written, in: dir)
         continue
       }
-      let recorded = try? String(contentsOf: folder.appendingPathComponent("cmd"), encoding: .utf8)
       guard recorded == example + "\n" else {
         Issue.record(
           "\(tool) example \(index + 1) is not the one recorded (RETORT_RECORD=1): \(example)")
@@ -77,6 +77,15 @@ import Testing
         Issue.record("\(tool) example \(index + 1) `\(example)`: \(difference)")
       }
     }
+  }
+}
+
+/// Removes the expectations of examples past the `count` that page `tool` has.
+private func removeStaleExpectations(of tool: String, keeping count: Int) throws {
+  let folder = ManExamplesTests.expectations.appendingPathComponent(tool)
+  let numbers = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+  for number in numbers where (Int(number) ?? 0) > count {
+    try FileManager.default.removeItem(at: folder.appendingPathComponent(number))
   }
 }
 
