@@ -82,7 +82,9 @@ struct ProcrustesTool: RetortCommand, RetortTool {
       start = .dictionary(pairs)
     } else {
       let file = try context.open(initial!)
-      start = .mapping(try file.readFiniteFloat(initial!.dataset(or: "W")))
+      let w = try file.readFiniteFloat(initial!.dataset(or: "W"))
+      try context.naming(file) { try Procrustes.checkMapping(w, dimension: src.vectors.shape[1]) }
+      start = .mapping(w)
     }
     let result = try Retort.refine(
       source: src.vectors, target: tgt.vectors, start: start, iterations: refine,

@@ -51,7 +51,13 @@ extension TensorTool {
       let out = try AtomicOutput(path: output)
       switch fmt {
       case .npy:
-        try out.write(NPY.encode(try file.read(name)))
+        let bytes = try context.naming(file) {
+          do { return try NPY.encode(try file.read(name)) } catch var e as RetortError {
+            e.dataset = e.dataset ?? name
+            throw e
+          }
+        }
+        try out.write(bytes)
       case .csv, .tsv:
         let value = try file.read(name)
         let columns = value.shape.count == 2 ? value.shape[1] : 1

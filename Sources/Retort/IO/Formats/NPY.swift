@@ -95,7 +95,7 @@ public enum NPY {
     switch value {
     case .float: descr = "<f4"
     case .int: descr = "<i8"
-    case .strings: throw RetortError.usage("string datasets cannot be written as .npy; export them as text")
+    case .strings: throw RetortError.data("holds strings, which .npy cannot hold; export them as text")
     }
     var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shapeText), }"
     let unpadded = 10 + header.utf8.count + 1
