@@ -1,4 +1,5 @@
 import Foundation
+import RetortTestSupport
 import Testing
 
 @testable import Retort
@@ -42,9 +43,4 @@ func pyArray(_ name: String, _ t: IndexTensor) -> String {
 /// and returns the numbers it prints.
 func numpyNumbers(_ definitions: String, _ script: String) throws -> [Double] {
   numbers(try runPython("import numpy as np\n" + definitions + script))
-}
-
-/// Whether two sequences agree to within `tolerance` everywhere.
-func allClose(_ a: [Float], _ b: [Double], _ tolerance: Double = 1e-5) -> Bool {
-  a.count == b.count && zip(a, b).allSatisfy { abs(Double($0) - $1) <= tolerance }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RetortTestSupport
 import Testing
 
 @testable import Retort
@@ -21,7 +22,7 @@ import Testing
       r, _ = orthogonal_procrustes(x[p[:, 0]], y[p[:, 1]])
       print(*r.T.ravel())
       """)
-    #expect(allClose(w.scalars, ref, 1e-5))
+    expectApproximatelyEqual(w.scalars, ref, absoluteTolerance: 1e-5)
     #expect(Procrustes.orthogonalityDefect(w) < 1e-6)
   }
 

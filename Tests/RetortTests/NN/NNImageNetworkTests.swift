@@ -1,4 +1,5 @@
 import Foundation
+import RetortTestSupport
 import Testing
 
 @testable import Retort
@@ -147,7 +148,8 @@ struct NNImageNetworkTests {
         print(" ".join(repr(float(v)) for v in h.ravel()))
         """
       let reference = numbers(try runPython(script, input: rowsText(x.scalars, columns: 42)))
-      #expect(NNImageLayerTests.close(net.predict(x).scalars, reference, 1e-4))
+      expectApproximatelyEqual(
+        net.predict(x).scalars, reference, absoluteTolerance: 1e-4, relativeTolerance: 1e-4)
     }
   }
 }
