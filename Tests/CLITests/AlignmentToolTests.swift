@@ -48,7 +48,8 @@ func writeRotatedPair(in dir: URL) throws {
       let report = try JSONSerialization.jsonObject(with: e.stdout) as! [String: Any]
       #expect((report["p@1"] as! Double) > 0.95, "\(metric): \(report)")
       #expect(report["queries"] as? Int == 200)
-      expectApproximatelyEqual(report["coverage"] as! Double, 201.0 / 202.0, absoluteTolerance: 1e-12)
+      expectApproximatelyEqual(
+        report["coverage"] as! Double, 201.0 / 202.0, absoluteTolerance: 1e-12)
     }
   }
 
@@ -110,7 +111,8 @@ func writeRotatedPair(in dir: URL) throws {
       with h5py.File('nan.h5', 'w') as f:
           e = np.ones((3, 8), np.float32); e[1, 2] = np.nan; f['embeddings'] = e
       """, in: dir)
-    expectFailure(try run("csls", ["src.h5", "d5.h5"], in: dir), tool: "csls", status: 65, naming: "src.h5", "8", "5")
+    expectFailure(try run("csls", ["src.h5", "d5.h5"], in: dir),
+                  tool: "csls", status: 65, naming: "src.h5", "8", "5")
     expectFailure(try run("procrustes", ["src.h5", "tgt.h5", "--dict", "bad-pairs.h5", "-o", "W.h5"], in: dir),
                   tool: "procrustes", status: 65, naming: "bad-pairs.h5", "pair 1", "999")
     expectFailure(try run("csls", ["src.h5", "tgt.h5", "--map", "W3.h5", "--eval", "test.txt"], in: dir),
@@ -239,7 +241,8 @@ func writeRotatedPair(in dir: URL) throws {
     let check = try pythonReport("""
       import h5py, numpy as np
       w = h5py.File('W.h5')['W'][:]
-      report(largest=np.abs(w).max(), from_identity=np.abs(w - np.eye(16)).max(), spread=np.abs(w).std())
+      report(largest=np.abs(w).max(), from_identity=np.abs(w - np.eye(16)).max(),
+             spread=np.abs(w).std())
       """, in: dir)
     #expect(check.number("largest") <= 0.25)
     #expect(check.number("from_identity") > 0.5)
@@ -255,11 +258,17 @@ func writeRotatedPair(in dir: URL) throws {
       with h5py.File('nan.h5', 'w') as f:
           e = np.ones((20, 4), np.float32); e[3, 1] = np.nan; f['embeddings'] = e
       """, in: dir)
-    expectFailure(try run("align-adv", ["a.h5", "b.h5", "-o", "W.h5"], in: dir), tool: "align-adv", status: 65, naming: "a.h5", "b.h5", "4", "5")
-    expectFailure(try run("align-adv", ["nan.h5", "a.h5", "-o", "W.h5"], in: dir), tool: "align-adv", status: 65, naming: "nan.h5", "'embeddings'", "row 3")
-    expectFailure(try run("align-adv", ["a.h5", "a.h5", "--dis-smooth", "0.7", "-o", "W.h5"], in: dir), tool: "align-adv", status: 64, naming: "disSmooth", "0.7")
-    expectFailure(try run("align-adv", ["a.h5", "a.h5", "--dis-lambda=-1", "-o", "W.h5"], in: dir), tool: "align-adv", status: 64, naming: "disLambda", "-1")
-    expectFailure(try run("align-adv", ["a.h5", "a.h5", "--max-vocab=-1", "-o", "W.h5"], in: dir), tool: "align-adv", status: 64, naming: "--max-vocab", "-1")
+    expectFailure(try run("align-adv", ["a.h5", "b.h5", "-o", "W.h5"], in: dir),
+                  tool: "align-adv", status: 65, naming: "a.h5", "b.h5", "4", "5")
+    expectFailure(try run("align-adv", ["nan.h5", "a.h5", "-o", "W.h5"], in: dir),
+                  tool: "align-adv", status: 65, naming: "nan.h5", "'embeddings'", "row 3")
+    expectFailure(
+      try run("align-adv", ["a.h5", "a.h5", "--dis-smooth", "0.7", "-o", "W.h5"], in: dir),
+      tool: "align-adv", status: 64, naming: "disSmooth", "0.7")
+    expectFailure(try run("align-adv", ["a.h5", "a.h5", "--dis-lambda=-1", "-o", "W.h5"], in: dir),
+                  tool: "align-adv", status: 64, naming: "disLambda", "-1")
+    expectFailure(try run("align-adv", ["a.h5", "a.h5", "--max-vocab=-1", "-o", "W.h5"], in: dir),
+                  tool: "align-adv", status: 64, naming: "--max-vocab", "-1")
     // A vocabulary smaller than every default size is clamped, not an error.
     let small = try run("align-adv", ["a.h5", "a.h5", "--epochs", "1", "--epoch-size", "64", "--dis-hidden", "8", "-o", "W.h5"], in: dir)
     #expect(small.status == 0, "\(small.stderr)")

@@ -26,7 +26,8 @@ let digits = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletin
       p = (sm(h5py.File('t0.h5')['logits'][:]) + sm(h5py.File('t1.h5')['logits'][:])) / 2
       f = h5py.File('p.h5')
       w = p.max(1) / p.max(1).mean()
-      report(probs_error=np.abs(f['probs'][:] - p).max(), weight_error=np.abs(f['weight'][:] - w).max(),
+      report(probs_error=np.abs(f['probs'][:] - p).max(),
+             weight_error=np.abs(f['weight'][:] - w).max(),
              temperature=f['probs'].attrs['temperature'], labels=f['labels'][:5],
              has_logits='logits' in f)
       """, in: dir)
@@ -51,7 +52,8 @@ let digits = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletin
     let check = try pythonReport("""
       import h5py, numpy as np
       a, b, p = (h5py.File(n + '.h5')['probs'][:] for n in 'a b plain'.split())
-      report(seeded_runs_differ_by=np.abs(a - b).max(), argmax_changed=int((a.argmax(1) != p.argmax(1)).sum()),
+      report(seeded_runs_differ_by=np.abs(a - b).max(),
+             argmax_changed=int((a.argmax(1) != p.argmax(1)).sum()),
              sorted=np.sort(a, 1).ravel(), sorted_plain=np.sort(p, 1).ravel(),
              permuted_differ_by=np.abs(a - p).max())
       """, in: dir)
@@ -84,7 +86,8 @@ let digits = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletin
     let model = try pythonReport("""
       import h5py
       f = h5py.File('student.h5')
-      report(architecture=f['model'].attrs['architecture'], temperature=f['model'].attrs['temperature'],
+      report(architecture=f['model'].attrs['architecture'],
+             temperature=f['model'].attrs['temperature'],
              shape=f['model/layer0/W'].shape)
       """, in: dir)
     #expect(model.string("architecture") == "dense:64,relu,dense:10")
@@ -168,7 +171,8 @@ let digits = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletin
     expectFailure(try run("distill", ["train", "--arch", "64-8-10", "badlabel.h5", "-o", "m.h5"], in: dir),
                   tool: "distill", status: 65, naming: "badlabel.h5", "labels[2]", "10")
     expectFailure(try run("distill", ["train", "--arch", "100-8-10", train, "-o", "m.h5"], in: dir),
-                  tool: "distill", status: 64, naming: "train.h5", "dense:8,relu,dense:10", "100", "64")
+                  tool: "distill", status: 64,
+                  naming: "train.h5", "dense:8,relu,dense:10", "100", "64")
     expectFailure(try run("softlabel", ["--from-probs", "badprobs.h5", "-o", "p.h5"], in: dir),
                   tool: "softlabel", status: 65, naming: "badprobs.h5", "'probs'", "row 1", "0.9")
     expectFailure(try run("softlabel", ["nan.h5", "-o", "p.h5"], in: dir),

@@ -17,7 +17,8 @@ import Testing
     let r = try runProcess(example, [])
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.text.contains("kept 2: 3 2\n"), "\(r.text)")
-    #expect(r.text.contains("bad box: code 65: box 0 has a non-finite coordinate (nan)"), "\(r.text)")
+    #expect(
+      r.text.contains("bad box: code 65: box 0 has a non-finite coordinate (nan)"), "\(r.text)")
   }
 
   /// The binding against numpy/scipy references and against the CLI on the same data.
@@ -42,7 +43,8 @@ import Testing
       s = rng.uniform(0, 1, 500).astype(np.float32); img = rng.integers(0, 3, 500)
       with h5py.File('d.h5', 'w') as f: f['boxes'], f['scores'], f['image'] = b, s, img
       subprocess.run(['\(nmsTool)', '--iou', '0.45', 'd.h5', '-o', 'k.h5'], check=True)
-      found.update(nms_binding=retort.nms(b, s, iou=0.45, image=img), nms_tool=h5py.File('k.h5')['keep'][:])
+      found.update(nms_binding=retort.nms(b, s, iou=0.45, image=img),
+                   nms_tool=h5py.File('k.h5')['keep'][:])
       # ohem without NMS: the 5 highest-loss rows of each image.
       loss = rng.uniform(0, 1, 500).astype(np.float32)
       keep = retort.ohem_select(loss, image=img, per_image=5, nms=False)
@@ -58,7 +60,8 @@ import Testing
       found.update(predicted=pred, predicted_numpy=C[d.argmin(1)],
                    probability_sum_error=np.abs(np.exp(lp).sum(1) - 1).max())
       # procrustes against scipy (R maps rows: x @ R ≈ y, so W = R.T).
-      q = haar_rotation(rng, 6); src = rng.normal(size=(60, 6)); tgt = rotate(rng, src, q, 0, unit=False)
+      q = haar_rotation(rng, 6); src = rng.normal(size=(60, 6))
+      tgt = rotate(rng, src, q, 0, unit=False)
       pairs = np.stack([np.arange(60), np.arange(60)], 1)
       W = retort.procrustes(src, tgt, pairs)
       R, _ = scipy.linalg.orthogonal_procrustes(src, tgt)
@@ -70,7 +73,8 @@ import Testing
       sim = a @ t.T
       rs = np.sort(sim, 1)[:, -5:].mean(1); rt = np.sort(sim.T, 1)[:, -5:].mean(1)
       cs = 2 * sim - rs[:, None] - rt[None]
-      found.update(csls=nb.ravel(), csls_numpy=np.argsort(-cs[[0, 7, 79]], 1, kind='stable')[:, :3].ravel())
+      found.update(csls=nb.ravel(),
+                   csls_numpy=np.argsort(-cs[[0, 7, 79]], 1, kind='stable')[:, :3].ravel())
       # bad inputs raise with the library's message, never crash.
       errors = []
       for call in [lambda: retort.nms(np.zeros((2, 3)), [1, 2]),

@@ -83,7 +83,8 @@ let kanji = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deleting
       report(episodes=len(a), mean=a.mean(), ci95=1.96 * a.std(ddof=1) / np.sqrt(len(a)))
       """, in: dir)
     #expect(ci.number("episodes") == 200)
-    expectApproximatelyEqual(ci.number("mean"), report["accuracy"] as! Double, absoluteTolerance: 1e-4)
+    expectApproximatelyEqual(
+      ci.number("mean"), report["accuracy"] as! Double, absoluteTolerance: 1e-4)
     expectApproximatelyEqual(ci.number("ci95"), report["ci95"] as! Double, absoluteTolerance: 1e-4)
     let embedded = try run("protonet", ["embed", "-m", "m.h5", "test.h5"], in: dir)
     let info = try run("tensor", ["info", "-"], stdin: embedded.stdout, in: dir)
@@ -93,7 +94,8 @@ let kanji = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deleting
   @Test func badFewShotInputs() throws {
     let dir = try temporaryDirectory()
     try writeFewShotData(in: dir)
-    expectFailure(try run("protonet", ["eval", "--way", "10", "test.h5"], in: dir), tool: "protonet", status: 65, naming: "test.h5", "way", "10", "6")
+    expectFailure(try run("protonet", ["eval", "--way", "10", "test.h5"], in: dir),
+                  tool: "protonet", status: 65, naming: "test.h5", "way", "10", "6")
     expectFailure(try run("protonet", ["eval", "--way", "5", "--shot", "10", "--query", "15", "test.h5"], in: dir),
                   tool: "protonet", status: 65, naming: "test.h5", "class 100", "25")
     _ = try python("""

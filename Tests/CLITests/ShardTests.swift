@@ -90,7 +90,8 @@ func shardedRun(_ tool: String, _ arguments: [String], shards n: Int, name: Stri
     #expect(whole.status == 0, "\(whole.stderr)")
     let radii = try shardedRun("csls", ["src.h5", "tgt.h5", "-k", "5", "--phase", "radii"], shards: 3, name: "radii", in: dir)
     let merged = try shardedRun("csls", ["src.h5", "tgt.h5", "-k", "5", "--top", "4", "--radii", radii], shards: 4, name: "nb", in: dir)
-    try expectSameDatasets("cwhole.h5", merged, in: dir, datasets: ["neighbors", "queries", "scores"])
+    try expectSameDatasets(
+      "cwhole.h5", merged, in: dir, datasets: ["neighbors", "queries", "scores"])
   }
 
   @Test func attackShardsSummarizeLikeTheWholeRun() throws {

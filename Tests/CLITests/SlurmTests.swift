@@ -79,7 +79,8 @@ func writeShardingData(in directory: URL, words: Int, dimension: Int, images: In
     n, d = \(words), \(dimension)
     base = rng.normal(size=(n, d))
     w = haar_rotation(rng, d)
-    with h5py.File('src.h5', 'w') as f: f['embeddings'] = rotate(rng, base, w.T, 0).astype(np.float32)
+    src = rotate(rng, base, w.T, 0, unit=False)
+    with h5py.File('src.h5', 'w') as f: f['embeddings'] = src.astype(np.float32)
     with h5py.File('tgt.h5', 'w') as f:
         f['embeddings'] = (base + rng.normal(0, 0.3, (n, d))).astype(np.float32)
     with h5py.File('W.h5', 'w') as f: f['W'] = w.T.astype(np.float32)

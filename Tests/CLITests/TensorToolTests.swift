@@ -148,7 +148,9 @@ import Testing
     #expect(merged.status == 0, "\(merged.stderr)")
     #expect(try run("tensor", ["export", "m.h5", "-o", "-", "--format", "vec"], in: dir).text == "3 2\na 1 2\nb 3 4\nc 5 6\n")
     let bad = try run("tensor", ["merge", "1.h5", "3.h5", "-o", "bad.h5"], in: dir)
-    expectFailure(bad, tool: "tensor", status: 65, naming: "'embeddings'", "[1, 3]", "3.h5", "[2, 2]", "1.h5")
+    expectFailure(bad,
+                  tool: "tensor", status: 65,
+                  naming: "'embeddings'", "[1, 3]", "3.h5", "[2, 2]", "1.h5")
     #expect(!(try files(in: dir)).contains("bad.h5"))
   }
 
@@ -159,11 +161,14 @@ import Testing
     try "not hdf5".write(to: dir.appendingPathComponent("junk.h5"), atomically: true, encoding: .utf8)
     let whole = try Data(contentsOf: dir.appendingPathComponent("a.h5"))
 
-    expectFailure(try run("tensor", ["info", "missing.h5"], in: dir), tool: "tensor", status: 66, naming: "missing.h5")
-    expectFailure(try run("tensor", ["info", "junk.h5"], in: dir), tool: "tensor", status: 65, naming: "junk.h5")
+    expectFailure(try run("tensor", ["info", "missing.h5"], in: dir),
+                  tool: "tensor", status: 66, naming: "missing.h5")
+    expectFailure(try run("tensor", ["info", "junk.h5"], in: dir),
+                  tool: "tensor", status: 65, naming: "junk.h5")
     expectFailure(try run("tensor", ["info", "-"], stdin: whole.prefix(whole.count / 3), in: dir),
                   tool: "tensor", status: 65, naming: "standard input")
-    expectFailure(try run("tensor", ["info", "-"], stdin: Data(), in: dir), tool: "tensor", status: 65, naming: "standard input")
+    expectFailure(try run("tensor", ["info", "-"], stdin: Data(), in: dir),
+                  tool: "tensor", status: 65, naming: "standard input")
     expectFailure(try run("tensor", ["export", "a.h5:logits", "-o", "x.csv"], in: dir),
                   tool: "tensor", status: 66, naming: "'logits'", "a.h5", "embeddings, words")
     expectFailure(try run("tensor", ["export", "a.h5:words", "-o", "x.npy"], in: dir),
@@ -174,7 +179,8 @@ import Testing
     expectFailure(try run("tensor", ["import", "e.csv", "-o", "e.h5"], in: dir),
                   tool: "tensor", status: 65, naming: "e.csv", "line 3", "column 2")
     try "".write(to: dir.appendingPathComponent("empty.csv"), atomically: true, encoding: .utf8)
-    expectFailure(try run("tensor", ["import", "empty.csv", "-o", "e.h5"], in: dir), tool: "tensor", status: 65, naming: "empty.csv")
+    expectFailure(try run("tensor", ["import", "empty.csv", "-o", "e.h5"], in: dir),
+                  tool: "tensor", status: 65, naming: "empty.csv")
     let left = try files(in: dir)
     #expect(left == ["a.h5", "a.vec", "e.csv", "empty.csv", "junk.h5"], "leftovers: \(left)")
   }
@@ -189,7 +195,8 @@ import Testing
     let r = try run("tensor", ["import", "a.vec", "-o", "locked/out.h5"], in: dir)
     if getuid() == 0 {
       // root writes anywhere; a directory as the output still cannot be created.
-      expectFailure(try run("tensor", ["import", "a.vec", "-o", "locked"], in: dir), tool: "tensor", status: 73, naming: "locked")
+      expectFailure(try run("tensor", ["import", "a.vec", "-o", "locked"], in: dir),
+                    tool: "tensor", status: 73, naming: "locked")
     } else {
       expectFailure(r, tool: "tensor", status: 73, naming: "locked/out.h5")
       #expect(try files(in: locked).isEmpty)

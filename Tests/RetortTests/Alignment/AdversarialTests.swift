@@ -1,4 +1,5 @@
 import Foundation
+import RetortTestSupport
 import Testing
 
 @testable import Retort
@@ -26,7 +27,8 @@ import Testing
     for i in 0..<5 { w[i, i] = s[i] }
     orthogonalize(&w, beta: beta)
     for i in 0..<5 {
-      #expect(abs(w[i, i] - ((1 + beta) * s[i] - beta * s[i] * s[i] * s[i])) < 1e-6)
+      expectApproximatelyEqual(
+        w[i, i], ((1 + beta) * s[i] - beta * s[i] * s[i] * s[i]), absoluteTolerance: 1e-6)
       for j in 0..<5 where j != i { #expect(w[i, j] == 0) }
     }
   }

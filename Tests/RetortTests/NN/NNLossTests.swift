@@ -33,13 +33,16 @@ struct NNLossTests {
     let r = CrossEntropy.hard(logits: Self.z, labels: Self.labels)
     expectApproximatelyEqual(r.loss, 0.601986, absoluteTolerance: 1e-5)
     expectApproximatelyEqual(r.perRow, [0.693147, 0.510826], absoluteTolerance: 1e-5)
-    expectApproximatelyEqual(r.gradient.scalars, [0.125, 0.125, -0.25, -0.2, 0.1, 0.1], absoluteTolerance: 1e-5)
+    expectApproximatelyEqual(
+      r.gradient.scalars, [0.125, 0.125, -0.25, -0.2, 0.1, 0.1], absoluteTolerance: 1e-5)
     let t = CrossEntropy.hard(logits: Self.z2, labels: Self.labels, temperature: 2)
     expectApproximatelyEqual(t.loss, 0.601986, absoluteTolerance: 1e-5)
-    expectApproximatelyEqual(t.gradient.scalars, [0.0625, 0.0625, -0.125, -0.1, 0.05, 0.05], absoluteTolerance: 1e-5)
+    expectApproximatelyEqual(
+      t.gradient.scalars, [0.0625, 0.0625, -0.125, -0.1, 0.05, 0.05], absoluteTolerance: 1e-5)
     let w = CrossEntropy.hard(logits: Self.z, labels: Self.labels, weights: [2, 0])
     expectApproximatelyEqual(w.loss, 0.693147, absoluteTolerance: 1e-5)
-    expectApproximatelyEqual(w.gradient.scalars, [0.25, 0.25, -0.5, 0, 0, 0], absoluteTolerance: 1e-5)
+    expectApproximatelyEqual(
+      w.gradient.scalars, [0.25, 0.25, -0.5, 0, 0, 0], absoluteTolerance: 1e-5)
   }
 
   @Test func softAndMixedByHand() {
@@ -108,11 +111,19 @@ struct NNLossTests {
       logits: logits, labels: labels, temperature: temperature, weights: weights)
     let soft = CrossEntropy.soft(
       logits: logits, targets: targets, temperature: temperature, weights: weights)
-    expectApproximatelyEqual(p.scalars, reference[0..<n], absoluteTolerance: 1e-5, relativeTolerance: 1e-5)
-    expectApproximatelyEqual([hard.loss], reference[n...n], absoluteTolerance: 1e-5, relativeTolerance: 1e-5)
-    expectApproximatelyEqual(hard.gradient.scalars, reference[(n + 1)..<(2 * n + 1)], absoluteTolerance: 1e-5, relativeTolerance: 1e-5)
-    expectApproximatelyEqual([soft.loss], reference[(2 * n + 1)...(2 * n + 1)], absoluteTolerance: 1e-5, relativeTolerance: 1e-5)
-    expectApproximatelyEqual(soft.gradient.scalars, reference[(2 * n + 2)...], absoluteTolerance: 1e-5, relativeTolerance: 1e-5)
+    expectApproximatelyEqual(
+      p.scalars, reference[0..<n], absoluteTolerance: 1e-5, relativeTolerance: 1e-5)
+    expectApproximatelyEqual(
+      [hard.loss], reference[n...n], absoluteTolerance: 1e-5, relativeTolerance: 1e-5)
+    expectApproximatelyEqual(
+      hard.gradient.scalars, reference[(n + 1)..<(2 * n + 1)],
+      absoluteTolerance: 1e-5, relativeTolerance: 1e-5)
+    expectApproximatelyEqual(
+      [soft.loss], reference[(2 * n + 1)...(2 * n + 1)],
+      absoluteTolerance: 1e-5, relativeTolerance: 1e-5)
+    expectApproximatelyEqual(
+      soft.gradient.scalars, reference[(2 * n + 2)...],
+      absoluteTolerance: 1e-5, relativeTolerance: 1e-5)
   }
 
   // MARK: Finite differences: |analytic − numeric| ≤ 1e-3·(1 + |numeric|), step 1e-2.
