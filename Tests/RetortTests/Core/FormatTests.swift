@@ -81,7 +81,7 @@ import Testing
         p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
         print(' '.join(map(repr, p.ravel().tolist())))
         """))
-      for (a, b) in zip(ours, ref) { #expect(abs(Double(a) - b) < 1e-6) }
+      expectApproximatelyEqual(ours, ref, absoluteTolerance: 1e-6)
       let logs = logits.logSoftmax(temperature: temperature).scalars
       for (a, b) in zip(logs, ref) where b > 1e-30 { #expect(abs(Double(a) - log(b)) < 1e-4) }
     }
