@@ -83,7 +83,8 @@ import Testing
         """))
       expectApproximatelyEqual(ours, ref, absoluteTolerance: 1e-6)
       let logs = logits.logSoftmax(temperature: temperature).scalars
-      for (a, b) in zip(logs, ref) where b > 1e-30 { #expect(abs(Double(a) - log(b)) < 1e-4) }
+      let kept = zip(logs, ref).filter { $0.1 > 1e-30 }
+      expectApproximatelyEqual(kept.map(\.0), kept.map { log($0.1) }, absoluteTolerance: 1e-4)
     }
   }
 }

@@ -32,7 +32,7 @@ import Testing
     // Rows with top probabilities 0.9, 0.6 and 0.3: weights 0.9/0.6, 1, 0.3/0.6.
     let probs = FloatTensor(shape: [3, 3], scalars: [0.9, 0.05, 0.05, 0.2, 0.6, 0.2, 0.3, 0.3, 0.3])
     let w = SoftTargets.confidenceWeights(probs)
-    #expect(abs(w[0] - 1.5) < 1e-6 && abs(w[1] - 1) < 1e-6 && abs(w[2] - 0.5) < 1e-6)
+    expectApproximatelyEqual(w, [1.5, 1, 0.5], absoluteTolerance: 1e-6)
     let many = SoftTargets.confidenceWeights(randomProbs(rows: 100, classes: 5, seed: 3))
     expectApproximatelyEqual(many.reduce(0, +) / 100, 1, absoluteTolerance: 1e-5)
   }

@@ -51,7 +51,8 @@ struct NNImageNetworkTests {
       Architecture(parsing: "conv3x3:32,bn,relu"), inputShape: [8, 10, 10], generator: &g)
     let w = (net.layers[0] as! Conv3x3).weights.scalars
     let std = (w.reduce(0) { $0 + Double($1) * Double($1) } / Double(w.count)).squareRoot()
-    #expect(abs(std - (2.0 / 72).squareRoot()) < 0.01)  // He through bn: fan-in 9·8
+    // He through bn: fan-in 9·8.
+    expectApproximatelyEqual(std, (2.0 / 72).squareRoot(), absoluteTolerance: 0.01)
     let bn = net.layers[1] as! BatchNorm
     #expect(bn.parameters[0].value.scalars.allSatisfy { $0 == 1 })
     #expect(bn.state.map(\.name) == ["running_mean", "running_var"])
