@@ -21,8 +21,11 @@ let package = Package(
     .target(
       name: "RetortCLI",
       dependencies: ["Retort", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-    .testTarget(name: "RetortTests", dependencies: ["Retort"]),
-    .testTarget(name: "CLITests", dependencies: ["Retort"] + tools.map { .target(name: $0) }),
+    .target(name: "RetortTestSupport", path: "Tests/Support"),
+    .testTarget(name: "RetortTests", dependencies: ["Retort", "RetortTestSupport"]),
+    .testTarget(
+      name: "CLITests",
+      dependencies: ["Retort", "RetortTestSupport"] + tools.map { .target(name: $0) }),
   ] + tools.map {
     .executableTarget(
       name: $0,

@@ -1,18 +1,19 @@
 import Foundation
+import RetortTestSupport
 import Testing
 
 /// Writes src.h5 and tgt.h5: 300 unit vectors in 8-d and the same vectors
-/// rotated by a random orthogonal matrix plus small noise, with words
+/// rotated by a uniformly random rotation q.npy plus small noise, with words
 /// s0…s299 / t0…t299 (target rows shuffled), and the gold dictionaries.
 func writeRotatedPair(in dir: URL) throws {
-  _ = try python("""
-    import h5py, numpy as np
+  _ = try python(rotatedPairs + """
+    import h5py
     rng = np.random.default_rng(5)
     n, d = 300, 8
     x = rng.normal(size=(n, d)) * np.linspace(3, 1, d); x /= np.linalg.norm(x, axis=1, keepdims=True)
-    q, _ = np.linalg.qr(rng.normal(size=(d, d)))
+    q = haar_rotation(rng, d)
     perm = rng.permutation(n)
-    y = x @ q.T + rng.normal(0, 0.01, (n, d)); y = y[perm]
+    y = rotate(rng, x, q, 0.01, unit=False)[perm]
     sw = np.array([f's{i}' for i in range(n)], dtype=object)
     tw = np.array([f't{i}' for i in range(n)], dtype=object)[perm]
     for name, e, w in [('src.h5', x, sw), ('tgt.h5', y, tw)]:
@@ -33,19 +34,22 @@ func writeRotatedPair(in dir: URL) throws {
     try writeRotatedPair(in: dir)
     let p = try run("procrustes", ["src.h5", "tgt.h5", "--dict", "train.txt", "-o", "W.h5"], in: dir)
     #expect(p.status == 0, "\(p.stderr)")
-    let recovered = try python("""
+    let recovered = try pythonReport("""
       import h5py, numpy as np
       w = h5py.File('W.h5')['W'][:]
-      print(np.abs(w - np.load('q.npy')).max() < 0.05, np.abs(w @ w.T - np.eye(8)).max() < 1e-5)
+      report(rotation_error=np.abs(w - np.load('q.npy')).max(),
+             orthogonality_defect=np.abs(w @ w.T - np.eye(8)).max())
       """, in: dir)
-    #expect(recovered == "True True\n")
+    #expect(recovered.number("rotation_error") < 0.05)
+    #expect(recovered.number("orthogonality_defect") < 1e-5)
     for metric in ["csls", "nn"] {
       let e = try run("csls", ["src.h5", "tgt.h5", "--map", "W.h5", "--metric", metric, "--eval", "test.txt"], in: dir)
       #expect(e.status == 0, "\(e.stderr)")
       let report = try JSONSerialization.jsonObject(with: e.stdout) as! [String: Any]
       #expect((report["p@1"] as! Double) > 0.95, "\(metric): \(report)")
       #expect(report["queries"] as? Int == 200)
-      #expect(abs((report["coverage"] as! Double) - 201.0 / 202.0) < 1e-12)
+      expectApproximatelyEqual(
+        report["coverage"] as! Double, 201.0 / 202.0, absoluteTolerance: 1e-12)
     }
   }
 
@@ -66,7 +70,7 @@ func writeRotatedPair(in dir: URL) throws {
     let report = try JSONSerialization.jsonObject(with: e.stdout) as! [String: Any]
     #expect((report["p@1"] as! Double) > 0.95, "\(report)")
     let identical = try run("procrustes", ["src.h5", "tgt.h5", "--seed-dict", "identical", "-o", "W2.h5"], in: dir)
-    expectFailure(identical, tool: "procrustes", status: 65, mentioning: "no word is spelled the same")
+    expectFailure(identical, tool: "procrustes", status: 65, naming: [])
   }
 
   @Test func neighboursTextAndReusedRadii() throws {
@@ -81,12 +85,16 @@ func writeRotatedPair(in dir: URL) throws {
       """, in: dir)
     let part = try run("csls", ["src.h5", "tgt.h5", "--map", "W.h5", "--top", "3", "--radii", "n.h5", "--queries", "q.h5", "-o", "p.h5"], in: dir)
     #expect(part.status == 0, "\(part.stderr)")
-    let same = try python("""
+    let same = try pythonReport("""
       import h5py, numpy as np
       n, p = h5py.File('n.h5'), h5py.File('p.h5')
-      print(np.array_equal(n['neighbors'][:][[5, 150, 7]], p['neighbors'][:]), np.allclose(n['scores'][:][[5, 150, 7]], p['scores'][:]))
+      report(full=n['neighbors'][:][[5, 150, 7]].ravel(), part=p['neighbors'][:].ravel(),
+             full_scores=n['scores'][:][[5, 150, 7]].ravel(), part_scores=p['scores'][:].ravel())
       """, in: dir)
-    #expect(same == "True True\n")
+    #expect(same.integers("part") == same.integers("full"))
+    expectApproximatelyEqual(
+      same.numbers("part_scores"), same.numbers("full_scores"), absoluteTolerance: 1e-8,
+      relativeTolerance: 1e-5)
     let text = try run("csls", ["src.h5", "tgt.h5", "--map", "W.h5", "--top", "1", "--queries", "q.h5", "--text"], in: dir)
     #expect(text.status == 0)
     #expect(text.text.split(separator: "\n").map { $0.split(separator: "\t").prefix(2).joined(separator: " ") } == ["s5 t5", "s150 t150", "s7 t7"])
@@ -103,16 +111,17 @@ func writeRotatedPair(in dir: URL) throws {
       with h5py.File('nan.h5', 'w') as f:
           e = np.ones((3, 8), np.float32); e[1, 2] = np.nan; f['embeddings'] = e
       """, in: dir)
-    expectFailure(try run("csls", ["src.h5", "d5.h5"], in: dir), tool: "csls", status: 65, mentioning: "8 dimensions, target 5")
+    expectFailure(try run("csls", ["src.h5", "d5.h5"], in: dir),
+                  tool: "csls", status: 65, naming: "src.h5", "8", "5")
     expectFailure(try run("procrustes", ["src.h5", "tgt.h5", "--dict", "bad-pairs.h5", "-o", "W.h5"], in: dir),
-                  tool: "procrustes", status: 65, mentioning: "pair 1 has row 999")
+                  tool: "procrustes", status: 65, naming: "bad-pairs.h5", "pair 1", "999")
     expectFailure(try run("csls", ["src.h5", "tgt.h5", "--map", "W3.h5", "--eval", "test.txt"], in: dir),
-                  tool: "csls", status: 65, mentioning: "W3.h5")
+                  tool: "csls", status: 65, naming: "W3.h5", "3×3", "8")
     expectFailure(try run("csls", ["nan.h5", "tgt.h5", "--eval", "test.txt"], in: dir),
-                  tool: "csls", status: 65, mentioning: "non-finite value (nan) in row 1")
+                  tool: "csls", status: 65, naming: "nan.h5", "'embeddings'", "nan", "row 1")
     try "zz yy\n".write(to: dir.appendingPathComponent("empty.txt"), atomically: true, encoding: .utf8)
     expectFailure(try run("procrustes", ["src.h5", "tgt.h5", "--dict", "empty.txt", "-o", "W.h5"], in: dir),
-                  tool: "procrustes", status: 65, mentioning: "the dictionary is empty")
+                  tool: "procrustes", status: 65, naming: "empty.txt")
     #expect(!(try files(in: dir)).contains("W.h5"))
   }
 }
@@ -124,17 +133,12 @@ func writeRotatedPair(in dir: URL) throws {
   /// align-adv | procrustes --init - --refine | csls --map - --eval.
   @Test func unsupervisedPipelineRecoversARotation() throws {
     let dir = try temporaryDirectory()
-    _ = try python("""
-      import h5py, numpy as np
+    _ = try python(rotatedPairs + """
+      import h5py
       rng = np.random.default_rng(3)
       n, d = 2000, 20
-      scale = 1 - 0.8 * np.arange(d) / (d - 1)
-      centres = 2 * scale * rng.normal(size=(8, d))
-      x = centres[rng.integers(0, 8, n)] + scale * rng.normal(size=(n, d))
-      x /= np.linalg.norm(x, axis=1, keepdims=True)
-      u, _, vt = np.linalg.svd(np.eye(d) + 0.4 * rng.normal(size=(d, d)))
-      q = u @ vt
-      y = x @ q.T + 0.01 * rng.normal(size=(n, d)); y /= np.linalg.norm(y, axis=1, keepdims=True)
+      x = cloud(rng, n, d, clusters=8)
+      y = rotate(rng, x, tilted_rotation(rng, d, 0.4), 0.01)
       s = h5py.string_dtype()
       with h5py.File('src.h5', 'w') as f: f['embeddings'] = x.astype(np.float32); f['words'] = np.array([f's{i}' for i in range(n)], dtype=object).astype(s)
       with h5py.File('tgt.h5', 'w') as f: f['embeddings'] = y.astype(np.float32); f['words'] = np.array([f't{i}' for i in range(n)], dtype=object).astype(s)
@@ -161,16 +165,13 @@ func writeRotatedPair(in dir: URL) throws {
   /// several clusters, or in many dimensions, it stops in a wrong basin (README).
   @Test func adversarialAlignmentTravelsFarOnAUnimodalCloud() throws {
     let dir = try temporaryDirectory()
-    _ = try python("""
-      import h5py, numpy as np
+    _ = try python(rotatedPairs + """
+      import h5py
       rng = np.random.default_rng(9)
       n, d = 2000, 3
-      scale = 1 - 0.8 * np.arange(d) / (d - 1)
-      x = 2 * scale * rng.normal(size=(1, d)) + scale * rng.normal(size=(n, d))
-      x /= np.linalg.norm(x, axis=1, keepdims=True)
-      q, r = np.linalg.qr(rng.normal(size=(d, d))); q *= np.sign(np.diag(r))
-      if np.linalg.det(q) < 0: q[:, 0] *= -1
-      y = x @ q.T + 0.01 * rng.normal(size=(n, d)); y /= np.linalg.norm(y, axis=1, keepdims=True)
+      x = cloud(rng, n, d, clusters=1)
+      q = haar_rotation(rng, d)
+      y = rotate(rng, x, q, 0.01)
       with h5py.File('src.h5', 'w') as f: f['embeddings'] = x.astype(np.float32)
       with h5py.File('tgt.h5', 'w') as f: f['embeddings'] = y.astype(np.float32)
       np.save('q.npy', q)
@@ -181,11 +182,11 @@ func writeRotatedPair(in dir: URL) throws {
       "--seed", "1", "-o", "W.h5",
     ], in: dir)
     #expect(adv.status == 0, "\(adv.stderr)")
-    let distance = try python("""
+    let distance = try pythonReport("""
       import h5py, numpy as np
-      print(np.linalg.norm(h5py.File('W.h5')['W'][:] - np.load('q.npy')))
+      report(distance=np.linalg.norm(h5py.File('W.h5')['W'][:] - np.load('q.npy')))
       """, in: dir)
-    #expect(try #require(Double(distance.trimmingCharacters(in: .whitespacesAndNewlines))) < 0.1)
+    #expect(distance.number("distance") < 0.1)
   }
 
   /// --max-vocab keeps the most frequent rows and normalises only those (as
@@ -193,7 +194,7 @@ func writeRotatedPair(in dir: URL) throws {
   /// numpy's CSLS mean cosine of the kept, centred, unit rows.
   @Test func maxVocabAndDisLambdaZeroAgainstNumpy() throws {
     let dir = try temporaryDirectory()
-    let expected = try python("""
+    let expected = try pythonReport("""
       import h5py, numpy as np
       rng = np.random.default_rng(4)
       for name in ('src', 'tgt'):
@@ -204,22 +205,22 @@ func writeRotatedPair(in dir: URL) throws {
       s = kept('src') @ kept('tgt').T
       r_t = np.sort(s, axis=1)[:, -10:].mean(1); r_s = np.sort(s, axis=0)[-10:, :].mean(0)
       j = (2 * s - r_t[:, None] - r_s[None, :])[:30].argmax(1)
-      print(np.mean([s[i, j[i]] for i in range(30) if j[i] < 30]))
+      report(criterion=np.mean([s[i, j[i]] for i in range(30) if j[i] < 30]))
       """, in: dir)
     let result = try run("align-adv", [
       "src.h5", "tgt.h5", "--max-vocab", "50", "--normalize", "center,unit", "--dis-lambda", "0",
       "--epochs", "1", "--epoch-size", "64", "--dis-hidden", "8", "--criterion-rank", "30", "-o", "W.h5",
     ], in: dir)
     #expect(result.status == 0, "\(result.stderr)")
-    let check = try python("""
+    let check = try pythonReport("""
       import h5py, numpy as np
       f = h5py.File('W.h5')
-      print(int(np.array_equal(f['W'][:], np.eye(6))), f['criterion'][0])
+      report(w=f['W'][:].ravel(), criterion=f['criterion'][0])
       """, in: dir)
-    let values = check.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-    #expect(values.count == 2 && values[0] == 1)
-    let want = try #require(Double(expected.trimmingCharacters(in: .whitespacesAndNewlines)))
-    #expect(abs(values[1] - want) < 1e-5, "criterion \(values[1]), numpy \(want)")
+    let identity = (0..<36).map { $0 % 7 == 0 ? 1.0 : 0.0 }
+    expectApproximatelyEqual(check.numbers("w"), identity)  // exactly
+    expectApproximatelyEqual(
+      check.number("criterion"), expected.number("criterion"), absoluteTolerance: 1e-5)
   }
 
   /// --no-map-id-init starts W as a PyTorch linear layer: every entry within
@@ -237,12 +238,15 @@ func writeRotatedPair(in dir: URL) throws {
       "--epoch-size", "32", "--dis-hidden", "8", "-o", "W.h5",
     ], in: dir)
     #expect(result.status == 0, "\(result.stderr)")
-    let check = try python("""
+    let check = try pythonReport("""
       import h5py, numpy as np
       w = h5py.File('W.h5')['W'][:]
-      print(int(np.abs(w).max() <= 0.25 and np.abs(w - np.eye(16)).max() > 0.5 and np.abs(w).std() > 0.05))
+      report(largest=np.abs(w).max(), from_identity=np.abs(w - np.eye(16)).max(),
+             spread=np.abs(w).std())
       """, in: dir)
-    #expect(check.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+    #expect(check.number("largest") <= 0.25)
+    #expect(check.number("from_identity") > 0.5)
+    #expect(check.number("spread") > 0.05)
   }
 
   @Test func badAdversarialInputs() throws {
@@ -254,11 +258,17 @@ func writeRotatedPair(in dir: URL) throws {
       with h5py.File('nan.h5', 'w') as f:
           e = np.ones((20, 4), np.float32); e[3, 1] = np.nan; f['embeddings'] = e
       """, in: dir)
-    expectFailure(try run("align-adv", ["a.h5", "b.h5", "-o", "W.h5"], in: dir), tool: "align-adv", status: 65, mentioning: "4 dimensions, target 5")
-    expectFailure(try run("align-adv", ["nan.h5", "a.h5", "-o", "W.h5"], in: dir), tool: "align-adv", status: 65, mentioning: "in row 3")
-    expectFailure(try run("align-adv", ["a.h5", "a.h5", "--dis-smooth", "0.7", "-o", "W.h5"], in: dir), tool: "align-adv", status: 64, mentioning: "disSmooth")
-    expectFailure(try run("align-adv", ["a.h5", "a.h5", "--dis-lambda=-1", "-o", "W.h5"], in: dir), tool: "align-adv", status: 64, mentioning: "disLambda must be ≥ 0, got -1")
-    expectFailure(try run("align-adv", ["a.h5", "a.h5", "--max-vocab=-1", "-o", "W.h5"], in: dir), tool: "align-adv", status: 64, mentioning: "--max-vocab must be ≥ 0, got -1")
+    expectFailure(try run("align-adv", ["a.h5", "b.h5", "-o", "W.h5"], in: dir),
+                  tool: "align-adv", status: 65, naming: "a.h5", "b.h5", "4", "5")
+    expectFailure(try run("align-adv", ["nan.h5", "a.h5", "-o", "W.h5"], in: dir),
+                  tool: "align-adv", status: 65, naming: "nan.h5", "'embeddings'", "row 3")
+    expectFailure(
+      try run("align-adv", ["a.h5", "a.h5", "--dis-smooth", "0.7", "-o", "W.h5"], in: dir),
+      tool: "align-adv", status: 64, naming: "disSmooth", "0.7")
+    expectFailure(try run("align-adv", ["a.h5", "a.h5", "--dis-lambda=-1", "-o", "W.h5"], in: dir),
+                  tool: "align-adv", status: 64, naming: "disLambda", "-1")
+    expectFailure(try run("align-adv", ["a.h5", "a.h5", "--max-vocab=-1", "-o", "W.h5"], in: dir),
+                  tool: "align-adv", status: 64, naming: "--max-vocab", "-1")
     // A vocabulary smaller than every default size is clamped, not an error.
     let small = try run("align-adv", ["a.h5", "a.h5", "--epochs", "1", "--epoch-size", "64", "--dis-hidden", "8", "-o", "W.h5"], in: dir)
     #expect(small.status == 0, "\(small.stderr)")

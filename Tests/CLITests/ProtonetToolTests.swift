@@ -1,4 +1,5 @@
 import Foundation
+import RetortTestSupport
 import Testing
 
 /// Writes train.h5 / test.h5: 12 + 6 classes of 20 points each in 6-d
@@ -31,12 +32,14 @@ let kanji = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deleting
     let report = try JSONSerialization.jsonObject(with: e.stdout) as! [String: Any]
     // Chance is 0.2; nearest class mean on raw pixels gets about 0.8.
     #expect((report["accuracy"] as! Double) > 0.6, "\(report)")
-    let disjoint = try python("""
+    let classes = try pythonReport("""
       import h5py, numpy as np
       a, b = (h5py.File(f'\(kanji.path)/{p}.h5')['labels'][:] for p in ('train', 'test'))
-      print(len(np.intersect1d(a, b)), len(np.unique(a)), len(np.unique(b)))
+      report(shared=len(np.intersect1d(a, b)), train=len(np.unique(a)), test=len(np.unique(b)))
       """, in: try temporaryDirectory())
-    #expect(disjoint == "0 30 20\n")
+    #expect(classes.number("shared") == 0)
+    #expect(classes.number("train") == 30)
+    #expect(classes.number("test") == 20)
   }
 
   @Test func prototypesAndClassifyMatchNumpy() throws {
@@ -45,18 +48,23 @@ let kanji = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deleting
     #expect(try run("protonet", ["prototypes", "test.h5", "-o", "p.h5"], in: dir).status == 0)
     let c = try run("protonet", ["classify", "--prototypes", "p.h5", "test.h5", "-o", "c.h5"], in: dir)
     #expect(c.status == 0, "\(c.stderr)")
-    let check = try python("""
+    let check = try pythonReport("""
       import h5py, numpy as np
       t, p, c = h5py.File('test.h5'), h5py.File('p.h5'), h5py.File('c.h5')
       x, y = t['x'][:].astype(np.float64), t['labels'][:]
       classes = np.unique(y); protos = np.stack([x[y == k].mean(0) for k in classes])
       d = ((x[:, None, :] - protos[None]) ** 2).sum(-1); z = -d - (-d).max(1, keepdims=True)
       logp = z - np.log(np.exp(z).sum(1, keepdims=True))
-      print(np.array_equal(p['classes'][:], classes), np.abs(p['prototypes'][:] - protos).max() < 1e-4,
-            np.abs(c['log_probs'][:] - logp).max() < 1e-2, np.array_equal(c['pred'][:], classes[logp.argmax(1)]),
-            'labels' in c)
+      report(classes=p['classes'][:], classes_numpy=classes,
+             prototype_error=np.abs(p['prototypes'][:] - protos).max(),
+             log_prob_error=np.abs(c['log_probs'][:] - logp).max(),
+             pred=c['pred'][:], pred_numpy=classes[logp.argmax(1)], has_labels='labels' in c)
       """, in: dir)
-    #expect(check == "True True True True True\n")
+    #expect(check.integers("classes") == check.integers("classes_numpy"))
+    #expect(check.number("prototype_error") < 1e-4)
+    #expect(check.number("log_prob_error") < 1e-2)
+    #expect(check.integers("pred") == check.integers("pred_numpy"))
+    #expect(check.flag("has_labels"))
   }
 
   @Test func trainedEncoderBeatsChanceAndEvalReportsInterval() throws {
@@ -69,15 +77,15 @@ let kanji = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deleting
     let report = try JSONSerialization.jsonObject(with: e.stdout) as! [String: Any]
     // Chance is 0.2 at 5-way; these classes are well separated.
     #expect((report["accuracy"] as! Double) > 0.6, "\(report)")
-    let ci = try python("""
-      import h5py, numpy as np, json
+    let ci = try pythonReport("""
+      import h5py, numpy as np
       a = h5py.File('acc.h5')['accuracies'][:].astype(np.float64)
-      print(len(a), round(float(a.mean()), 4), round(float(1.96 * a.std(ddof=1) / np.sqrt(len(a))), 4))
+      report(episodes=len(a), mean=a.mean(), ci95=1.96 * a.std(ddof=1) / np.sqrt(len(a)))
       """, in: dir)
-    let parts = ci.split(separator: " ")
-    #expect(parts[0] == "200")
-    #expect(abs(Double(parts[1])! - (report["accuracy"] as! Double)) < 1e-4)
-    #expect(abs(Double(parts[2].trimmingCharacters(in: .newlines))! - (report["ci95"] as! Double)) < 1e-4)
+    #expect(ci.number("episodes") == 200)
+    expectApproximatelyEqual(
+      ci.number("mean"), report["accuracy"] as! Double, absoluteTolerance: 1e-4)
+    expectApproximatelyEqual(ci.number("ci95"), report["ci95"] as! Double, absoluteTolerance: 1e-4)
     let embedded = try run("protonet", ["embed", "-m", "m.h5", "test.h5"], in: dir)
     let info = try run("tensor", ["info", "-"], stdin: embedded.stdout, in: dir)
     #expect(info.text.contains("embeddings  float32  [120, 8]") && info.text.contains("labels  int64  [120]"))
@@ -86,15 +94,16 @@ let kanji = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deleting
   @Test func badFewShotInputs() throws {
     let dir = try temporaryDirectory()
     try writeFewShotData(in: dir)
-    expectFailure(try run("protonet", ["eval", "--way", "10", "test.h5"], in: dir), tool: "protonet", status: 65, mentioning: "test.h5")
+    expectFailure(try run("protonet", ["eval", "--way", "10", "test.h5"], in: dir),
+                  tool: "protonet", status: 65, naming: "test.h5", "way", "10", "6")
     expectFailure(try run("protonet", ["eval", "--way", "5", "--shot", "10", "--query", "15", "test.h5"], in: dir),
-                  tool: "protonet", status: 65, mentioning: "class 100")
+                  tool: "protonet", status: 65, naming: "test.h5", "class 100", "25")
     _ = try python("""
       import h5py, numpy as np
       with h5py.File('p3.h5', 'w') as f: f['prototypes'] = np.zeros((2, 3), np.float32); f['classes'] = np.array([0, 1])
       """, in: dir)
     expectFailure(try run("protonet", ["classify", "--prototypes", "p3.h5", "test.h5", "-o", "c.h5"], in: dir),
-                  tool: "protonet", status: 65, mentioning: "do not fit queries of dimension 6")
+                  tool: "protonet", status: 65, naming: "p3.h5", "[2, 3]", "6")
     #expect(!(try files(in: dir)).contains("c.h5"))
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RetortTestSupport
 import Testing
 
 /// Runs one of the scripts in Scripts/cluster (or any program, given a path)
@@ -8,45 +9,27 @@ func clusterScript(_ name: String, _ arguments: [String], in directory: URL? = n
                    environment: [String: String] = [:], timeout: TimeInterval = 120)
   throws -> (status: Int32, output: String)
 {
-  let process = Process()
-  process.executableURL = name.hasPrefix("/")
+  let executable = name.hasPrefix("/")
     ? URL(fileURLWithPath: name)
     : repositoryRoot.appendingPathComponent("Scripts/cluster/\(name)")
-  process.arguments = arguments
-  if let directory { process.currentDirectoryURL = directory }
-  var env = ProcessInfo.processInfo.environment
-  env["RETORT_BIN"] = toolDirectory.path
-  env["OPENBLAS_NUM_THREADS"] = "1"
-  for (k, v) in environment { env[k] = v }
-  process.environment = env
-  let log = FileManager.default.temporaryDirectory
-    .appendingPathComponent("retort-script-\(UUID().uuidString).log")
-  FileManager.default.createFile(atPath: log.path, contents: nil)
-  defer { try? FileManager.default.removeItem(at: log) }
-  let handle = try FileHandle(forWritingTo: log)
-  process.standardInput = FileHandle.nullDevice
-  process.standardOutput = handle
-  process.standardError = handle
-  let done = DispatchSemaphore(value: 0)
-  process.terminationHandler = { _ in done.signal() }
-  try process.run()
-  var finished = done.wait(timeout: .now() + timeout) == .success
-  if !finished {
-    process.terminate()
-    finished = done.wait(timeout: .now() + 10) == .success
+  let env = ["RETORT_BIN": toolDirectory.path, "OPENBLAS_NUM_THREADS": "1"]
+    .merging(environment) { $1 }
+  let r = try runProcess(executable, arguments, stdin: nil, in: directory, environment: env,
+                         mergingStderr: true, timeout: timeout)
+  if r.timedOut {
     Issue.record("\(name) \(arguments.joined(separator: " ")) did not finish in \(Int(timeout)) s")
   }
-  try handle.close()
-  let output = String(decoding: try Data(contentsOf: log), as: UTF8.self)
-  return (finished ? process.terminationStatus : -1, output)
+  return (r.status, r.stderr)
 }
 
 /// The local one-node cluster of Scripts/cluster/local-cluster.
 enum LocalCluster {
-  /// Starts the cluster once, when the test that needs it is planned. False
-  /// (with the reason printed) only where this machine cannot run the daemons:
-  /// the script exits 69 then (not root, no apt). Any other failure leaves the
-  /// test enabled, so that it fails and shows why.
+  /// Starts the cluster once, when the test that needs it is planned; it
+  /// installs nothing (Scripts/test installs Slurm and munge first, with
+  /// Scripts/setup --slurm). False, with the reason printed, only where this
+  /// machine cannot run the daemons: the script exits 69 then (not root, Slurm
+  /// not installed). Any other failure leaves the test enabled, so that it
+  /// fails and shows why.
   static let available: Bool = {
     guard let r = try? clusterScript("local-cluster", ["start"], timeout: 600) else {
       print("SlurmTests: skipped: Scripts/cluster/local-cluster cannot be run")
@@ -90,13 +73,14 @@ enum LocalCluster {
 /// into `directory`.
 func writeShardingData(in directory: URL, words: Int, dimension: Int, images: Int,
                        perImage: Int) throws {
-  _ = try python("""
-    import h5py, numpy as np
+  _ = try python(rotatedPairs + """
+    import h5py
     rng = np.random.default_rng(11)
     n, d = \(words), \(dimension)
     base = rng.normal(size=(n, d))
-    w, _ = np.linalg.qr(rng.normal(size=(d, d)))
-    with h5py.File('src.h5', 'w') as f: f['embeddings'] = (base @ w).astype(np.float32)
+    w = haar_rotation(rng, d)
+    src = rotate(rng, base, w.T, 0, unit=False)
+    with h5py.File('src.h5', 'w') as f: f['embeddings'] = src.astype(np.float32)
     with h5py.File('tgt.h5', 'w') as f:
         f['embeddings'] = (base + rng.normal(0, 0.3, (n, d))).astype(np.float32)
     with h5py.File('W.h5', 'w') as f: f['W'] = w.T.astype(np.float32)
@@ -114,26 +98,6 @@ func writeShardingData(in directory: URL, words: Int, dimension: Int, images: In
         f['x'] = rng.uniform(0, 1, (600, 20)).astype(np.float32)
         f['labels'] = rng.integers(0, 3, 600)
     """, in: directory)
-}
-
-/// Compares two result files: the same datasets, integer ones equal, float
-/// ones within 1e-6. Prints one line per difference, or "same".
-func compareResults(_ one: String, _ merged: String, in directory: URL) throws -> String {
-  try python("""
-    import h5py, numpy as np
-    a, b = h5py.File('\(one)', 'r'), h5py.File('\(merged)', 'r')
-    problems = []
-    if sorted(a) != sorted(b): problems.append(f'datasets {sorted(a)} vs {sorted(b)}')
-    for name in sorted(set(a) & set(b)):
-        x, y = a[name][()], b[name][()]
-        if x.shape != y.shape: problems.append(f'{name}: shape {x.shape} vs {y.shape}')
-        elif x.dtype.kind == 'f':
-            if x.size and np.abs(x - y).max() > 1e-6:
-                problems.append(f'{name}: differs by {np.abs(x - y).max()}')
-        elif not np.array_equal(x, y):
-            problems.append(f'{name}: {int((x != y).sum())} values differ')
-    print('\\n'.join(problems) or 'same')
-    """, in: directory).trimmingCharacters(in: .whitespacesAndNewlines)
 }
 
 @Suite("Job scripts: Slurm arrays and GNU parallel", .serialized) struct SlurmTests {
@@ -196,9 +160,9 @@ func compareResults(_ one: String, _ merged: String, in directory: URL) throws -
       let state = try LocalCluster.state(of: job)
       if state != "COMPLETED" { Issue.record("job \(job): \(state)\n\(try logs(in: dir))") }
     }
-    #expect(try compareResults("one-neighbours.h5", "neighbours.h5", in: dir) == "same")
-    #expect(try compareResults("one-hard.h5", "hard.h5", in: dir) == "same")
-    #expect(try compareResults("one-soft.h5", "soft.h5", in: dir) == "same")
+    try expectSameDatasets("one-neighbours.h5", "neighbours.h5", in: dir)
+    try expectSameDatasets("one-hard.h5", "hard.h5", in: dir)
+    try expectSameDatasets("one-soft.h5", "soft.h5", in: dir)
   }
 
   /// The GNU parallel variants on one machine: three shards, two at a time;
@@ -220,8 +184,8 @@ func compareResults(_ one: String, _ merged: String, in directory: URL) throws -
     let oneHard = try run("ohem-select", ["--per-image", "16", "rois.h5", "-o", "one-hard.h5"],
                           in: dir)
     #expect(oneHard.status == 0, "\(oneHard.stderr)")
-    #expect(try compareResults("one-neighbours.h5", "neighbours.h5", in: dir) == "same")
-    #expect(try compareResults("one-hard.h5", "hard.h5", in: dir) == "same")
+    try expectSameDatasets("one-neighbours.h5", "neighbours.h5", in: dir)
+    try expectSameDatasets("one-hard.h5", "hard.h5", in: dir)
   }
 }
 

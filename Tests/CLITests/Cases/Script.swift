@@ -1,36 +1,18 @@
 import Foundation
+import RetortTestSupport
 
 /// Runs `script` (a file) with `bash -o pipefail` in `directory`, with the
-/// tools' folder first on `PATH`, one BLAS thread and `environment` added.
-///
-/// `run(_:_:)` in `Support/Tool.swift` starts only the built tools, so this
-/// starts bash the same way: output to files, standard input empty.
+/// tools' folder first on `PATH`, one BLAS thread, standard input empty and
+/// `environment` added.
 func runBash(script: String, in directory: URL, environment: [String: String] = [:]) throws
   -> ToolRun
 {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: "/bin/bash")
-  process.arguments = ["-o", "pipefail", script]
-  process.currentDirectoryURL = directory
-  var env = ProcessInfo.processInfo.environment
-  env["PATH"] = toolDirectory.path + ":" + (env["PATH"] ?? "/usr/bin:/bin")
+  var env = environment
+  env["PATH"] = toolDirectory.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
   env["OPENBLAS_NUM_THREADS"] = "1"
-  for (key, value) in environment { env[key] = value }
-  process.environment = env
-  let scratch = try temporaryDirectory()
-  defer { try? FileManager.default.removeItem(at: scratch) }
-  let outURL = scratch.appendingPathComponent("out")
-  let errURL = scratch.appendingPathComponent("err")
-  FileManager.default.createFile(atPath: outURL.path, contents: nil)
-  FileManager.default.createFile(atPath: errURL.path, contents: nil)
-  process.standardInput = FileHandle.nullDevice
-  process.standardOutput = try FileHandle(forWritingTo: outURL)
-  process.standardError = try FileHandle(forWritingTo: errURL)
-  try process.run()
-  process.waitUntilExit()
-  return ToolRun(
-    status: process.terminationStatus, stdout: try Data(contentsOf: outURL),
-    stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+  return try runProcess(
+    URL(fileURLWithPath: "/bin/bash"), ["-o", "pipefail", script], stdin: nil, in: directory,
+    environment: env)
 }
 
 /// The regular files under `directory`, as sorted relative paths.

@@ -56,24 +56,4 @@ struct AdversarialRealDataTests {
     print("supervised Procrustes P@1: nn \(nn), csls \(csls)")
     #expect(nn > 0.5 && csls > 0.5)
   }
-
-  /// A scaled-down adversarial run (sizes from RETORT_MUSE_* variables) and refinement.
-  @Test func adversarialThenRefine() throws {
-    let data = try Self.load()
-    let env = ProcessInfo.processInfo.environment
-    var options = AdversarialOptions()
-    options.epochs = Int(env["RETORT_MUSE_EPOCHS"] ?? "") ?? 3
-    options.epochSize = Int(env["RETORT_MUSE_EPOCH_SIZE"] ?? "") ?? 64_000
-    options.disHidden = Int(env["RETORT_MUSE_HIDDEN"] ?? "") ?? 512
-    var generator = SeededGenerator(seed: 1)
-    let result = try alignAdversarially(
-      source: data.source, target: data.target, options: options, generator: &generator
-    ) { print($0) }
-    let adversarial = try Self.accuracy(result.mapping, data, .csls(k: 10))
-    let refined = try refine(
-      source: data.source, target: data.target, start: .mapping(result.mapping), iterations: 5
-    ) { print($0) }
-    let final = try Self.accuracy(refined.mapping, data, .csls(k: 10))
-    print("adversarial P@1 csls \(adversarial), after refinement \(final)")
-  }
 }

@@ -39,18 +39,12 @@ import Testing
   /// alone most of them; refinement from it all of them.
   @Test func recoversARotation() throws {
     let (n, d) = (2000, 20)
-    let x = Self.clusteredPoints(n, d, clusters: 8, seed: 5)
-    let q = try Self.tiltedRotation(d, 0.7, seed: 6)
-    let noise = randomMatrix(n, d, seed: 7, unit: false)
-    var rotated = try Procrustes.map(x, by: q)
-    for i in rotated.scalars.indices { rotated.scalars[i] += 0.01 * noise.scalars[i] }
-    unitRows(&rotated)
+    var pair = try RotatedPair(
+      source: Self.clusteredPoints(n, d, clusters: 8, seed: 5),
+      rotation: try Self.tiltedRotation(d, 0.7, seed: 6), noise: 0.01, noiseSeed: 7)
     var g = SeededGenerator(seed: 8)
-    var order = Array(0..<n)
-    g.shuffle(&order)  // source row i is target row truth[i]
-    var truth = [Int](repeating: 0, count: n)
-    for (row, i) in order.enumerated() { truth[i] = row }
-    let y = rotated.gather(order)
+    pair.shuffleTarget(using: &g)
+    let (x, y, truth) = (pair.source, pair.target, pair.truth)
     func precision(_ w: FloatTensor) throws -> Double {
       var m = try Procrustes.map(x, by: w)
       unitRows(&m)

@@ -1,4 +1,5 @@
 import Foundation
+import RetortTestSupport
 import Testing
 
 @testable import Retort
@@ -44,7 +45,37 @@ func numpyNumbers(_ definitions: String, _ script: String) throws -> [Double] {
   numbers(try runPython("import numpy as np\n" + definitions + script))
 }
 
-/// Whether two sequences agree to within `tolerance` everywhere.
-func allClose(_ a: [Float], _ b: [Double], _ tolerance: Double = 1e-5) -> Bool {
-  a.count == b.count && zip(a, b).allSatisfy { abs(Double($0) - $1) <= tolerance }
+/// A synthetic alignment pair, the fixture of the core alignment tests:
+/// target row `truth[i]` is source row i rotated, y = Q·x, plus `noise` times
+/// standard normal samples, made unit length when `unitTarget`.
+struct RotatedPair {
+  var source: FloatTensor
+  var target: FloatTensor
+  var rotation: FloatTensor
+  /// Source row i is target row `truth[i]`.
+  var truth: [Int]
+
+  /// The pair of `source` and its rotation by `rotation`, the noise drawn from `noiseSeed`.
+  init(source: FloatTensor, rotation: FloatTensor, noise: Float, noiseSeed: UInt64,
+       unitTarget: Bool = true) throws {
+    let n = source.shape[0]
+    let samples = randomMatrix(n, source.shape[1], seed: noiseSeed, unit: false)
+    var y = try Procrustes.map(source, by: rotation)
+    for i in y.scalars.indices { y.scalars[i] += noise * samples.scalars[i] }
+    if unitTarget { unitRows(&y) }
+    self.source = source
+    self.target = y
+    self.rotation = rotation
+    self.truth = Array(0..<n)
+  }
+
+  /// Shuffles the target rows with `generator`; `truth` follows them.
+  mutating func shuffleTarget(using generator: inout SeededGenerator) {
+    var order = Array(0..<truth.count)
+    generator.shuffle(&order)  // new target row r is old target row order[r]
+    var moved = [Int](repeating: 0, count: order.count)
+    for (row, old) in order.enumerated() { moved[old] = row }
+    truth = truth.map { moved[$0] }
+    target = target.gather(order)
+  }
 }

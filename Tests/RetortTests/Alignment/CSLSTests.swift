@@ -1,4 +1,5 @@
 import Foundation
+import RetortTestSupport
 import Testing
 
 @testable import Retort
@@ -37,12 +38,12 @@ import Testing
       pyArray("x", x) + pyArray("y", y)
         + "k = \(k); top = \(top); queries = \(queries)\n", Self.reference)
     let q = queries.count * top
-    #expect(allClose(radii.source, Array(ref[0..<ns])))
-    #expect(allClose(radii.target, Array(ref[ns..<ns + nt])))
+    expectApproximatelyEqual(radii.source, ref[0..<ns], absoluteTolerance: 1e-5)
+    expectApproximatelyEqual(radii.target, ref[ns..<ns + nt], absoluteTolerance: 1e-5)
     var at = ns + nt
     #expect(found.indices.scalars.map(Double.init) == Array(ref[at..<at + q]))
     at += q
-    #expect(allClose(found.scores.scalars, Array(ref[at..<at + q])))
+    expectApproximatelyEqual(found.scores.scalars, ref[at..<at + q], absoluteTolerance: 1e-5)
     at += q
     #expect(plain.indices.scalars.map(Double.init) == Array(ref[at..<at + q]))
   }

@@ -1,4 +1,5 @@
 import Foundation
+import RetortTestSupport
 import Testing
 
 @testable import Retort
@@ -36,7 +37,7 @@ import Testing
         + "k = 3; rank = 40; crit_rank = 30; mode = '\(mode.rawValue)'\n", Self.script)
     #expect(Double(pairs.shape[0]) == ref[0])
     #expect(pairs.scalars.map(Double.init) == Array(ref[1..<ref.count - 1]))
-    #expect(abs(criterion - ref.last!) < 1e-5)
+    expectApproximatelyEqual(criterion, ref.last!, absoluteTolerance: 1e-5)
   }
 
   @Test func modeNames() throws {

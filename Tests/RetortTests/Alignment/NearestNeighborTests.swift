@@ -1,4 +1,5 @@
 import Foundation
+import RetortTestSupport
 import Testing
 
 @testable import Retort
@@ -31,7 +32,7 @@ import Testing
       """)
     #expect(found.indices.shape == [37, 5])
     #expect(found.indices.scalars.map(Double.init) == Array(ref[0..<185]))
-    #expect(allClose(found.scores.scalars, Array(ref[185...])))
+    expectApproximatelyEqual(found.scores.scalars, ref[185...], absoluteTolerance: 1e-5)
   }
 
   /// Integer-valued rows make many exact ties: the lower index must win.

@@ -1,4 +1,5 @@
 import Foundation
+import RetortTestSupport
 import Testing
 
 @testable import Retort
@@ -19,7 +20,7 @@ import Testing
               n = np.linalg.norm(x, axis=1, keepdims=True); x = x / np.where(n > 0, n, 1)
       print(*x.ravel())
       """)
-    #expect(allClose(y.scalars, ref))
+    expectApproximatelyEqual(y.scalars, ref, absoluteTolerance: 1e-5)
   }
 
   @Test func zeroRowsStayZero() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import RetortTestSupport
 import Testing
 
 @testable import Retort
@@ -21,7 +22,7 @@ import Testing
       r, _ = orthogonal_procrustes(x[p[:, 0]], y[p[:, 1]])
       print(*r.T.ravel())
       """)
-    #expect(allClose(w.scalars, ref, 1e-5))
+    expectApproximatelyEqual(w.scalars, ref, absoluteTolerance: 1e-5)
     #expect(Procrustes.orthogonalityDefect(w) < 1e-6)
   }
 
@@ -29,15 +30,14 @@ import Testing
   @Test func recoversARotationFromNoisyPairs() throws {
     let d = 12
     let q = try randomRotation(d, seed: 51)
-    let x = randomMatrix(200, d, seed: 52)
-    let noise = randomMatrix(200, d, seed: 53, unit: false)
-    var y = try Procrustes.map(x, by: q)
-    for i in y.scalars.indices { y.scalars[i] += 0.01 * noise.scalars[i] }
+    let pair = try RotatedPair(
+      source: randomMatrix(200, d, seed: 52), rotation: q, noise: 0.01, noiseSeed: 53,
+      unitTarget: false)
+    let (x, y) = (pair.source, pair.target)
     let pairs = IndexTensor(
       shape: [200, 2], scalars: (0..<200).flatMap { [Int64($0), Int64($0)] })
     let w = try Procrustes.solve(source: x, target: y, pairs: pairs)
-    let error = zip(w.scalars, q.scalars).map { abs($0 - $1) }.max()!
-    #expect(error < 0.01)
+    expectApproximatelyEqual(w.scalars, q.scalars, absoluteTolerance: 0.01)
     #expect(Procrustes.orthogonalityDefect(w) < 1e-6)
   }
 

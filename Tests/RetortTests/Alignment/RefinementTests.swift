@@ -1,4 +1,5 @@
 import Foundation
+import RetortTestSupport
 import Testing
 
 @testable import Retort
@@ -9,18 +10,12 @@ import Testing
 @Suite("Refinement") struct RefinementTests {
   @Test func wrongSeedPairsAreRepaired() throws {
     let (n, d) = (300, 16)
-    let x = randomMatrix(n, d, seed: 71)
-    let q = try randomRotation(d, seed: 72)
-    let noise = randomMatrix(n, d, seed: 73, unit: false)
-    var rotated = try Procrustes.map(x, by: q)
-    for i in rotated.scalars.indices { rotated.scalars[i] += 0.02 * noise.scalars[i] }
-    unitRows(&rotated)
+    var pair = try RotatedPair(
+      source: randomMatrix(n, d, seed: 71), rotation: try randomRotation(d, seed: 72),
+      noise: 0.02, noiseSeed: 73)
     var g = SeededGenerator(seed: 74)
-    var order = Array(0..<n)
-    g.shuffle(&order)  // source row i is target row truth[i]
-    var truth = [Int](repeating: 0, count: n)
-    for (row, i) in order.enumerated() { truth[i] = row }
-    let y = rotated.gather(order)
+    pair.shuffleTarget(using: &g)
+    let (x, y, q, truth) = (pair.source, pair.target, pair.rotation, pair.truth)
     let seed = (0..<100).flatMap { i -> [Int64] in
       [Int64(i), Int64(i % 10 < 3 ? g.index(below: n) : truth[i])]
     }
@@ -37,7 +32,7 @@ import Testing
     let right = (0..<pairs.shape[0]).filter { truth[Int(pairs[$0, 0])] == Int(pairs[$0, 1]) }
     #expect(right.count == pairs.shape[0])
     #expect(pairs.shape[0] >= n * 95 / 100)
-    #expect(zip(result.mapping.scalars, q.scalars).allSatisfy { abs($0 - $1) < 0.02 })
+    expectApproximatelyEqual(result.mapping.scalars, q.scalars, absoluteTolerance: 0.02)
   }
 
   /// A given W is step 0, with no dictionary.
@@ -48,6 +43,6 @@ import Testing
     let result = try refine(source: x, target: y, start: .mapping(w), iterations: 1)
     #expect(result.steps[0].dictionarySize == nil)
     #expect(result.steps[1].dictionarySize == 50)
-    #expect(abs(result.steps[0].criterion - 1) < 1e-5)
+    expectApproximatelyEqual(result.steps[0].criterion, 1, absoluteTolerance: 1e-5)
   }
 }

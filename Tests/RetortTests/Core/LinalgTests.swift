@@ -1,4 +1,5 @@
 import Foundation
+import RetortTestSupport
 import Testing
 
 @testable import Retort
@@ -25,12 +26,12 @@ import Testing
   @Test func svdClosedForm() throws {
     let a: [Double] = [3, 0, 4, 5]
     let (u, s, vt) = try svd(a, rows: 2, columns: 2)
-    #expect(abs(s[0] - 45.0.squareRoot()) < 1e-12)
-    #expect(abs(s[1] - 5.0.squareRoot()) < 1e-12)
+    expectApproximatelyEqual(s[0], 45.0.squareRoot(), absoluteTolerance: 1e-12)
+    expectApproximatelyEqual(s[1], 5.0.squareRoot(), absoluteTolerance: 1e-12)
     for i in 0..<2 {
       for j in 0..<2 {
         let rebuilt = (0..<2).reduce(0.0) { $0 + u[i * 2 + $1] * s[$1] * vt[$1 * 2 + j] }
-        #expect(abs(rebuilt - a[i * 2 + j]) < 1e-12)
+        expectApproximatelyEqual(rebuilt, a[i * 2 + j], absoluteTolerance: 1e-12)
       }
     }
   }

@@ -1,4 +1,5 @@
 import Foundation
+import RetortTestSupport
 import Testing
 
 @testable import Retort

@@ -1,3 +1,4 @@
+import RetortTestSupport
 import Testing
 
 @testable import Retort
@@ -174,10 +175,8 @@ struct DetectionNMSTests {
         let got = try nonMaximumSuppression(
           boxes: c.boxes, scores: c.scores, image: c.image, classes: c.classes, options: ot)
         #expect(got.keep == wantKeep, "iou \(t)")
-        #expect(got.scores.count == wantScores.count)
-        for (a, b) in zip(got.scores, wantScores) {
-          #expect(abs(Double(a) - b) <= 1e-5 * max(1, abs(b)))
-        }
+        expectApproximatelyEqual(
+          got.scores, wantScores, absoluteTolerance: 1e-5, relativeTolerance: 1e-5, "iou \(t)")
       }
     }
   }

@@ -1,4 +1,5 @@
 @testable import Retort
+import RetortTestSupport
 
 // Independent references in numpy, fed through `runPython` as text: float32
 // values travel as their bit patterns, so both sides see the same numbers.

@@ -1,4 +1,5 @@
 import Foundation
+import RetortTestSupport
 import Testing
 
 @testable import Retort
@@ -45,7 +46,7 @@ func weights(_ net: Network) -> (w: [Float], b: [Float]) {
     #expect(ref.count == 2 * n * d)
     let ours = result[0].adversarial.scalars + result[1].adversarial.scalars
     // numpy adds in float64: equal up to float32 rounding.
-    #expect(zip(ours, ref).allSatisfy { abs(Double($0) - $1) < 1e-6 })
+    expectApproximatelyEqual(ours, ref, absoluteTolerance: 1e-6)
     let rates = result.map { AttackStatistics(original: x, outcome: $0).successRate }
     #expect(rates[1] >= rates[0])
   }
@@ -114,7 +115,8 @@ func weights(_ net: Network) -> (w: [Float], b: [Float]) {
             total += np.abs(J @ W.T).sum()
         print(repr(float(total / (\(n) * \(c)))))
         """, input: [x.scalars, w, b].map { $0.map { "\($0)" }.joined(separator: " ") }.joined(separator: "\n")))
-      #expect(abs(ours - ref[0]) <= 1e-4 * abs(ref[0]) + 1e-300, "T=\(t): \(ours) vs \(ref[0])")
+      expectApproximatelyEqual(ours, ref[0], absoluteTolerance: 1e-300, relativeTolerance: 1e-4,
+                               "T=\(t)")
     }
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RetortTestSupport
 import Testing
 
 @testable import Retort
@@ -31,9 +32,9 @@ import Testing
     // Rows with top probabilities 0.9, 0.6 and 0.3: weights 0.9/0.6, 1, 0.3/0.6.
     let probs = FloatTensor(shape: [3, 3], scalars: [0.9, 0.05, 0.05, 0.2, 0.6, 0.2, 0.3, 0.3, 0.3])
     let w = SoftTargets.confidenceWeights(probs)
-    #expect(abs(w[0] - 1.5) < 1e-6 && abs(w[1] - 1) < 1e-6 && abs(w[2] - 0.5) < 1e-6)
+    expectApproximatelyEqual(w, [1.5, 1, 0.5], absoluteTolerance: 1e-6)
     let many = SoftTargets.confidenceWeights(randomProbs(rows: 100, classes: 5, seed: 3))
-    #expect(abs(many.reduce(0, +) / 100 - 1) < 1e-5)
+    expectApproximatelyEqual(many.reduce(0, +) / 100, 1, absoluteTolerance: 1e-5)
   }
 
   @Test func distributionCheckNamesTheRow() {
@@ -59,8 +60,8 @@ import Testing
       ece = sum(abs(hit[bins == b].mean() - conf[bins == b].mean()) * (bins == b).mean() for b in range(15) if (bins == b).any())
       print(hit.mean(), -logp[np.arange(\(n)), y].mean(), ece)
       """, input: rowsText(logits.scalars, columns: c) + "\n" + labels.map(String.init).joined(separator: " ")))
-    #expect(abs(report.accuracy - ref[0]) < 1e-12)
-    #expect(abs(report.nll - ref[1]) < 1e-5)
-    #expect(abs(report.ece - ref[2]) < 1e-5)
+    expectApproximatelyEqual(report.accuracy, ref[0], absoluteTolerance: 1e-12)
+    expectApproximatelyEqual(report.nll, ref[1], absoluteTolerance: 1e-5)
+    expectApproximatelyEqual(report.ece, ref[2], absoluteTolerance: 1e-5)
   }
 }

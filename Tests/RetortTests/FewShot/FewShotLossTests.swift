@@ -1,3 +1,4 @@
+import RetortTestSupport
 import Testing
 
 @testable import Retort
@@ -41,7 +42,7 @@ struct FewShotLossTests {
     let r = EpisodeLoss(
       support: FloatTensor(shape: [2, 1], scalars: [0, 2]), supportTargets: [0, 1],
       queries: FloatTensor(shape: [1, 1], scalars: [0]), queryTargets: [0], way: 2)
-    #expect(abs(r.loss - 0.0181499) < 1e-6)
+    expectApproximatelyEqual(r.loss, 0.0181499, absoluteTolerance: 1e-6)
     #expect(r.accuracy == 1)
   }
 

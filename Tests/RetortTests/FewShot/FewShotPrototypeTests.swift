@@ -1,3 +1,4 @@
+import RetortTestSupport
 import Testing
 
 @testable import Retort
@@ -33,8 +34,10 @@ struct FewShotPrototypeTests {
       Self.queries.scalars.map { "\($0)" }].map { $0.joined(separator: " ") }
       .joined(separator: "\n")
     let reference = numbers(try runPython(script, input: input))
-    #expect(NNImageLayerTests.close(prototypes.scalars, Array(reference[0..<9]), 1e-6))
-    #expect(NNImageLayerTests.close(logProbs.scalars, Array(reference[9..<21]), 1e-5))
+    expectApproximatelyEqual(
+      prototypes.scalars, reference[0..<9], absoluteTolerance: 1e-6, relativeTolerance: 1e-6)
+    expectApproximatelyEqual(
+      logProbs.scalars, reference[9..<21], absoluteTolerance: 1e-5, relativeTolerance: 1e-5)
     #expect(predicted.map(Double.init) == Array(reference[21...]))
   }
 

@@ -1,4 +1,5 @@
 import Foundation
+import RetortTestSupport
 import Testing
 
 @testable import Retort
@@ -117,8 +118,8 @@ struct FewShotTrainingTests {
   /// 0.1632993, ci95 = 1.96·s/√4 = 0.1600333.
   @Test func confidenceIntervalByHand() {
     let e = FewShotEvaluation(accuracies: [0.6, 0.8, 1.0, 0.8])
-    #expect(abs(e.accuracy - 0.8) < 1e-12)
-    #expect(abs(e.ci95 - 0.1600333) < 1e-7)
+    expectApproximatelyEqual(e.accuracy, 0.8, absoluteTolerance: 1e-12)
+    expectApproximatelyEqual(e.ci95, 0.1600333, absoluteTolerance: 1e-7)
     #expect(e.episodes == 4)
     #expect(FewShotEvaluation(accuracies: [0.5]).ci95 == 0)
   }

@@ -1,3 +1,4 @@
+import RetortTestSupport
 import Testing
 
 @testable import Retort
@@ -67,7 +68,7 @@ struct NNArchitectureTests {
     let w0 = (net.layers[0] as! Dense).weights.scalars
     let w2 = (net.layers[2] as! Dense).weights.scalars
     let std0 = (w0.reduce(0) { $0 + Double($1) * Double($1) } / Double(w0.count)).squareRoot()
-    #expect(abs(std0 - (2.0 / 200).squareRoot()) < 0.003)  // He before a ReLU
+    expectApproximatelyEqual(std0, (2.0 / 200).squareRoot(), absoluteTolerance: 0.003)  // He, ReLU
     let bound = (6.0 / 400).squareRoot()  // Glorot for the last layer
     #expect(
       w2.allSatisfy { abs(Double($0)) <= bound } && w2.contains { abs(Double($0)) > 0.9 * bound })

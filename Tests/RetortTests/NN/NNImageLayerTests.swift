@@ -1,3 +1,4 @@
+import RetortTestSupport
 import Testing
 
 @testable import Retort
@@ -24,11 +25,6 @@ struct NNImageLayerTests {
     return v
   }
 
-  /// Whether every value is within `tolerance`·(1 + |reference|) of the reference.
-  static func close(_ a: [Float], _ reference: [Double], _ tolerance: Double = 1e-5) -> Bool {
-    a.count == reference.count
-      && zip(a, reference).allSatisfy { abs(Double($0) - $1) <= tolerance * (1 + abs($1)) }
-  }
 
   @Test func convolutionGradients() {
     let layer = Self.conv(c: 2, h: 4, w: 5, f: 3, seed: 1)
@@ -69,7 +65,8 @@ struct NNImageLayerTests {
     let input = [x.scalars, layer.weights.scalars, layer.bias.scalars]
       .map { rowsText($0, columns: $0.count) }.joined(separator: "\n")
     let reference = numbers(try runPython(script, input: input))
-    #expect(Self.close(layer(x).scalars, reference))
+    expectApproximatelyEqual(
+      layer(x).scalars, reference, absoluteTolerance: 1e-5, relativeTolerance: 1e-5)
     var blocked = layer
     blocked.blockScalars = 1  // one sample per block
     #expect(blocked(x) == layer(x))
@@ -93,7 +90,7 @@ struct NNImageLayerTests {
     let reference = numbers(try runPython(script, input: rowsText(x.scalars, columns: w)))
     let y = MaxPool2(channels: c, height: h, width: w)(x)
     #expect(y.shape == [b, c * 2 * 3])
-    #expect(Self.close(y.scalars, reference, 0))
+    expectApproximatelyEqual(y.scalars, reference)  // exactly
   }
 
   @Test func maxPoolRoutesGradientToTheMaximum() {
@@ -139,6 +136,6 @@ struct NNImageLayerTests {
     let reference = numbers(try runPython(script, input: rowsText(x1.scalars, columns: s)))
     let mine = y1.scalars + layer.state[0].value.scalars + layer.state[1].value.scalars
       + inference.scalars
-    #expect(Self.close(mine, reference, 1e-5))
+    expectApproximatelyEqual(mine, reference, absoluteTolerance: 1e-5, relativeTolerance: 1e-5)
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RetortTestSupport
 import Testing
 
 @testable import Retort
@@ -50,7 +51,8 @@ struct NNImageNetworkTests {
       Architecture(parsing: "conv3x3:32,bn,relu"), inputShape: [8, 10, 10], generator: &g)
     let w = (net.layers[0] as! Conv3x3).weights.scalars
     let std = (w.reduce(0) { $0 + Double($1) * Double($1) } / Double(w.count)).squareRoot()
-    #expect(abs(std - (2.0 / 72).squareRoot()) < 0.01)  // He through bn: fan-in 9·8
+    // He through bn: fan-in 9·8.
+    expectApproximatelyEqual(std, (2.0 / 72).squareRoot(), absoluteTolerance: 0.01)
     let bn = net.layers[1] as! BatchNorm
     #expect(bn.parameters[0].value.scalars.allSatisfy { $0 == 1 })
     #expect(bn.state.map(\.name) == ["running_mean", "running_var"])
@@ -147,7 +149,8 @@ struct NNImageNetworkTests {
         print(" ".join(repr(float(v)) for v in h.ravel()))
         """
       let reference = numbers(try runPython(script, input: rowsText(x.scalars, columns: 42)))
-      #expect(NNImageLayerTests.close(net.predict(x).scalars, reference, 1e-4))
+      expectApproximatelyEqual(
+        net.predict(x).scalars, reference, absoluteTolerance: 1e-4, relativeTolerance: 1e-4)
     }
   }
 }

@@ -1,3 +1,4 @@
+import RetortTestSupport
 import Testing
 
 @testable import Retort
@@ -79,7 +80,7 @@ struct NNLayerTests {
     let y = layer.forward(x, training: true, generator: &g1)
     #expect(Set(y.scalars) == [0, Float(1) / 0.75])
     let kept = Double(y.scalars.filter { $0 != 0 }.count) / Double(y.count)
-    #expect(abs(kept - 0.75) < 0.05)
+    expectApproximatelyEqual(kept, 0.75, absoluteTolerance: 0.05)
     var g2 = SeededGenerator(seed: 3)
     var again = Dropout(rate: 0.25)
     #expect(again.forward(x, training: true, generator: &g2) == y)

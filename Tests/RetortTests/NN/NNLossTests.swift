@@ -1,4 +1,5 @@
 import Foundation
+import RetortTestSupport
 import Testing
 
 @testable import Retort
@@ -28,38 +29,37 @@ struct NNLossTests {
   static let labels: [Int64] = [2, 0]
   static let q = FloatTensor(shape: [2, 3], scalars: [0, 0.5, 0.5, 1, 0, 0])
 
-  func close(_ a: [Float], _ b: [Double], _ tolerance: Double = 1e-5) -> Bool {
-    a.count == b.count && zip(a, b).allSatisfy { abs(Double($0) - $1) <= tolerance }
-  }
-
   @Test func hardByHand() {
     let r = CrossEntropy.hard(logits: Self.z, labels: Self.labels)
-    #expect(close([r.loss], [0.601986]))
-    #expect(close(r.perRow, [0.693147, 0.510826]))
-    #expect(close(r.gradient.scalars, [0.125, 0.125, -0.25, -0.2, 0.1, 0.1]))
+    expectApproximatelyEqual(r.loss, 0.601986, absoluteTolerance: 1e-5)
+    expectApproximatelyEqual(r.perRow, [0.693147, 0.510826], absoluteTolerance: 1e-5)
+    expectApproximatelyEqual(
+      r.gradient.scalars, [0.125, 0.125, -0.25, -0.2, 0.1, 0.1], absoluteTolerance: 1e-5)
     let t = CrossEntropy.hard(logits: Self.z2, labels: Self.labels, temperature: 2)
-    #expect(close([t.loss], [0.601986]))
-    #expect(close(t.gradient.scalars, [0.0625, 0.0625, -0.125, -0.1, 0.05, 0.05]))
+    expectApproximatelyEqual(t.loss, 0.601986, absoluteTolerance: 1e-5)
+    expectApproximatelyEqual(
+      t.gradient.scalars, [0.0625, 0.0625, -0.125, -0.1, 0.05, 0.05], absoluteTolerance: 1e-5)
     let w = CrossEntropy.hard(logits: Self.z, labels: Self.labels, weights: [2, 0])
-    #expect(close([w.loss], [0.693147]))
-    #expect(close(w.gradient.scalars, [0.25, 0.25, -0.5, 0, 0, 0]))
+    expectApproximatelyEqual(w.loss, 0.693147, absoluteTolerance: 1e-5)
+    expectApproximatelyEqual(
+      w.gradient.scalars, [0.25, 0.25, -0.5, 0, 0, 0], absoluteTolerance: 1e-5)
   }
 
   @Test func softAndMixedByHand() {
     let s = CrossEntropy.soft(logits: Self.z2, targets: Self.q, temperature: 2)
-    #expect(close([s.loss], [0.775273]))
-    #expect(close(s.perRow, [1.039721, 0.510826]))
+    expectApproximatelyEqual(s.loss, 0.775273, absoluteTolerance: 1e-5)
+    expectApproximatelyEqual(s.perRow, [1.039721, 0.510826], absoluteTolerance: 1e-5)
     let m = CrossEntropy.mixed(
       logits: Self.z2, targets: Self.q, labels: Self.labels, temperature: 2, alpha: 0.5)
-    #expect(close([m.loss], [1.702080]))
+    expectApproximatelyEqual(m.loss, 1.702080, absoluteTolerance: 1e-5)
   }
 
   @Test func binaryByHand() {
     let r = BinaryCrossEntropy.sigmoid(
       logits: FloatTensor(shape: [2, 1], scalars: [0, Float(log(3.0))]), labels: [1, 0],
       smoothing: 0.1)
-    #expect(close([r.loss], [0.984790]))
-    #expect(close(r.gradient.scalars, [-0.2, 0.325]))
+    expectApproximatelyEqual(r.loss, 0.984790, absoluteTolerance: 1e-5)
+    expectApproximatelyEqual(r.gradient.scalars, [-0.2, 0.325], absoluteTolerance: 1e-5)
     #expect(r.gradient.shape == [2, 1])
   }
 
@@ -69,7 +69,8 @@ struct NNLossTests {
     #expect(r.loss.isFinite && r.gradient.scalars.allSatisfy(\.isFinite))
     let b = BinaryCrossEntropy.sigmoid(
       logits: FloatTensor(shape: [2], scalars: [-200, 200]), labels: [1, 0])
-    #expect(close([b.loss], [200]) && b.gradient.scalars.allSatisfy(\.isFinite))
+    expectApproximatelyEqual(b.loss, 200, absoluteTolerance: 1e-5)
+    #expect(b.gradient.scalars.allSatisfy { $0.isFinite })
   }
 
   /// Softmax and cross-entropy in float64 NumPy, from the same Float logits.
@@ -110,14 +111,19 @@ struct NNLossTests {
       logits: logits, labels: labels, temperature: temperature, weights: weights)
     let soft = CrossEntropy.soft(
       logits: logits, targets: targets, temperature: temperature, weights: weights)
-    func within(_ a: [Float], _ ref: ArraySlice<Double>) -> Bool {
-      zip(a, ref).allSatisfy { abs(Double($0) - $1) <= 1e-5 * (1 + abs($1)) }
-    }
-    #expect(within(p.scalars, reference[0..<n]))
-    #expect(within([hard.loss], reference[n...n]))
-    #expect(within(hard.gradient.scalars, reference[(n + 1)..<(2 * n + 1)]))
-    #expect(within([soft.loss], reference[(2 * n + 1)...(2 * n + 1)]))
-    #expect(within(soft.gradient.scalars, reference[(2 * n + 2)...]))
+    expectApproximatelyEqual(
+      p.scalars, reference[0..<n], absoluteTolerance: 1e-5, relativeTolerance: 1e-5)
+    expectApproximatelyEqual(
+      [hard.loss], reference[n...n], absoluteTolerance: 1e-5, relativeTolerance: 1e-5)
+    expectApproximatelyEqual(
+      hard.gradient.scalars, reference[(n + 1)..<(2 * n + 1)],
+      absoluteTolerance: 1e-5, relativeTolerance: 1e-5)
+    expectApproximatelyEqual(
+      [soft.loss], reference[(2 * n + 1)...(2 * n + 1)],
+      absoluteTolerance: 1e-5, relativeTolerance: 1e-5)
+    expectApproximatelyEqual(
+      soft.gradient.scalars, reference[(2 * n + 2)...],
+      absoluteTolerance: 1e-5, relativeTolerance: 1e-5)
   }
 
   // MARK: Finite differences: |analytic − numeric| ≤ 1e-3·(1 + |numeric|), step 1e-2.

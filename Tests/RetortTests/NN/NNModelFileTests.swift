@@ -1,4 +1,5 @@
 import Foundation
+import RetortTestSupport
 import Testing
 
 @testable import Retort
@@ -85,8 +86,8 @@ struct NNModelFileTests {
       #expect(out.first.map { Float($0) } == w[1, 2])
       let mine = net.predict(x).scalars
       #expect(out.count == 1 + mine.count)
-      #expect(
-        zip(mine, out.dropFirst()).allSatisfy { abs(Double($0) - $1) <= 1e-5 * (1 + abs($1)) })
+      expectApproximatelyEqual(
+        mine, out.dropFirst(), absoluteTolerance: 1e-5, relativeTolerance: 1e-5)
     }
   }
 

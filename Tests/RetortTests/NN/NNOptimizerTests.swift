@@ -1,3 +1,4 @@
+import RetortTestSupport
 import Testing
 
 @testable import Retort
@@ -26,9 +27,9 @@ struct NNOptimizerTests {
     var net = try scalarNetwork()
     var sgd = SGD(learningRate: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.1)
     sgd.step(&net)
-    #expect(abs(theta(&net) - 0.886) < 1e-6)
+    expectApproximatelyEqual(theta(&net), 0.886, absoluteTolerance: 1e-6)
     sgd.step(&net)
-    #expect(abs(theta(&net) - 0.725566) < 1e-6)
+    expectApproximatelyEqual(theta(&net), 0.725566, absoluteTolerance: 1e-6)
   }
 
   @Test func plainMomentum() throws {
@@ -37,7 +38,7 @@ struct NNOptimizerTests {
     var sgd = SGD(learningRate: 0.1, momentum: 0.9)
     sgd.step(&net)
     sgd.step(&net)
-    #expect(abs(theta(&net) - 0.855) < 1e-6)
+    expectApproximatelyEqual(theta(&net), 0.855, absoluteTolerance: 1e-6)
   }
 
   @Test func adamStepsByTheLearningRate() throws {
@@ -45,10 +46,10 @@ struct NNOptimizerTests {
     var net = try scalarNetwork()
     var adam = Adam(learningRate: 0.1)
     adam.step(&net)
-    #expect(abs(theta(&net) - 0.9) < 1e-5)
+    expectApproximatelyEqual(theta(&net), 0.9, absoluteTolerance: 1e-5)
     adam.learningRate = 0.05
     adam.step(&net)
-    #expect(abs(theta(&net) - 0.85) < 1e-5)
+    expectApproximatelyEqual(theta(&net), 0.85, absoluteTolerance: 1e-5)
     #expect(adam.steps == 2)
   }
 }

@@ -1,0 +1,30 @@
+# The preamble that Retort's scripts share (demo, test, bench/*, experiments/*,
+# data/*). Sourced first thing, it stops the script on an error, an unset
+# variable or a failed pipe, and moves to the repository's root. Then, as the
+# script needs them:
+#   retort_build   packages and the release build (Scripts/setup --no-install:
+#                  nothing is installed under a prefix); sets bin to the tools'
+#                  folder and puts it first on PATH
+#   retort_work    sets work to a new temporary folder, removed when the script exits
+#   retort_torch   installs PyTorch (CPU, the version pinned here) when python3 lacks it
+# Usage: source "$(dirname "$0")/lib.sh" (or "$(dirname "$0")/../lib.sh").
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# The PyTorch that the benchmarks and experiments compare with.
+retort_torch_pin='torch==2.13.0+cpu'
+
+retort_build() {
+  Scripts/setup --no-install "$@" >&2
+  bin="$(swift build -c release --show-bin-path)"
+  export PATH="$bin:$PATH"
+}
+
+retort_work() {
+  work="$(mktemp -d)"
+  trap 'rm -rf "$work"' EXIT
+}
+
+retort_torch() {
+  python3 -c 'import torch' 2>/dev/null || python3 -m pip install -q "$retort_torch_pin" >&2
+}
