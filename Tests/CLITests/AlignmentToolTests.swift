@@ -264,9 +264,9 @@ func writeRotatedPair(in dir: URL) throws {
                   tool: "align-adv", status: 65, naming: "nan.h5", "'embeddings'", "row 3")
     expectFailure(
       try run("align-adv", ["a.h5", "a.h5", "--dis-smooth", "0.7", "-o", "W.h5"], in: dir),
-      tool: "align-adv", status: 64, naming: "disSmooth", "0.7")
+      tool: "align-adv", status: 64, naming: "--dis-smooth", "0.7")
     expectFailure(try run("align-adv", ["a.h5", "a.h5", "--dis-lambda=-1", "-o", "W.h5"], in: dir),
-                  tool: "align-adv", status: 64, naming: "disLambda", "-1")
+                  tool: "align-adv", status: 64, naming: "--dis-lambda", "-1")
     expectFailure(try run("align-adv", ["a.h5", "a.h5", "--max-vocab=-1", "-o", "W.h5"], in: dir),
                   tool: "align-adv", status: 64, naming: "--max-vocab", "-1")
     // A vocabulary smaller than every default size is clamped, not an error.

@@ -104,13 +104,13 @@ import Testing
           f['boxes'] = np.zeros((2, 4), np.float32)
       """, in: dir)
     expectFailure(try run("nms", ["flip.h5", "-o", "k.h5"], in: dir),
-                  tool: "nms", status: 65, naming: "flip.h5", "box 1", "x2", "x1")
+                  tool: "nms", status: 65, naming: "flip.h5", "'boxes'", "row 1", "x2", "x1")
     expectFailure(try run("nms", ["nan.h5", "-o", "k.h5"], in: dir),
-                  tool: "nms", status: 65, naming: "nan.h5", "score 1", "inf")
+                  tool: "nms", status: 65, naming: "nan.h5", "'scores'", "row 1", "inf")
     expectFailure(try run("nms", ["short.h5", "-o", "k.h5"], in: dir),
                   tool: "nms", status: 65, naming: "short.h5", "'scores'", "[3]", "[2]")
     expectFailure(try run("nms", ["--iou", "1.5", "flip.h5", "-o", "k.h5"], in: dir),
-                  tool: "nms", status: 64, naming: "flip.h5", "1.5")
+                  tool: "nms", status: 64, naming: "--iou", "1.5")
     expectFailure(try run("ohem-select", ["noloss.h5", "-o", "k.h5"], in: dir),
                   tool: "ohem-select", status: 66,
                   naming: "noloss.h5", "'loss'", "'logits'", "'labels'", "boxes")

@@ -169,10 +169,10 @@ let digits = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletin
           f['logits'] = np.array([[0.5, np.nan]], np.float32)
       """, in: dir)
     expectFailure(try run("distill", ["train", "--arch", "64-8-10", "badlabel.h5", "-o", "m.h5"], in: dir),
-                  tool: "distill", status: 65, naming: "badlabel.h5", "labels[2]", "10")
+                  tool: "distill", status: 65, naming: "badlabel.h5", "'labels'", "row 2", "10")
     expectFailure(try run("distill", ["train", "--arch", "100-8-10", train, "-o", "m.h5"], in: dir),
                   tool: "distill", status: 64,
-                  naming: "train.h5", "dense:8,relu,dense:10", "100", "64")
+                  naming: "--arch", "dense:8,relu,dense:10", "100", "64")
     expectFailure(try run("softlabel", ["--from-probs", "badprobs.h5", "-o", "p.h5"], in: dir),
                   tool: "softlabel", status: 65, naming: "badprobs.h5", "'probs'", "row 1", "0.9")
     expectFailure(try run("softlabel", ["nan.h5", "-o", "p.h5"], in: dir),

@@ -19,7 +19,7 @@ import Testing
     #expect(r.text.contains("kept 2: 3 2\n"), "\(r.text)")
     // The bad box's line: the example's label, the code, and what the message names.
     let bad = r.text.split(separator: "\n").first { $0.hasPrefix("bad box: code 65: ") }
-    #expect(bad.map { $0.contains("box 0") && $0.contains("nan") } == true, "\(r.text)")
+    #expect(bad.map { $0.contains("row 0") && $0.contains("boxes") && $0.contains("nan") } == true, "\(r.text)")
   }
 
   /// The binding against numpy/scipy references and against the CLI on the same data.

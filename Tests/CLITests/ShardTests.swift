@@ -80,7 +80,7 @@ func shardedRun(_ tool: String, _ arguments: [String], shards n: Int, name: Stri
     let hard = try shardedRun("ohem-select", ["--per-image", "16", "r.h5"], shards: 3, name: "ohem", in: dir)
     try expectSameDatasets("owhole.h5", hard, in: dir)
     expectFailure(try run("nms", ["--shard", "0/2", "unsorted.h5", "-o", "u.h5"], in: dir),
-                  tool: "nms", status: 65, naming: "unsorted.h5", "--shard", "'image'", "row 1")
+                  tool: "nms", status: 65, naming: "unsorted.h5", "'image'", "row 1")
   }
 
   @Test func cslsInTwoPhasesEqualsTheWholeRun() throws {

@@ -172,7 +172,7 @@ import Testing
     expectFailure(try run("tensor", ["export", "a.h5:logits", "-o", "x.csv"], in: dir),
                   tool: "tensor", status: 66, naming: "'logits'", "a.h5", "embeddings, words")
     expectFailure(try run("tensor", ["export", "a.h5:words", "-o", "x.npy"], in: dir),
-                  tool: "tensor", status: 64, naming: ".npy")
+                  tool: "tensor", status: 65, naming: ".npy", "'words'", "a.h5")
     expectFailure(try run("tensor", ["import", "a.vec", "-o", "no/such/dir/out.h5"], in: dir),
                   tool: "tensor", status: 73, naming: "no/such/dir/out.h5")
     try "x,y\n1,2\n3,\n".write(to: dir.appendingPathComponent("e.csv"), atomically: true, encoding: .utf8)
