@@ -1,8 +1,9 @@
 import Foundation
 
-/// Teacher outputs turned into training targets: temperature softmax,
-/// ensembles, one-hot targets, and the born-again variants DKPP and CWTM
-/// (Furlanello et al. 2018).
+/// Teacher outputs turned into training targets: temperature softmax, checks
+/// of given distributions, one-hot targets, and the born-again variants DKPP
+/// and CWTM (Furlanello et al. 2018). Averaging an ensemble of teachers is the
+/// caller's (softlabel averages the members' rows in probability space).
 public enum SoftTargets {
   /// Replaces each row of logits [N, C] by softmax(z/T), in place, on up to
   /// `threads` threads (rows split into contiguous ranges).
