@@ -42,15 +42,8 @@ public enum SoftTargets {
     }
   }
 
-  /// The index of each row's largest entry (the first of equal ones).
-  public static func argmax(_ t: FloatTensor) -> [Int] {
-    let c = t.rowWidth
-    return (0..<t.rowCount).map { r in
-      var best = 0
-      for j in 1..<max(c, 1) where t.scalars[r * c + j] > t.scalars[r * c + best] { best = j }
-      return best
-    }
-  }
+  /// The index of each row's largest entry, the lowest on ties (`rowArgmax`).
+  public static func argmax(_ t: FloatTensor) -> [Int] { t.rowArgmax() }
 
   /// One-hot rows at each row's argmax.
   public static func oneHot(_ probs: FloatTensor) -> FloatTensor {
