@@ -2,7 +2,7 @@ import Foundation
 
 /// The whole content of a file (or standard input for `-`), with a NUL byte
 /// appended so that C parsers stop at the end.
-public func readWholeFile(_ path: String) throws -> [UInt8] {
+package func readWholeFile(_ path: String) throws -> [UInt8] {
   var bytes: [UInt8]
   if path == "-" {
     bytes = try readAllOfStandardInput()

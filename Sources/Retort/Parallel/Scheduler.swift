@@ -36,6 +36,6 @@ func forEachConcurrently<State>(
 
 /// Runs `body(i)` for i in 0..<count on up to `threads` threads
 /// (`forEachConcurrently` without state); returns when all are done.
-public func parallelFor(_ count: Int, threads: Int, _ body: (Int) -> Void) {
+package func parallelFor(_ count: Int, threads: Int, _ body: (Int) -> Void) {
   forEachConcurrently(count, threads: threads, state: { () }) { i, _ in body(i) }
 }
