@@ -42,6 +42,7 @@ public func alignAdversarially(
 ) throws -> AdversarialResult {
   try checkEmbeddingPair(source, "source", target, "target")
   try options.validate()
+  reuseLargeAllocations()
   let d = source.shape[1]
   let limits = [source, target].map {
     options.disMostFrequent == 0 ? $0.rowCount : min(options.disMostFrequent, $0.rowCount)

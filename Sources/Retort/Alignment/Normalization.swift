@@ -71,18 +71,3 @@ func centerRows(_ x: inout FloatTensor) {
     }
   }
 }
-
-/// Scales every non-zero row to unit L2 norm.
-func unitRows(_ x: inout FloatTensor) {
-  let (n, d) = (x.shape[0], x.shape[1])
-  x.scalars.withUnsafeMutableBufferPointer { p in
-    for i in 0..<n {
-      let row = p.baseAddress! + i * d
-      var sum: Double = 0
-      for j in 0..<d { sum += Double(row[j]) * Double(row[j]) }
-      guard sum > 0 else { continue }
-      let scale = Float(1 / sum.squareRoot())
-      for j in 0..<d { row[j] *= scale }
-    }
-  }
-}

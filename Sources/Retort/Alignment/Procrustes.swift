@@ -1,5 +1,3 @@
-import CBLAS
-
 /// Orthogonal mappings between embedding spaces.
 ///
 /// W maps a source vector x to W·x; for row-stored embeddings the mapped rows
@@ -64,16 +62,4 @@ public enum Procrustes {
     }
     try requireFinite(w, dataset: "W")
   }
-}
-
-/// Row-major op(A)·B in double precision, op(A) m×k and B k×n.
-private func dgemm(
-  _ a: [Double], _ b: [Double], m: Int, n: Int, k: Int, transposeA: Bool = false
-) -> [Double] {
-  var c = [Double](repeating: 0, count: m * n)
-  guard m > 0, n > 0, k > 0 else { return c }
-  cblas_dgemm(
-    CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, CblasNoTrans,
-    Int32(m), Int32(n), Int32(k), 1, a, Int32(transposeA ? m : k), b, Int32(n), 0, &c, Int32(n))
-  return c
 }

@@ -24,7 +24,8 @@ public enum BoxFormat: String, CaseIterable, Sendable {
 
 /// Boxes [N, 4] written in `format`, rewritten as corners x1, y1, x2, y2 [N, 4].
 ///
-/// Only the shape is checked; the nms tool's `--emit` uses this for the kept rows.
+/// Only the shape is checked. For library callers: the tools keep boxes in the
+/// format they were given (`nms --emit` writes the kept rows as read).
 public func xyxyBoxes(_ boxes: FloatTensor, format: BoxFormat) throws -> FloatTensor {
   try checkBoxShape(boxes)
   guard format != .xyxy else { return boxes }

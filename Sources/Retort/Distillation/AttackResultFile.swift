@@ -86,13 +86,3 @@ public enum AttackResultFile {
       amplitudes: try doubles("amplitude"))
   }
 }
-
-/// `v` as the short decimal a user would type: `0.1`, not `0.10000000149`;
-/// `2`, not `2.0`.
-package func shortDecimal(_ v: Float) -> String {
-  let s = "\(v)"
-  return s.hasSuffix(".0") ? String(s.dropLast(2)) : s
-}
-
-/// `v` as the double of the decimal a user typed (0.1, not 0.10000000149).
-package func typedDecimal(_ v: Float) -> Double { Double(shortDecimal(v)) ?? Double(v) }

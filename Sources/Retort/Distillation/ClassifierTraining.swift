@@ -75,6 +75,7 @@ public func trainClassifier(
     options.architecture, inputShape: Array(data.x.shape.dropFirst()), generator: &generator)
   let classes = network.outputWidth
   try checkTrainingSet(data, options: options, classes: classes)
+  reuseLargeAllocations()
   var best: (network: Network, loss: Double)? = nil
   var sgd = SGD(
     learningRate: options.learningRate, momentum: options.momentum, nesterov: options.nesterov,

@@ -19,9 +19,7 @@ public struct ClassificationReport: Equatable, Sendable {
     var binCount = [Int](repeating: 0, count: bins)
     var binCorrect = [Int](repeating: 0, count: bins)
     var binConfidence = [Double](repeating: 0, count: bins)
-    for r in 0..<n {
-      var best = 0
-      for j in 1..<c where logProbs.scalars[r * c + j] > logProbs.scalars[r * c + best] { best = j }
+    for (r, best) in logProbs.rowArgmax().enumerated() {
       let y = Int(labels[r])
       let hit = best == y
       if hit { correct += 1 }

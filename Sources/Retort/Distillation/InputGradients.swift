@@ -26,7 +26,9 @@ extension Network {
       let block = x.rows(start..<min(n, start + blockRows))
       let b = block.rowCount
       let z = forward(block, training: false)
-      let f = (0..<b).map { r in stableSoftmax(z.row(r), temperature: Double(temperature)) }
+      let f = (0..<b).map { r in
+        softmax(z.row(r).map(Double.init), temperature: Double(temperature))
+      }
       for j in 0..<c {
         var g = FloatTensor(repeating: 0, shape: [b, c])
         var scale = [Double](repeating: 0, count: b)
@@ -55,12 +57,4 @@ extension Network {
     let a = outputGradientAmplitudes(x, temperature: temperature)
     return a.isEmpty ? 0 : a.reduce(0, +) / Double(a.count)
   }
-}
-
-/// softmax(z/T) in double precision.
-func stableSoftmax(_ z: ArraySlice<Float>, temperature: Double) -> [Double] {
-  let m = Double(z.max() ?? 0)
-  let e = z.map { exp((Double($0) - m) / temperature) }
-  let s = e.reduce(0, +)
-  return e.map { $0 / s }
 }

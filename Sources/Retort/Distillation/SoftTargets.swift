@@ -1,8 +1,9 @@
 import Foundation
 
-/// Teacher outputs turned into training targets: temperature softmax,
-/// ensembles, one-hot targets, and the born-again variants DKPP and CWTM
-/// (Furlanello et al. 2018).
+/// Teacher outputs turned into training targets: temperature softmax, checks
+/// of given distributions, one-hot targets, and the born-again variants DKPP
+/// and CWTM (Furlanello et al. 2018). Averaging an ensemble of teachers is the
+/// caller's (softlabel averages the members' rows in probability space).
 public enum SoftTargets {
   /// Replaces each row of logits [N, C] by softmax(z/T), in place, on up to
   /// `threads` threads (rows split into contiguous ranges).
@@ -41,15 +42,8 @@ public enum SoftTargets {
     }
   }
 
-  /// The index of each row's largest entry (the first of equal ones).
-  public static func argmax(_ t: FloatTensor) -> [Int] {
-    let c = t.rowWidth
-    return (0..<t.rowCount).map { r in
-      var best = 0
-      for j in 1..<max(c, 1) where t.scalars[r * c + j] > t.scalars[r * c + best] { best = j }
-      return best
-    }
-  }
+  /// The index of each row's largest entry, the lowest on ties (`rowArgmax`).
+  public static func argmax(_ t: FloatTensor) -> [Int] { t.rowArgmax() }
 
   /// One-hot rows at each row's argmax.
   public static func oneHot(_ probs: FloatTensor) -> FloatTensor {

@@ -48,7 +48,7 @@ public struct EpisodeLoss: Sendable {
       for j in 0..<width { ds[i * width + j] = dPrototypes[k, j] / counts[k] }
     }
     logProbs = Prototypes.logProbabilities(d)
-    let predicted = Prototypes.argmaxRows(logProbs)
+    let predicted = logProbs.rowArgmax()
     let hits = zip(predicted, queryTargets).filter { $0 == $1 }.count
     loss = ce.loss
     accuracy = queries.rowCount > 0 ? Float(hits) / Float(queries.rowCount) : 0

@@ -16,8 +16,8 @@ public enum FewShotDistance: String, Sendable, CaseIterable {
     let (n, k, d) = Self.dimensions(queries, prototypes)
     switch self {
     case .sqeuclidean:
-      let q2 = squaredNorms(queries)
-      let p2 = squaredNorms(prototypes)
+      let q2 = queries.squaredRowNorms()
+      let p2 = prototypes.squaredRowNorms()
       var out = [Float](repeating: 0, count: n * k)
       for i in 0..<n {
         for j in 0..<k { out[i * k + j] = q2[i] + p2[j] }
@@ -36,7 +36,8 @@ public enum FewShotDistance: String, Sendable, CaseIterable {
       return FloatTensor(shape: [n, k], scalars: out)
     case .cosine:
       let similarity = matmul(
-        Self.normalized(queries).unit, Self.normalized(prototypes).unit, transposeB: true)
+        queries.dividedByRowNorms(floor: Self.normFloor).unit,
+        prototypes.dividedByRowNorms(floor: Self.normFloor).unit, transposeB: true)
       return FloatTensor(shape: [n, k], scalars: similarity.scalars.map { 1 - $0 })
     }
   }
@@ -61,8 +62,8 @@ public enum FewShotDistance: String, Sendable, CaseIterable {
       Self.combine(&dp, 2, prototypes, columnSums)
       return (dq, dp)
     case .cosine:
-      let (qUnit, qNorms) = Self.normalized(queries)
-      let (pUnit, pNorms) = Self.normalized(prototypes)
+      let (qUnit, qNorms) = queries.dividedByRowNorms(floor: Self.normFloor)
+      let (pUnit, pNorms) = prototypes.dividedByRowNorms(floor: Self.normFloor)
       let dqUnit = matmul(g, pUnit)
       let dpUnit = matmul(g, qUnit, transposeA: true)
       return (
@@ -93,17 +94,6 @@ public enum FewShotDistance: String, Sendable, CaseIterable {
     }
   }
 
-  /// Rows divided by their norms (floored at 1e-8), and the floored norms.
-  private static func normalized(_ x: FloatTensor) -> (unit: FloatTensor, norms: [Float]) {
-    let norms = squaredNorms(x).map { max($0.squareRoot(), normFloor) }
-    var unit = x
-    let d = x.shape[1]
-    for i in 0..<x.shape[0] {
-      for j in 0..<d { unit[i, j] /= norms[i] }
-    }
-    return (unit, norms)
-  }
-
   /// ∂L/∂x from ∂L/∂x̂ = scale·`dUnit` for x̂ = x/‖x‖; rows whose norm was
   /// floored are x/1e-8, a linear map.
   private static func unnormalizeGradient(
@@ -118,15 +108,5 @@ public enum FewShotDistance: String, Sendable, CaseIterable {
       for j in 0..<d { dx[i, j] = scale * (dUnit[i, j] - unit[i, j] * along) / norms[i] }
     }
     return dx
-  }
-}
-
-/// The squared norm of each row of a matrix.
-func squaredNorms(_ x: FloatTensor) -> [Float] {
-  let d = x.rowWidth
-  return (0..<x.rowCount).map { i in
-    var s: Float = 0
-    for j in i * d..<(i + 1) * d { s += x.scalars[j] * x.scalars[j] }
-    return s
   }
 }

@@ -52,7 +52,7 @@ public func evaluateFewShot(
       flat.rows(0..<s), targets: episode.supportTargets, classes: way)
     let logProbs = Prototypes.logProbabilities(
       distance.distances(flat.rows(s..<rows.count), prototypes))
-    let hits = zip(Prototypes.argmaxRows(logProbs), episode.queryTargets).filter { $0 == $1 }
+    let hits = zip(logProbs.rowArgmax(), episode.queryTargets).filter { $0 == $1 }
     accuracies.append(Double(hits.count) / Double(episode.query.count))
   }
   return FewShotEvaluation(accuracies: accuracies)

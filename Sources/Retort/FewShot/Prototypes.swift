@@ -30,7 +30,7 @@ public enum Prototypes {
   ) -> (logProbs: FloatTensor, predicted: [Int64]) {
     precondition(classes.count == prototypes.rowCount, "classify: one class id per prototype")
     let logProbs = logProbabilities(distance.distances(queries, prototypes))
-    return (logProbs, argmaxRows(logProbs).map { classes[$0] })
+    return (logProbs, logProbs.rowArgmax().map { classes[$0] })
   }
 
   /// log softmax of −d, row by row.
@@ -49,15 +49,5 @@ public enum Prototypes {
     }
     let means = sums.indices.map { Float(sums[$0] / Double(max(1, counts[$0 / max(1, d)]))) }
     return FloatTensor(shape: [classes, d], scalars: means)
-  }
-
-  /// The column of the largest value in each row (the first on ties).
-  static func argmaxRows(_ m: FloatTensor) -> [Int] {
-    let k = m.shape[1]
-    return (0..<m.shape[0]).map { i in
-      var best = 0
-      for j in 1..<max(1, k) where m[i, j] > m[i, best] { best = j }
-      return best
-    }
   }
 }

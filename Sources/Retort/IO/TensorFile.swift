@@ -281,19 +281,3 @@ public final class TensorFile {
   /// The file's HDF5 id, for writers that copy objects out of it.
   var id: hid_t { fid }
 }
-
-/// Reads standard input to its end.
-func readAllOfStandardInput() throws -> [UInt8] {
-  var bytes = [UInt8]()
-  var chunk = [UInt8](repeating: 0, count: 1 << 20)
-  while true {
-    let n = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
-    if n < 0 {
-      if errno == EINTR { continue }
-      throw RetortError.io("cannot read standard input: \(String(cString: strerror(errno)))")
-    }
-    if n == 0 { break }
-    bytes.append(contentsOf: chunk[0..<n])
-  }
-  return bytes
-}

@@ -15,7 +15,7 @@ public final class TensorFileWriter {
   /// compression off. Nothing written to a pipe is compressed.
   public var deflateLevel: Int = 1
   private var fid: hid_t
-  private let temporaryPath: String?
+  private let file: AtomicFile?
   private var finished = false
 
   /// Datasets larger than this many bytes are chunked and compressed.
@@ -32,20 +32,22 @@ public final class TensorFileWriter {
     self.destination = destination
     switch destination {
     case .path(let path):
-      let url = URL(fileURLWithPath: path)
-      let dir = url.deletingLastPathComponent().path
-      let tmp = dir + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+      let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
+      let file = AtomicFile(path: path)
       var isDir: ObjCBool = false
       if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
         throw RetortError.cannotCreate("cannot create output, it is a directory", file: path)
       }
-      let id = HDF5.locked { H5Fcreate(tmp, retort_h5f_acc_excl(), retort_h5p_default(), retort_h5p_default()) }
+      let id = HDF5.locked {
+        H5Fcreate(
+          file.temporaryPath, retort_h5f_acc_excl(), retort_h5p_default(), retort_h5p_default())
+      }
       guard id >= 0 else {
         let reason = FileManager.default.fileExists(atPath: dir) ? "permission denied or read-only" : "no such directory"
         throw RetortError.cannotCreate("cannot create output (\(reason))", file: path)
       }
       fid = id
-      temporaryPath = tmp
+      self.file = file
     case .standardOutput:
       let id: hid_t = HDF5.locked {
         let fapl = H5Pcreate(retort_h5p_file_access())
@@ -55,7 +57,7 @@ public final class TensorFileWriter {
       }
       guard id >= 0 else { throw RetortError.software("cannot create an HDF5 file image in memory") }
       fid = id
-      temporaryPath = nil
+      file = nil
       deflateLevel = 0
     }
   }
@@ -63,7 +65,7 @@ public final class TensorFileWriter {
   deinit {
     if !finished {
       HDF5.locked { _ = H5Fclose(fid) }
-      if let temporaryPath { unlink(temporaryPath) }
+      file?.discard()
     }
   }
 
@@ -207,17 +209,9 @@ public final class TensorFileWriter {
     ensureOpen()
     finished = true
     switch destination {
-    case .path(let path):
+    case .path:
       let closed = HDF5.locked { H5Fclose(fid) }
-      guard closed >= 0 else {
-        unlink(temporaryPath!)
-        throw RetortError.io("cannot finish writing \(path)")
-      }
-      guard rename(temporaryPath!, path) == 0 else {
-        let reason = String(cString: strerror(errno))
-        unlink(temporaryPath!)
-        throw RetortError.cannotCreate("cannot create output (\(reason))", file: path)
-      }
+      try file!.finish(closed: closed >= 0)
     case .standardOutput:
       let image: [UInt8]? = HDF5.locked {
         defer { H5Fclose(fid) }
@@ -231,18 +225,5 @@ public final class TensorFileWriter {
       guard let image else { throw RetortError.software("cannot take the HDF5 file image") }
       try writeAllToStandardOutput(image)
     }
-  }
-}
-
-/// Writes `bytes` to standard output, all of them, or throws.
-func writeAllToStandardOutput(_ bytes: [UInt8]) throws {
-  var offset = 0
-  while offset < bytes.count {
-    let n = bytes.withUnsafeBytes { write(1, $0.baseAddress! + offset, bytes.count - offset) }
-    if n < 0 {
-      if errno == EINTR { continue }
-      throw RetortError.io("cannot write standard output: \(String(cString: strerror(errno)))")
-    }
-    offset += n
   }
 }

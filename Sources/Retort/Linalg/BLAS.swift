@@ -14,6 +14,39 @@ public func sgemm(
     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
 }
 
+/// Row-major double-precision GEMM: C ← alpha·op(A)·op(B) + beta·C,
+/// where op(A) is m×k, op(B) is k×n and C is m×n.
+public func dgemm(
+  transposeA: Bool = false, transposeB: Bool = false,
+  m: Int, n: Int, k: Int, alpha: Double = 1,
+  a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
+  beta: Double = 0, c: UnsafeMutablePointer<Double>, ldc: Int
+) {
+  if m == 0 || n == 0 { return }
+  cblas_dgemm(
+    CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+}
+
+/// The double-precision product op(A)·B of row-major arrays, op(A) m×k and B k×n
+/// (A stored k×m when transposed); zeros when k = 0.
+func dgemm(
+  _ a: [Double], _ b: [Double], m: Int, n: Int, k: Int, transposeA: Bool = false
+) -> [Double] {
+  var c = [Double](repeating: 0, count: m * n)
+  guard m > 0, n > 0, k > 0 else { return c }
+  a.withUnsafeBufferPointer { pa in
+    b.withUnsafeBufferPointer { pb in
+      c.withUnsafeMutableBufferPointer { pc in
+        dgemm(
+          transposeA: transposeA, m: m, n: n, k: k, a: pa.baseAddress!, lda: transposeA ? m : k,
+          b: pb.baseAddress!, ldb: n, c: pc.baseAddress!, ldc: n)
+      }
+    }
+  }
+  return c
+}
+
 /// Row-major single-precision GEMV: y ← alpha·op(A)·x + beta·y for an m×n matrix A.
 public func sgemv(
   transpose: Bool = false, m: Int, n: Int, alpha: Float = 1,

@@ -12,7 +12,7 @@ public enum BLASKernel {
 
   /// The fastest kernel that this processor's features allow, or nil when
   /// OpenBLAS's own choice cannot be bettered from here.
-  public static var bestCore: String? {
+  package static var bestCore: String? {
     if retort_cpu_has_avx512() != 0 { return "SkylakeX" }
     if retort_cpu_has_avx2() != 0 { return "Haswell" }
     return nil
@@ -30,7 +30,7 @@ public enum BLASKernel {
   /// The value to give `OPENBLAS_CORETYPE` before re-executing, or nil when
   /// the running kernel is right or the user chose one (`environment` holds
   /// `OPENBLAS_CORETYPE`) or a re-execution already happened.
-  public static func replacementCore(environment: [String: String]) -> String? {
+  package static func replacementCore(environment: [String: String]) -> String? {
     replacementCore(running: coreName, best: bestCore, environment: environment)
   }
 

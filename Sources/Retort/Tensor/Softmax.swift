@@ -9,20 +9,9 @@ public func softmaxRows(
   _ logits: UnsafePointer<Float>, rows: Int, columns: Int, temperature: Float = 1,
   into output: UnsafeMutablePointer<Float>
 ) {
-  let invT = 1 / temperature
   for r in 0..<rows {
-    let z = logits + r * columns
-    let p = output + r * columns
-    var m = -Float.infinity
-    for j in 0..<columns { m = max(m, z[j]) }
-    var sum: Float = 0
-    for j in 0..<columns {
-      let e = expf((z[j] - m) * invT)
-      p[j] = e
-      sum += e
-    }
-    let inv = 1 / sum
-    for j in 0..<columns { p[j] *= inv }
+    softmaxRow(logits + r * columns, count: columns, temperature: temperature,
+      into: output + r * columns)
   }
 }
 
@@ -31,17 +20,23 @@ public func logSoftmaxRows(
   _ logits: UnsafePointer<Float>, rows: Int, columns: Int, temperature: Float = 1,
   into output: UnsafeMutablePointer<Float>
 ) {
-  let invT = 1 / temperature
   for r in 0..<rows {
-    let z = logits + r * columns
-    let out = output + r * columns
-    var m = -Float.infinity
-    for j in 0..<columns { m = max(m, z[j]) }
-    var sum: Float = 0
-    for j in 0..<columns { sum += expf((z[j] - m) * invT) }
-    let logSum = logf(sum)
-    for j in 0..<columns { out[j] = (z[j] - m) * invT - logSum }
+    logSoftmaxRow(logits + r * columns, count: columns, temperature: temperature,
+      into: output + r * columns)
   }
+}
+
+/// softmax(z/T) of one vector in double precision (for Jacobians that
+/// float32 would underflow).
+func softmax(_ z: [Double], temperature: Double) -> [Double] {
+  var p = z
+  z.withUnsafeBufferPointer { zp in
+    p.withUnsafeMutableBufferPointer { pp in
+      guard let s = zp.baseAddress, let d = pp.baseAddress else { return }
+      softmaxRow(s, count: z.count, temperature: temperature, into: d)
+    }
+  }
+  return p
 }
 
 extension Tensor where Scalar == Float {

@@ -5,8 +5,26 @@
 public struct Tensor<Scalar>: Equatable where Scalar: Equatable {
   public var shape: [Int] { _shape }
   @usableFromInline var _shape: [Int]
-  /// The scalars in row-major order; `scalars.count == shape.reduce(1, *)`.
-  public var scalars: [Scalar]
+  /// The scalars in row-major order; `scalars.count == shape.reduce(1, *)`
+  /// always holds.
+  ///
+  /// Elements are written in place, in O(1) (`t.scalars[i] = v`,
+  /// `t.scalars.withUnsafeMutableBufferPointer`); a change of their number
+  /// (an append, or assigning an array of another count) is a precondition
+  /// failure: make a new tensor with `init(shape:scalars:)` instead.
+  public var scalars: [Scalar] {
+    @inlinable get { _scalars }
+    @inlinable _modify {
+      let count = _scalars.count
+      defer {
+        precondition(
+          _scalars.count == count,
+          "tensor of shape \(_shape) holds \(count) scalars, not \(_scalars.count)")
+      }
+      yield &_scalars
+    }
+  }
+  @usableFromInline var _scalars: [Scalar]
 
   /// A tensor of the given shape over `scalars` (row-major).
   @inlinable
@@ -16,7 +34,7 @@ public struct Tensor<Scalar>: Equatable where Scalar: Equatable {
       shape.reduce(1, *) == scalars.count,
       "shape \(shape) needs \(shape.reduce(1, *)) scalars, got \(scalars.count)")
     self._shape = shape
-    self.scalars = scalars
+    self._scalars = scalars
   }
 
   /// A tensor of the given shape with every scalar equal to `value`.

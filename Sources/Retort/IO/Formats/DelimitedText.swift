@@ -64,7 +64,8 @@ public enum DelimitedText {
     switch value {
     case .float(let t):
       for r in 0..<(value.shape.first ?? 1) {
-        try out.write(t.scalars[r * width..<(r + 1) * width].map(shortest).joined(separator: d) + "\n")
+        let row = t.scalars[r * width..<(r + 1) * width]
+        try out.write(row.map(shortDecimal).joined(separator: d) + "\n")
       }
     case .int(let t):
       for r in 0..<(value.shape.first ?? 1) {

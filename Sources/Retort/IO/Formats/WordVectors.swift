@@ -162,7 +162,7 @@ public struct WordVectors: Equatable, Sendable {
     try out.write("\(words.count) \(dim)\n")
     for (i, w) in words.enumerated() {
       var line = w
-      for v in embeddings.row(i) { line += " " + shortest(v) }
+      for v in embeddings.row(i) { line += " " + shortDecimal(v) }
       try out.write(line + "\n")
     }
   }
@@ -208,9 +208,3 @@ func parseFloat(_ p: UnsafeMutablePointer<CChar>, _ end: inout UnsafeMutablePoin
 }
 
 private let exactPowersOfTen: [Float] = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10]
-
-/// The shortest decimal text that reads back as the same float32.
-func shortest(_ v: Float) -> String {
-  let s = "\(v)"
-  return s.hasSuffix(".0") ? String(s.dropLast(2)) : s
-}

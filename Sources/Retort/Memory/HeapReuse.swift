@@ -3,15 +3,20 @@
 #endif
 
 /// Keeps large freed buffers in the heap for the next allocation instead of
-/// returning them to the system.
+/// returning them to the system; every training loop calls it where it starts
+/// (classifier training, prototypical training, adversarial alignment).
 ///
 /// glibc maps every allocation above its threshold (32 MB at most by default)
 /// afresh and unmaps it when freed, so a training loop whose activations take
 /// tens of megabytes pays, every step, for the kernel to zero new pages. With
-/// higher mapping and trimming thresholds each step reuses the memory the
-/// previous one freed. A process-wide setting: call it where such a loop starts.
-/// `mallopt` is looked up at run time because Glibc's module leaves out malloc.h.
-func reuseLargeAllocations() {
+/// mapping and trimming thresholds of 1 GiB each step reuses the memory the
+/// previous one freed. Results do not change, only where memory comes from.
+/// A process-wide setting, made once; `mallopt` is looked up at run time
+/// because Glibc's module leaves out malloc.h.
+func reuseLargeAllocations() { _ = heapReuse }
+
+/// The setting itself, run on first use.
+private let heapReuse: Void = {
   #if canImport(Glibc)
     typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
     guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
@@ -21,4 +26,4 @@ func reuseLargeAllocations() {
     _ = mallopt(mmapThreshold, 1 << 30)
     _ = mallopt(trimThreshold, 1 << 30)
   #endif
-}
+}()

@@ -1,0 +1,4 @@
+import Foundation
+
+/// The number of cores this process may use.
+public var availableCores: Int { ProcessInfo.processInfo.activeProcessorCount }
