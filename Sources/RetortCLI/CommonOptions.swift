@@ -22,9 +22,7 @@ public struct CommonOptions: ParsableArguments {
   public init() {}
 
   public func validate() throws {
-    if let threads, threads < 1 {
-      throw ValidationError("--threads must be at least 1, got \(threads)")
-    }
+    if let threads { try requireOption(threads >= 1, "--threads", threads, "at least 1") }
     if quiet && verbose { throw ValidationError("--quiet and --verbose exclude each other") }
   }
 

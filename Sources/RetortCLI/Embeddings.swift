@@ -90,7 +90,9 @@ public struct NormalizationOptions: ParsableArguments {
   public init() {}
 
   public func validate() throws {
-    do { _ = try Normalization(parsing: normalize) } catch let e as RetortError { throw ValidationError(e.message) }
+    do { _ = try Normalization(parsing: normalize) } catch let e as RetortError {
+      throw e.asValidationError(["normalization": "--normalize"])
+    }
   }
 
   public var chain: Normalization { (try? Normalization(parsing: normalize)) ?? Normalization([]) }

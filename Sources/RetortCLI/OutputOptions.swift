@@ -55,7 +55,7 @@ public struct CompressionOptions: ParsableArguments {
   public init() {}
 
   public func validate() throws {
-    guard (0...9).contains(deflate) else { throw ValidationError("--deflate must be 0-9, got \(deflate)") }
+    try requireOption((0...9).contains(deflate), "--deflate", deflate, "0-9")
   }
 
   /// A writer for `destination`; nothing written to a pipe is compressed.

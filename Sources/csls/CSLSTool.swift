@@ -76,8 +76,9 @@ struct CSLSTool: RetortCommand, RetortTool {
   @OptionGroup var common: CommonOptions
 
   func validate() throws {
-    guard k >= 1, top >= 1 else { throw ValidationError("-k and --top must be at least 1") }
-    if let block, block < 1 { throw ValidationError("--block must be at least 1") }
+    try requireOption(k >= 1, "-k", k, "at least 1")
+    try requireOption(top >= 1, "--top", top, "at least 1")
+    if let block { try requireOption(block >= 1, "--block", block, "at least 1") }
   }
 
   func run(in context: ToolContext) throws {

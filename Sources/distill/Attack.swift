@@ -62,13 +62,12 @@ extension Distill {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-      guard eps.values.allSatisfy({ $0 >= 0 }) else { throw ValidationError("--eps must be >= 0") }
-      guard clip.values.count == 2, clip.values[0] < clip.values[1] else {
-        throw ValidationError("--clip must be 'lo,hi' with lo < hi")
-      }
-      guard gamma > 0, gamma <= 1 else { throw ValidationError("--gamma must be in (0, 1]") }
-      guard theta != 0 else { throw ValidationError("--theta must not be 0") }
-      if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+      for e in eps.values { try requireOption(e >= 0, "--eps", shortDecimal(e), "≥ 0") }
+      let range = clip.values.map(shortDecimal).joined(separator: ",")
+      try requireOption(clip.values.count == 2 && clip.values[0] < clip.values[1], "--clip", range, "'lo,hi' with lo < hi")
+      try requireOption(gamma > 0 && gamma <= 1, "--gamma", gamma, "in (0, 1]")
+      try requireOption(theta != 0 && theta.isFinite, "--theta", theta, "finite and not 0")
+      if let limit { try requireOption(limit >= 1, "--limit", limit, "at least 1") }
     }
 
     func run(in context: ToolContext) throws {

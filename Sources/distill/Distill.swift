@@ -36,7 +36,7 @@ struct ModelOptions: ParsableArguments {
 
   func validate() throws {
     if generation != nil && ensemble { throw ValidationError("--generation and --ensemble exclude each other") }
-    guard temperature > 0, temperature.isFinite else { throw ValidationError("-T must be positive, got \(temperature)") }
+    try requirePositiveOption(temperature, "-T")
   }
 
   /// The selected network(s).

@@ -80,12 +80,13 @@ extension Distill {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-      guard temperature > 0, temperature.isFinite else { throw ValidationError("-T must be positive, got \(temperature)") }
-      guard epochs >= 1, batch >= 1 else { throw ValidationError("--epochs and --batch must be at least 1") }
-      guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be positive") }
-      guard (0...1).contains(alpha) else { throw ValidationError("--alpha must be in [0, 1]") }
-      guard (0..<1).contains(dropout) else { throw ValidationError("--dropout must be in [0, 1)") }
-      guard generations >= 0 else { throw ValidationError("--generations must be at least 0") }
+      try requirePositiveOption(temperature, "-T")
+      try requireOption(epochs >= 1, "--epochs", epochs, "at least 1")
+      try requireOption(batch >= 1, "--batch", batch, "at least 1")
+      try requirePositiveOption(lr, "--lr")
+      try requireOption((0...1).contains(alpha), "--alpha", alpha, "in [0, 1]")
+      try requireOption((0..<1).contains(dropout), "--dropout", dropout, "in [0, 1)")
+      try requireOption(generations >= 0, "--generations", generations, "at least 0")
     }
 
     /// The core's settings from the options.

@@ -61,9 +61,13 @@ struct ProcrustesTool: RetortCommand, RetortTool {
   func validate() throws {
     let seeds = [dict != nil, seedDict != nil, initial != nil].filter { $0 }.count
     guard seeds == 1 else { throw ValidationError("give exactly one of --dict, --seed-dict identical, --init") }
-    guard refine >= 0, dicoMaxRank >= 1, k >= 1 else { throw ValidationError("--refine, --dico-max-rank and -k must be positive") }
+    try requireOption(refine >= 0, "--refine", refine, "at least 0")
+    try requireOption(dicoMaxRank >= 1, "--dico-max-rank", dicoMaxRank, "at least 1")
+    try requireOption(k >= 1, "-k", k, "at least 1")
     if initial != nil && refine == 0 { throw ValidationError("--init needs --refine K >= 1 (nothing to solve otherwise)") }
-    do { _ = try DictionaryMode(name: dicoBuild) } catch let e as RetortError { throw ValidationError(e.message) }
+    do { _ = try DictionaryMode(name: dicoBuild) } catch let e as RetortError {
+      throw e.asValidationError(["dictionary mode": "--dico-build"])
+    }
   }
 
   func run(in context: ToolContext) throws {

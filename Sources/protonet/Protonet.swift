@@ -60,3 +60,11 @@ struct Encoder {
     return network.predict(x, blockRows: 256)
   }
 }
+
+/// Usage errors for episode options out of range, naming the option and value.
+func checkEpisodes(way: Int, shot: Int, query: Int, episodes: Int) throws {
+  try requireOption(way >= 2, "--way", way, "at least 2")
+  try requireOption(shot >= 1, "--shot", shot, "at least 1")
+  try requireOption(query >= 1, "--query", query, "at least 1")
+  try requireOption(episodes >= 1, "--episodes", episodes, "at least 1")
+}

@@ -125,9 +125,7 @@ extension Protonet {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-      guard way >= 2, shot >= 1, query >= 1, episodes >= 1 else {
-        throw ValidationError("--way must be at least 2; --shot, --query, --episodes at least 1")
-      }
+      try checkEpisodes(way: way, shot: shot, query: query, episodes: episodes)
     }
 
     func run(in context: ToolContext) throws {

@@ -52,10 +52,9 @@ extension Protonet {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-      guard way >= 2, shot >= 1, query >= 1, episodes >= 1, halveEvery >= 1 else {
-        throw ValidationError("--way must be at least 2; --shot, --query, --episodes, --halve-every at least 1")
-      }
-      guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be positive") }
+      try checkEpisodes(way: way, shot: shot, query: query, episodes: episodes)
+      try requireOption(halveEvery >= 1, "--halve-every", halveEvery, "at least 1")
+      try requirePositiveOption(lr, "--lr")
     }
 
     func run(in context: ToolContext) throws {

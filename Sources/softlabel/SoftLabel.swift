@@ -47,8 +47,8 @@ struct SoftLabel: RetortCommand, RetortTool {
   @OptionGroup var common: CommonOptions
 
   func validate() throws {
-    guard temperature > 0, temperature.isFinite else { throw ValidationError("-T must be positive, got \(temperature)") }
-    guard block > 0 else { throw ValidationError("--block must be positive") }
+    try requirePositiveOption(temperature, "-T")
+    try requireOption(block > 0, "--block", block, "positive")
     if hard && permuteDark { throw ValidationError("--hard and --permute-dark exclude each other") }
   }
 

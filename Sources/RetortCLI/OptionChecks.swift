@@ -1,0 +1,20 @@
+import ArgumentParser
+import Retort
+
+/// A usage error naming `option` and its `value` unless `ok`:
+/// `--epochs must be at least 1, got 0`.
+public func requireOption(_ ok: Bool, _ option: String, _ value: Any, _ requirement: String) throws {
+  if !ok { throw ValidationError("\(option) must be \(requirement), got \(value)") }
+}
+
+/// A usage error unless `value` is finite and above 0.
+public func requirePositiveOption(_ value: Float, _ option: String) throws {
+  try requireOption(value > 0 && value.isFinite, option, value, "positive")
+}
+
+extension RetortError {
+  /// The error as the parser's usage error, its quantity spelled as `options` says.
+  public func asValidationError(_ options: [String: String]) -> ValidationError {
+    ValidationError(renamingQuantity(options).message)
+  }
+}
