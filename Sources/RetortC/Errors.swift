@@ -24,12 +24,9 @@ enum CError {
     do {
       try body()
       return 0
-    } catch let e as RetortError {
-      set(e.message)
-      return e.kind.rawValue
     } catch {
-      set("\(error)")
-      return RetortError.Kind.software.rawValue
+      set((error as? RetortError)?.message ?? "\(error)")
+      return RetortError.exitStatus(for: error)
     }
   }
 }

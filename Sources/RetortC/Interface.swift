@@ -23,9 +23,9 @@ public func cSoftlabel(
 ) -> Int32 {
   CError.run {
     try require(n >= 0 && c >= 1, "softlabel: need n ≥ 0 and c ≥ 1, got \(n) × \(c)")
-    try require(temperature > 0 && temperature.isFinite, "softlabel: temperature must be positive, got \(temperature)")
+    try requirePositive(temperature, quantity: "temperature")
     var t = FloatTensor(shape: [Int(n), Int(c)], scalars: try array(logits, n * c, "logits"))
-    if let i = t.firstNonFinite() { throw RetortError.data("logits row \(i / Int(c)) has a non-finite value") }
+    try requireFinite(t, quantity: "logits")
     SoftTargets.softmaxInPlace(&t, temperature: temperature, threads: availableCores)
     if weights != nil { try copy(SoftTargets.confidenceWeights(t), to: weights, "weights") }
     if permuteDark != 0 { SoftTargets.permuteDark(&t, seed: seed) }
@@ -91,7 +91,7 @@ public func cPrototypes(
   CError.run {
     try require(d >= 1, "prototypes: d must be at least 1")
     let e = FloatTensor(shape: [Int(n), Int(d)], scalars: try array(embeddings, n * d, "embeddings"))
-    if let i = e.firstNonFinite() { throw RetortError.data("embeddings row \(i / Int(d)) has a non-finite value") }
+    try requireFinite(e, quantity: "embeddings")
     let (p, c) = try Prototypes.compute(embeddings: e, labels: try array(labels, n, "labels"))
     try require(c.count <= capacity, "prototypes: \(c.count) classes exceed the capacity \(capacity)")
     try copy(p.scalars, to: prototypes, "prototypes")
@@ -111,8 +111,8 @@ public func cClassify(
     try require(distance == 0 || distance == 1, "classify: unknown distance \(distance)")
     let q = FloatTensor(shape: [Int(n), Int(d)], scalars: try array(queries, n * d, "queries"))
     let p = FloatTensor(shape: [Int(k), Int(d)], scalars: try array(prototypes, k * d, "prototypes"))
-    if let i = q.firstNonFinite() { throw RetortError.data("queries row \(i / Int(d)) has a non-finite value") }
-    if let i = p.firstNonFinite() { throw RetortError.data("prototypes row \(i / Int(d)) has a non-finite value") }
+    try requireFinite(q, quantity: "queries")
+    try requireFinite(p, quantity: "prototypes")
     let (lp, predicted) = Prototypes.classify(
       queries: q, prototypes: p, classes: try array(classes, k, "classes"),
       distance: distance == 0 ? .sqeuclidean : .cosine)
@@ -147,14 +147,10 @@ public func cCSLS(
     try require(metric == 0 || metric == 1, "csls: unknown metric \(metric)")
     var x = FloatTensor(shape: [Int(ns), Int(d)], scalars: try array(source, ns * d, "source"))
     var y = FloatTensor(shape: [Int(nt), Int(d)], scalars: try array(target, nt * d, "target"))
-    if let i = x.firstNonFinite() { throw RetortError.data("source row \(i / Int(d)) has a non-finite value") }
-    if let i = y.firstNonFinite() { throw RetortError.data("target row \(i / Int(d)) has a non-finite value") }
     Normalization([.unit]).apply(to: &x)
     Normalization([.unit]).apply(to: &y)
     let rows = try queries.map { _ in try array(queries, nq, "queries").map(Int.init) } ?? Array(0..<Int(ns))
-    if let bad = rows.firstIndex(where: { $0 < 0 || $0 >= Int(ns) }) {
-      throw RetortError.data("queries[\(bad)] = \(rows[bad]) is outside the \(ns) source rows")
-    }
+    try requireIndices(rows, below: Int(ns), quantity: "queries")
     let options = SearchOptions(threads: threadCount(threads))
     let found: Neighbors
     if metric == 0 {

@@ -182,8 +182,8 @@ struct CSLSTool: RetortCommand, RetortTool {
     let file = try context.open(path: queries)
     if file.contains("queries") {
       let rows = try file.readInt("queries").scalars
-      if let bad = rows.firstIndex(where: { $0 < 0 || $0 >= src.vectors.rowCount }) {
-        throw RetortError.data("queries[\(bad)] = \(rows[bad]) is outside the \(src.vectors.rowCount) source rows", file: file.label)
+      try context.naming(file) {
+        try requireIndices(rows.map(Int.init), below: src.vectors.rowCount, quantity: "queries")
       }
       return rows.map(Int.init)
     }

@@ -163,9 +163,7 @@ public func cslsNeighbors(
   }
   try checkNeighborCount(top, "top", candidates: target.shape[0], "target")
   let rows = queries ?? Array(0..<source.shape[0])
-  for (q, r) in rows.enumerated() where r < 0 || r >= source.shape[0] {
-    throw RetortError.data("is source row \(r), outside 0..<\(source.shape[0])", row: q, quantity: "queries")
-  }
+  try requireIndices(rows, below: source.shape[0], quantity: "queries")
   return cslsSearch(
     queries: source.gather(rows), queryRadii: rows.map { radii.source[$0] },
     candidates: target, candidateRadii: radii.target, top: top, options: options)

@@ -43,3 +43,10 @@ public func requirePositive(_ value: Float, quantity: String) throws {
     throw RetortError.usage("must be positive, got \(value)", quantity: quantity)
   }
 }
+
+/// Throws a data error naming the first of `indices` outside 0..<`count`
+/// (its position is the row; `quantity` says what they index, e.g. `queries`).
+public func requireIndices(_ indices: [Int], below count: Int, quantity: String) throws {
+  guard let bad = indices.firstIndex(where: { $0 < 0 || $0 >= count }) else { return }
+  throw RetortError.data("is row \(indices[bad]), outside 0..<\(count)", row: bad, quantity: quantity)
+}
