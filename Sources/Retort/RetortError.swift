@@ -31,7 +31,8 @@ public struct RetortError: Error, CustomStringConvertible, Equatable {
   public var quantity: String?
 
   public init(
-    _ kind: Kind, _ problem: String, dataset: String? = nil, row: Int? = nil, quantity: String? = nil,
+    _ kind: Kind, _ problem: String, dataset: String? = nil, row: Int? = nil,
+    quantity: String? = nil,
     line: Int? = nil, file: String? = nil
   ) {
     self.kind = kind
@@ -86,7 +87,8 @@ public struct RetortError: Error, CustomStringConvertible, Equatable {
   }
 
   public static func usage(
-    _ problem: String, dataset: String? = nil, row: Int? = nil, quantity: String? = nil, file: String? = nil
+    _ problem: String, dataset: String? = nil, row: Int? = nil, quantity: String? = nil,
+    file: String? = nil
   ) -> RetortError {
     RetortError(.usage, problem, dataset: dataset, row: row, quantity: quantity, file: file)
   }
@@ -95,10 +97,13 @@ public struct RetortError: Error, CustomStringConvertible, Equatable {
     _ problem: String, dataset: String? = nil, row: Int? = nil, quantity: String? = nil,
     line: Int? = nil, file: String? = nil
   ) -> RetortError {
-    RetortError(.data, problem, dataset: dataset, row: row, quantity: quantity, line: line, file: file)
+    RetortError(
+      .data, problem, dataset: dataset, row: row, quantity: quantity, line: line, file: file)
   }
 
-  public static func noInput(_ problem: String, dataset: String? = nil, file: String? = nil) -> RetortError {
+  public static func noInput(_ problem: String, dataset: String? = nil, file: String? = nil)
+    -> RetortError
+  {
     RetortError(.noInput, problem, dataset: dataset, file: file)
   }
 

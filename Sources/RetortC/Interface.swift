@@ -50,7 +50,9 @@ public func cNMS(
     let options = NMSOptions(
       iou: iou, format: formats[Int(format)], legacyPlusOne: legacyPlusOne != 0,
       scoreMin: scoreMin.isNaN ? nil : scoreMin, maxKeep: maxKeep > 0 ? Int(maxKeep) : nil,
-      soft: soft == 0 ? nil : SoftNMS(decay: soft == 1 ? .linear : .gaussian, sigma: sigma, minScore: softMinScore),
+      soft: soft == 0
+        ? nil
+        : SoftNMS(decay: soft == 1 ? .linear : .gaussian, sigma: sigma, minScore: softMinScore),
       threads: threadCount(threads))
     let result = try nonMaximumSuppression(
       boxes: b, scores: try array(scores, n, "scores"), image: optionalArray(image, n),
@@ -90,10 +92,12 @@ public func cPrototypes(
 ) -> Int32 {
   CError.run {
     try require(d >= 1, "prototypes: d must be at least 1")
-    let e = FloatTensor(shape: [Int(n), Int(d)], scalars: try array(embeddings, n * d, "embeddings"))
+    let e = FloatTensor(
+      shape: [Int(n), Int(d)], scalars: try array(embeddings, n * d, "embeddings"))
     try requireFinite(e, quantity: "embeddings")
     let (p, c) = try Prototypes.compute(embeddings: e, labels: try array(labels, n, "labels"))
-    try require(c.count <= capacity, "prototypes: \(c.count) classes exceed the capacity \(capacity)")
+    try require(
+      c.count <= capacity, "prototypes: \(c.count) classes exceed the capacity \(capacity)")
     try copy(p.scalars, to: prototypes, "prototypes")
     try copy(c, to: classes, "classes")
     try copy([Int64(c.count)], to: k, "k")
@@ -110,7 +114,8 @@ public func cClassify(
     try require(d >= 1 && k >= 1, "classify: need d ≥ 1 and k ≥ 1")
     try require(distance == 0 || distance == 1, "classify: unknown distance \(distance)")
     let q = FloatTensor(shape: [Int(n), Int(d)], scalars: try array(queries, n * d, "queries"))
-    let p = FloatTensor(shape: [Int(k), Int(d)], scalars: try array(prototypes, k * d, "prototypes"))
+    let p = FloatTensor(
+      shape: [Int(k), Int(d)], scalars: try array(prototypes, k * d, "prototypes"))
     try requireFinite(q, quantity: "queries")
     try requireFinite(p, quantity: "prototypes")
     let (lp, predicted) = Prototypes.classify(
@@ -149,15 +154,18 @@ public func cCSLS(
     var y = FloatTensor(shape: [Int(nt), Int(d)], scalars: try array(target, nt * d, "target"))
     Normalization([.unit]).apply(to: &x)
     Normalization([.unit]).apply(to: &y)
-    let rows = try queries.map { _ in try array(queries, nq, "queries").map(Int.init) } ?? Array(0..<Int(ns))
+    let rows =
+      try queries.map { _ in try array(queries, nq, "queries").map(Int.init) } ?? Array(0..<Int(ns))
     try requireIndices(rows, below: Int(ns), quantity: "queries")
     let options = SearchOptions(threads: threadCount(threads))
     let found: Neighbors
     if metric == 0 {
       let radii = try CSLSRadii(source: x, target: y, k: Int(k), options: options)
-      found = try cslsNeighbors(source: x, target: y, radii: radii, queries: rows, top: Int(top), options: options)
+      found = try cslsNeighbors(
+        source: x, target: y, radii: radii, queries: rows, top: Int(top), options: options)
     } else {
-      found = try nearestNeighbors(queries: x.gather(rows), candidates: y, k: Int(top), options: options)
+      found = try nearestNeighbors(
+        queries: x.gather(rows), candidates: y, k: Int(top), options: options)
     }
     try copy(found.indices.scalars, to: neighbors, "neighbors")
     try copy(found.scores.scalars, to: scores, "scores")

@@ -4,11 +4,13 @@ import Retort
 extension TensorFileWriter {
   /// Copies the `rows` of every root-level dataset of `source` that has
   /// `total` rows (the carry-through of a shard), except those in `except`.
-  func carryRows(from source: TensorFile, rows: Range<Int>, total: Int, except: Set<String>) throws {
+  func carryRows(from source: TensorFile, rows: Range<Int>, total: Int, except: Set<String>) throws
+  {
     for name in try source.datasetNames()
     where !name.contains("/") && !except.contains(name) && !contains(name) {
       guard try source.info(name).shape.first == total else { continue }
-      try write(name, try source.read(name, rows: rows), attributes: try source.attributes(of: name))
+      try write(
+        name, try source.read(name, rows: rows), attributes: try source.attributes(of: name))
     }
   }
 
@@ -24,7 +26,9 @@ extension TensorFileWriter {
       if let value = replacing[name] {
         try write(name, value)
       } else {
-        try write(name, try source.read(name, rows: rows).gather(kept), attributes: try source.attributes(of: name))
+        try write(
+          name, try source.read(name, rows: rows).gather(kept),
+          attributes: try source.attributes(of: name))
       }
     }
   }

@@ -7,7 +7,9 @@ public struct CommonOptions: ParsableArguments {
   @Option(name: .long, help: "Threads for BLAS and Retort's own loops (default: all cores).")
   public var threads: Int?
 
-  @Option(name: .long, help: "Seed for every random choice; the same seed and threads give the same bytes.")
+  @Option(
+    name: .long,
+    help: "Seed for every random choice; the same seed and threads give the same bytes.")
   public var seed: UInt64 = 0
 
   @Flag(name: [.short, .long], help: "Print nothing but errors on stderr.")
@@ -16,7 +18,9 @@ public struct CommonOptions: ParsableArguments {
   @Flag(name: [.short, .long], help: "Print more about the work on stderr.")
   public var verbose = false
 
-  @Option(name: .long, help: ArgumentHelp("Write metrics as JSON lines to FILE ('-' for stderr).", valueName: "file"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp("Write metrics as JSON lines to FILE ('-' for stderr).", valueName: "file"))
   public var log: String?
 
   public init() {}

@@ -16,14 +16,18 @@ public struct EmbeddingInput {
   /// applies `normalization`. A chain that centres needs the mean of all rows,
   /// so then every row is read and normalised before `rows` are kept.
   public init(
-    _ spec: InputSpec, in context: ToolContext, normalization: Normalization, rows: Range<Int>? = nil
+    _ spec: InputSpec, in context: ToolContext, normalization: Normalization,
+    rows: Range<Int>? = nil
   ) throws {
     try self.init(
-      context.open(spec), dataset: spec.dataset(or: "embeddings"), normalization: normalization, rows: rows)
+      context.open(spec), dataset: spec.dataset(or: "embeddings"), normalization: normalization,
+      rows: rows)
   }
 
   /// Reads dataset `name` of the open `file`, as `init(_:in:normalization:rows:)` does.
-  public init(_ file: TensorFile, dataset name: String, normalization: Normalization, rows: Range<Int>? = nil) throws {
+  public init(
+    _ file: TensorFile, dataset name: String, normalization: Normalization, rows: Range<Int>? = nil
+  ) throws {
     self.file = file
     let total = try file.info(name).shape.first ?? 0
     totalRows = total
@@ -31,12 +35,15 @@ public struct EmbeddingInput {
     let centres = normalization.steps.contains(.center)
     vectors = try file.readFiniteFloat(name, rows: centres ? nil : rows)
     guard vectors.rank == 2, vectors.rowCount > 0, vectors.shape[1] > 0 else {
-      throw RetortError.data("must be a non-empty [N, D] matrix, it is \(vectors.shape)", dataset: name, file: file.label)
+      throw RetortError.data(
+        "must be a non-empty [N, D] matrix, it is \(vectors.shape)", dataset: name, file: file.label
+      )
     }
     if file.contains("words") {
       let w = try file.readStrings("words")
       guard w.count == totalRows else {
-        throw RetortError.data("'words' has \(w.count) entries, '\(name)' has \(totalRows) rows", file: file.label)
+        throw RetortError.data(
+          "'words' has \(w.count) entries, '\(name)' has \(totalRows) rows", file: file.label)
       }
       words = rows.map { Array(w[$0]) } ?? w
     } else {
@@ -69,22 +76,27 @@ public struct EmbeddingInput {
   public static func checkDimensions(_ source: EmbeddingInput, _ target: EmbeddingInput) throws {
     guard source.vectors.shape[1] == target.vectors.shape[1] else {
       throw RetortError.data(
-        "source vectors have \(source.vectors.shape[1]) dimensions, target \(target.vectors.shape[1]): \(source.file.label), \(target.file.label)")
+        "source vectors have \(source.vectors.shape[1]) dimensions, target \(target.vectors.shape[1]): \(source.file.label), \(target.file.label)"
+      )
     }
   }
 
   /// The words, or an error saying which file lacks them and what needs them.
   public func requireWords(for purpose: String) throws -> [String] {
-    guard let words else { throw RetortError.data("\(purpose) needs a 'words' dataset", file: file.label) }
+    guard let words else {
+      throw RetortError.data("\(purpose) needs a 'words' dataset", file: file.label)
+    }
     return words
   }
 }
 
 /// Options for the embedding normalisation that the alignment tools share.
 public struct NormalizationOptions: ParsableArguments {
-  @Option(name: .long, help: ArgumentHelp(
-    "Normalisation chain applied to both sides on load: steps center, unit (or renorm), comma-separated, e.g. 'center,unit' (MUSE) or 'unit,center,unit' (VecMap); 'none' for none.",
-    valueName: "chain"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Normalisation chain applied to both sides on load: steps center, unit (or renorm), comma-separated, e.g. 'center,unit' (MUSE) or 'unit,center,unit' (VecMap); 'none' for none.",
+      valueName: "chain"))
   public var normalize = "unit"
 
   public init() {}
@@ -113,7 +125,9 @@ public func readDictionary(
     for (p, v) in pairs.scalars.enumerated() {
       let limit = p % 2 == 0 ? source.vectors.rowCount : target.vectors.rowCount
       guard v >= 0 && v < limit else {
-        throw RetortError.data("pair \(p / 2) has row \(v), outside the \(limit) \(p % 2 == 0 ? "source" : "target") rows", file: path)
+        throw RetortError.data(
+          "pair \(p / 2) has row \(v), outside the \(limit) \(p % 2 == 0 ? "source" : "target") rows",
+          file: path)
       }
     }
     return (pairs, pairs.rowCount, 0)

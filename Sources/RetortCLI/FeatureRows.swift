@@ -53,17 +53,23 @@ extension ToolContext {
     let part = RunPart(total: total, shard: shard)
     var x = try file.readFiniteFloat(name, rows: part.rows)
     guard x.rank >= 2, x.rowCount > 0 else {
-      throw RetortError.data("must hold rows of features, it is \(x.shape)", dataset: name, file: file.label)
+      throw RetortError.data(
+        "must hold rows of features, it is \(x.shape)", dataset: name, file: file.label)
     }
-    if needs.imagesAsChannels, x.rank == 3 { x = x.reshaped([x.shape[0], 1, x.shape[1], x.shape[2]]) }
+    if needs.imagesAsChannels, x.rank == 3 {
+      x = x.reshaped([x.shape[0], 1, x.shape[1], x.shape[2]])
+    }
     if let shape = needs.inputShape, x.rowWidth != shape.reduce(1, *) {
-      throw RetortError.data("has rows of shape \(Array(x.shape.dropFirst())), the model takes \(shape)", dataset: name, file: file.label)
+      throw RetortError.data(
+        "has rows of shape \(Array(x.shape.dropFirst())), the model takes \(shape)", dataset: name,
+        file: file.label)
     }
     var labels: [Int64]? = nil
     if needs.labels || file.contains("labels") {
       let read = try file.readInt("labels", rows: part.rows).scalars
       guard read.count == x.rowCount else {
-        throw RetortError.data("'labels' has \(read.count) rows, '\(name)' has \(x.rowCount)", file: file.label)
+        throw RetortError.data(
+          "'labels' has \(read.count) rows, '\(name)' has \(x.rowCount)", file: file.label)
       }
       if let classes = needs.classes {
         try naming(file) { try checkLabels(read, classes: classes) }

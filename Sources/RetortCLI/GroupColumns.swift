@@ -28,7 +28,8 @@ extension TensorFile {
   public func column(_ name: String, rows: Int, range: Range<Int>? = nil) throws -> [Float] {
     let info = try info(name)
     guard info.shape == [rows] else {
-      throw RetortError.data("has shape \(info.shape), expected [\(rows)]", dataset: name, file: label)
+      throw RetortError.data(
+        "has shape \(info.shape), expected [\(rows)]", dataset: name, file: label)
     }
     return try readFloat(name, rows: range).scalars
   }

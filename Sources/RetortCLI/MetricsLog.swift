@@ -37,7 +37,9 @@ public final class MetricsLog {
 /// (NaN and infinities become null).
 public enum JSON {
   public static func object(_ fields: [String: Any]) -> String {
-    "{" + fields.keys.sorted().map { "\(string($0)): \(value(fields[$0]!))" }.joined(separator: ", ") + "}"
+    "{"
+      + fields.keys.sorted().map { "\(string($0)): \(value(fields[$0]!))" }.joined(separator: ", ")
+      + "}"
   }
 
   public static func value(_ v: Any) -> String {
@@ -64,7 +66,11 @@ public enum JSON {
       case "\t": out += "\\t"
       case "\r": out += "\\r"
       default:
-        if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+        if u.value < 0x20 {
+          out += String(format: "\\u%04x", u.value)
+        } else {
+          out.unicodeScalars.append(u)
+        }
       }
     }
     return out + "\""

@@ -3,7 +3,8 @@ import Retort
 
 /// A usage error naming `option` and its `value` unless `ok`:
 /// `--epochs must be at least 1, got 0`.
-public func requireOption(_ ok: Bool, _ option: String, _ value: Any, _ requirement: String) throws {
+public func requireOption(_ ok: Bool, _ option: String, _ value: Any, _ requirement: String) throws
+{
   if !ok { throw ValidationError("\(option) must be \(requirement), got \(value)") }
 }
 

@@ -5,7 +5,9 @@ import Retort
 /// `-o FILE` and the rules for standard output: HDF5 goes to standard output
 /// when `-o` is omitted (or `-`) and standard output is not a terminal.
 public struct OutputOptions: ParsableArguments {
-  @Option(name: .shortAndLong, help: ArgumentHelp("Output file ('-' or omitted: standard output).", valueName: "file"))
+  @Option(
+    name: .shortAndLong,
+    help: ArgumentHelp("Output file ('-' or omitted: standard output).", valueName: "file"))
   public var output: String?
 
   @OptionGroup public var compression: CompressionOptions
@@ -16,7 +18,8 @@ public struct OutputOptions: ParsableArguments {
   public func destination() throws -> TensorFileWriter.Destination {
     if let output, output != "-" { return .path(output) }
     if isatty(1) != 0 {
-      throw RetortError.usage("refusing to write HDF5 to a terminal: give -o FILE or redirect standard output")
+      throw RetortError.usage(
+        "refusing to write HDF5 to a terminal: give -o FILE or redirect standard output")
     }
     return .standardOutput
   }
@@ -30,7 +33,11 @@ public struct OutputOptions: ParsableArguments {
 /// `-o FILE` of a command whose standard output carries a JSON report: the
 /// HDF5 result is written only when asked for, and never to standard output.
 public struct ReportOutputOptions: ParsableArguments {
-  @Option(name: .shortAndLong, help: ArgumentHelp("Also write the results as HDF5 to FILE (standard output carries the report).", valueName: "file"))
+  @Option(
+    name: .shortAndLong,
+    help: ArgumentHelp(
+      "Also write the results as HDF5 to FILE (standard output carries the report).",
+      valueName: "file"))
   public var output: String?
 
   @OptionGroup public var compression: CompressionOptions
@@ -49,7 +56,10 @@ public struct ReportOutputOptions: ParsableArguments {
 
 /// `--deflate`: compression of large datasets in an output file.
 public struct CompressionOptions: ParsableArguments {
-  @Option(name: .long, help: ArgumentHelp("Deflate level 0-9 for large datasets in an output file (0: none).", valueName: "level"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Deflate level 0-9 for large datasets in an output file (0: none).", valueName: "level"))
   public var deflate: Int = 1
 
   public init() {}

@@ -46,11 +46,15 @@ public final class Progress {
   }
 
   static func compact(_ x: Double) -> String {
-    x >= 1e6 ? String(format: "%.1fM", x / 1e6) : x >= 1e3 ? String(format: "%.1fk", x / 1e3) : String(format: "%.1f", x)
+    x >= 1e6
+      ? String(format: "%.1fM", x / 1e6)
+      : x >= 1e3 ? String(format: "%.1fk", x / 1e3) : String(format: "%.1f", x)
   }
 
   static func clock(_ seconds: Double) -> String {
     let s = Int(seconds.rounded())
-    return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+    return s >= 3600
+      ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+      : String(format: "%d:%02d", s / 60, s % 60)
   }
 }

@@ -24,15 +24,19 @@ extension RetortTool {
   public mutating func run() throws {
     let context = try ToolContext(tool: toolName, common: common)
     defer { context.close() }
-    do { try run(in: context) } catch let e as RetortError { throw e.renamingQuantity(Self.optionNames) }
+    do { try run(in: context) } catch let e as RetortError {
+      throw e.renamingQuantity(Self.optionNames)
+    }
   }
 }
 
 /// `--name` for each camel-case quantity: `maxKeep` is `--max-keep`.
-public func optionNames(_ quantities: [String], except: [String: String] = [:]) -> [String: String] {
+public func optionNames(_ quantities: [String], except: [String: String] = [:]) -> [String: String]
+{
   var out = [String: String]()
   for q in quantities {
-    out[q] = except[q] ?? "--" + q.map { $0.isUppercase ? "-" + $0.lowercased() : String($0) }.joined()
+    out[q] =
+      except[q] ?? "--" + q.map { $0.isUppercase ? "-" + $0.lowercased() : String($0) }.joined()
   }
   return out
 }
@@ -58,7 +62,9 @@ extension RetortCommand {
         fail(tool: toolName, message: message(for: error), status: RetortError.Kind.usage.rawValue)
       }
       if let exit = error as? ExitCode { Foundation.exit(exit.rawValue) }
-      fail(tool: toolName, message: fullMessage(for: error), status: RetortError.exitStatus(for: error))
+      fail(
+        tool: toolName, message: fullMessage(for: error), status: RetortError.exitStatus(for: error)
+      )
     }
   }
 }

@@ -8,9 +8,11 @@ extension ShardSpec: ExpressibleByArgument {
 
 /// The `--shard` option of tools whose rows are independent.
 public struct ShardOptions: ParsableArguments {
-  @Option(name: .long, help: ArgumentHelp(
-    "Do part I (0-based) of N of the rows and write a partial result for 'tensor merge'.",
-    valueName: "i/n"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Do part I (0-based) of N of the rows and write a partial result for 'tensor merge'.",
+      valueName: "i/n"))
   public var shard: ShardSpec?
 
   public init() {}
@@ -46,7 +48,8 @@ public struct RunPart {
       return
     }
     guard marks.rows.count == total else {
-      throw RetortError.data("shard input has \(total) rows, its marks say \(marks.rows.count)", file: file.label)
+      throw RetortError.data(
+        "shard input has \(total) rows, its marks say \(marks.rows.count)", file: file.label)
     }
     self.init(rows: 0..<total, total: total, shard: nil, upstream: marks)
   }

@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import Retort
 
 /// `--no-carry`, for filter tools that copy their input's other datasets along.

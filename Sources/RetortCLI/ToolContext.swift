@@ -40,7 +40,9 @@ public final class ToolContext {
   /// Opens the file at `path` (`-`: standard input) and registers it.
   public func open(path: String) throws -> TensorFile {
     if path == "-" {
-      if standardInputTaken { throw RetortError.usage("standard input ('-') can be read only once") }
+      if standardInputTaken {
+        throw RetortError.usage("standard input ('-') can be read only once")
+      }
       standardInputTaken = true
     }
     let file = try TensorFile(path: path)
@@ -56,7 +58,9 @@ public final class ToolContext {
   /// Runs `body`, naming the file `label` in any Retort error it throws
   /// that names no file yet (not in usage errors: they are about options).
   public func naming<T>(_ label: String, _ body: () throws -> T) throws -> T {
-    do { return try body() } catch let e as RetortError { throw e.kind == .usage ? e : e.naming(label) }
+    do { return try body() } catch let e as RetortError {
+      throw e.kind == .usage ? e : e.naming(label)
+    }
   }
 
   /// A progress bar over `total` items; cleared when the run ends.

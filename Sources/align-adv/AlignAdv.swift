@@ -7,7 +7,8 @@ import RetortCLI
 struct AlignAdv: RetortCommand, RetortTool {
   static let configuration = CommandConfiguration.tool(
     "align-adv",
-    abstract: "Learn a mapping between two embedding spaces without parallel data (adversarial, MUSE).",
+    abstract:
+      "Learn a mapping between two embedding spaces without parallel data (adversarial, MUSE).",
     discussion: """
       W maps a source vector x to W*x (mapped rows are src*W^T, MUSE's convention). \
       A discriminator (an MLP: input dropout, --dis-layers hidden layers of --dis-hidden \
@@ -39,12 +40,17 @@ struct AlignAdv: RetortCommand, RetortTool {
   /// The option of each setting: its name in kebab case, but for three.
   static let optionNames = RetortCLI.optionNames(
     Mirror(reflecting: defaults).children.compactMap(\.label),
-    except: ["disLearningRate": "--dis-lr", "mapLearningRate": "--map-lr", "mapIdentityInit": "--map-id-init"])
+    except: [
+      "disLearningRate": "--dis-lr", "mapLearningRate": "--map-lr",
+      "mapIdentityInit": "--map-id-init",
+    ])
 
-  @Argument(help: ArgumentHelp("Source embeddings, rows by frequency.", valueName: "src[:embeddings]"))
+  @Argument(
+    help: ArgumentHelp("Source embeddings, rows by frequency.", valueName: "src[:embeddings]"))
   var source: InputSpec
 
-  @Argument(help: ArgumentHelp("Target embeddings, rows by frequency.", valueName: "tgt[:embeddings]"))
+  @Argument(
+    help: ArgumentHelp("Target embeddings, rows by frequency.", valueName: "tgt[:embeddings]"))
   var target: InputSpec
 
   @Option(name: .long, help: "Epochs.")
@@ -67,9 +73,15 @@ struct AlignAdv: RetortCommand, RetortTool {
   var disSmooth = defaults.disSmooth
   @Option(name: .long, help: "Clip discriminator weights to [-c, c] after each step (0: off).")
   var disClipWeights = defaults.disClipWeights
-  @Option(name: .long, help: "Weight of the adversarial loss in the mapping step (0: W stays as it starts).")
+  @Option(
+    name: .long,
+    help: "Weight of the adversarial loss in the mapping step (0: W stays as it starts).")
   var disLambda = defaults.disLambda
-  @Flag(inversion: .prefixedNo, help: "Start W at the identity (--no-map-id-init: uniform in +-1/sqrt(D), as a PyTorch linear layer).")
+  @Flag(
+    inversion: .prefixedNo,
+    help:
+      "Start W at the identity (--no-map-id-init: uniform in +-1/sqrt(D), as a PyTorch linear layer)."
+  )
   var mapIdInit = defaults.mapIdentityInit
   @Option(name: .long, help: "Use only this many most frequent rows of each side (0: all).")
   var maxVocab = 200_000
@@ -125,12 +137,14 @@ struct AlignAdv: RetortCommand, RetortTool {
     guard maxVocab >= 0 else { throw RetortError.usage("--max-vocab must be ≥ 0, got \(maxVocab)") }
     // As MUSE: keep the most frequent rows, then normalise what is kept.
     let (src, tgt) = try EmbeddingInput.pair(
-      source, target, in: context, normalization: normalization.chain, rows: maxVocab == 0 ? nil : 0..<maxVocab,
+      source, target, in: context, normalization: normalization.chain,
+      rows: maxVocab == 0 ? nil : 0..<maxVocab,
       normalizingAfterRows: true)
     let progress = context.progress(total: epochs, label: "epochs")
     var generator = context.generator()
     let result = try alignAdversarially(
-      source: src.vectors, target: tgt.vectors, options: adversarialOptions(threads: context.threads),
+      source: src.vectors, target: tgt.vectors,
+      options: adversarialOptions(threads: context.threads),
       generator: &generator
     ) { epoch in
       progress.advance()
@@ -142,11 +156,14 @@ struct AlignAdv: RetortCommand, RetortTool {
       context.note("epoch \(epoch.epoch): criterion \(epoch.criterion)")
     }
     let writer = try context.writer(output)
-    try writer.write("W", result.mapping, attributes: [
-      "best_epoch": .integer(Int64(result.bestEpoch)),
-      "orthogonality_defect": .real(Procrustes.orthogonalityDefect(result.mapping)),
-    ])
-    let criteria = FloatTensor(shape: [result.criteria.count], scalars: result.criteria.map(Float.init))
+    try writer.write(
+      "W", result.mapping,
+      attributes: [
+        "best_epoch": .integer(Int64(result.bestEpoch)),
+        "orthogonality_defect": .real(Procrustes.orthogonalityDefect(result.mapping)),
+      ])
+    let criteria = FloatTensor(
+      shape: [result.criteria.count], scalars: result.criteria.map(Float.init))
     try writer.write("criterion", criteria)
     try context.finish(writer, continuing: src.file)
   }

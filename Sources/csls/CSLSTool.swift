@@ -7,7 +7,8 @@ import RetortCLI
 struct CSLSTool: RetortCommand, RetortTool {
   static let configuration = CommandConfiguration.tool(
     "csls",
-    abstract: "Cross-domain similarity local scaling: retrieve translations, evaluate a dictionary.",
+    abstract:
+      "Cross-domain similarity local scaling: retrieve translations, evaluate a dictionary.",
     discussion: """
       CSLS(x, y) = 2cos(Wx, y) - r_T(Wx) - r_S(y), where r is the mean cosine to the \
       -k nearest neighbours in the other space over its whole vocabulary (Conneau et \
@@ -35,7 +36,9 @@ struct CSLSTool: RetortCommand, RetortTool {
   @Argument(help: ArgumentHelp("Target embeddings.", valueName: "tgt[:embeddings]"))
   var target: InputSpec
 
-  @Option(name: .long, help: ArgumentHelp("Mapping W [D,D]; mapped rows are src*W^T.", valueName: "file[:W]"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp("Mapping W [D,D]; mapped rows are src*W^T.", valueName: "file[:W]"))
   var map: InputSpec?
 
   @Option(name: .short, help: "Neighbours that define r.")
@@ -47,10 +50,16 @@ struct CSLSTool: RetortCommand, RetortTool {
   @Option(name: .long, help: "Retrieval: csls or nn (plain cosine).")
   var metric: Metric = .csls
 
-  @Option(name: .long, help: ArgumentHelp("Queries: a file with 'queries' (row indices) or 'words'.", valueName: "file"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Queries: a file with 'queries' (row indices) or 'words'.", valueName: "file"))
   var queries: String?
 
-  @Option(name: .long, help: ArgumentHelp("Evaluate a dictionary (HDF5 'pairs' or word-pair text).", valueName: "dict"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp("Evaluate a dictionary (HDF5 'pairs' or word-pair text).", valueName: "dict")
+  )
   var eval: String?
 
   @Flag(name: .long, help: "Print source<TAB>target<TAB>score lines.")
@@ -59,15 +68,23 @@ struct CSLSTool: RetortCommand, RetortTool {
   @Flag(name: .long, help: "Also write r_src and r_tgt.")
   var writeR = false
 
-  @Option(name: .long, help: ArgumentHelp("Reuse r_src and r_tgt from FILE (from --write-r).", valueName: "file"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp("Reuse r_src and r_tgt from FILE (from --write-r).", valueName: "file"))
   var radii: String?
 
-  @Option(name: .long, help: ArgumentHelp("Query rows per block (default: about 16 MB of scores).", valueName: "rows"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp("Query rows per block (default: about 16 MB of scores).", valueName: "rows"))
   var block: Int?
 
   enum Phase: String, ExpressibleByArgument, CaseIterable { case radii }
 
-  @Option(name: .long, help: "With --shard: 'radii' writes this shard's part of r (r_src rows and every target's top k) for 'tensor merge'.")
+  @Option(
+    name: .long,
+    help:
+      "With --shard: 'radii' writes this shard's part of r (r_src rows and every target's top k) for 'tensor merge'."
+  )
   var phase: Phase?
 
   @OptionGroup var sharding: ShardOptions
@@ -87,20 +104,27 @@ struct CSLSTool: RetortCommand, RetortTool {
       return
     }
     if sharding.shard != nil && (eval != nil || text || output.output == nil) {
-      throw RetortError.usage("--shard writes HDF5 with -o FILE; --eval and --text need the merged result")
+      throw RetortError.usage(
+        "--shard writes HDF5 with -o FILE; --eval and --text need the merged result")
     }
     let options = SearchOptions(blockSize: block, threads: context.threads)
-    let (src, tgt) = try EmbeddingInput.pair(source, target, in: context, normalization: normalization.chain)
+    let (src, tgt) = try EmbeddingInput.pair(
+      source, target, in: context, normalization: normalization.chain)
     let mapped = try mapRows(src, in: context)
     var r: CSLSRadii? = nil
     if metric == .csls || writeR {
-      r = try radii.map {
-        try readRadii($0, sourceRows: mapped.rowCount, targetRows: tgt.vectors.rowCount, in: context)
-      } ?? CSLSRadii(source: mapped, target: tgt.vectors, k: k, options: options)
+      r =
+        try radii.map {
+          try readRadii(
+            $0, sourceRows: mapped.rowCount, targetRows: tgt.vectors.rowCount, in: context)
+        } ?? CSLSRadii(source: mapped, target: tgt.vectors, k: k, options: options)
     }
     if let eval {
       let (pairs, total, _) = try readDictionary(eval, source: src, target: tgt)
-      guard pairs.rowCount > 0 else { throw RetortError.data("no pair of the dictionary has both words in the vocabularies", file: eval) }
+      guard pairs.rowCount > 0 else {
+        throw RetortError.data(
+          "no pair of the dictionary has both words in the vocabularies", file: eval)
+      }
       let result = try evaluateTranslation(
         source: mapped, target: tgt.vectors, pairs: pairs, dictionaryPairs: total,
         retrieval: metric == .nn ? .nn : .csls(k: k), options: options)
@@ -115,8 +139,12 @@ struct CSLSTool: RetortCommand, RetortTool {
     let rows = Array(all[part.rows])
     let found: Neighbors
     switch metric {
-    case .csls: found = try cslsNeighbors(source: mapped, target: tgt.vectors, radii: r!, queries: rows, top: top, options: options)
-    case .nn: found = try nearestNeighbors(queries: mapped.gather(rows), candidates: tgt.vectors, k: top, options: options)
+    case .csls:
+      found = try cslsNeighbors(
+        source: mapped, target: tgt.vectors, radii: r!, queries: rows, top: top, options: options)
+    case .nn:
+      found = try nearestNeighbors(
+        queries: mapped.gather(rows), candidates: tgt.vectors, k: top, options: options)
     }
     if text {
       let sw = try src.requireWords(for: "--text"), tw = try tgt.requireWords(for: "--text")
@@ -131,12 +159,18 @@ struct CSLSTool: RetortCommand, RetortTool {
     }
     if eval != nil || text, output.output == nil { return }
     let writer = try context.writer(output)
-    try writer.write("neighbors", found.indices, attributes: ["metric": .text(metric.rawValue), "k": .integer(Int64(k))])
+    try writer.write(
+      "neighbors", found.indices,
+      attributes: ["metric": .text(metric.rawValue), "k": .integer(Int64(k))])
     try writer.write("scores", found.scores)
     try writer.write("queries", IndexTensor(shape: [rows.count], scalars: rows.map(Int64.init)))
     if writeR, let r {
-      try writer.write("r_src", FloatTensor(shape: [r.source.count], scalars: r.source), attributes: ["k": .integer(Int64(k))])
-      try writer.write("r_tgt", FloatTensor(shape: [r.target.count], scalars: r.target), attributes: ["k": .integer(Int64(k))])
+      try writer.write(
+        "r_src", FloatTensor(shape: [r.source.count], scalars: r.source),
+        attributes: ["k": .integer(Int64(k))])
+      try writer.write(
+        "r_tgt", FloatTensor(shape: [r.target.count], scalars: r.target),
+        attributes: ["k": .integer(Int64(k))])
     }
     try context.finish(writer, part: part, carrying: src.file, carry: false)
   }
@@ -152,14 +186,20 @@ struct CSLSTool: RetortCommand, RetortTool {
     let file = try context.open(source)
     let name = source.dataset(or: "embeddings")
     let part = RunPart(total: try file.info(name).shape.first ?? 0, shard: shard)
-    let src = try EmbeddingInput(file, dataset: name, normalization: normalization.chain, rows: part.rows)
+    let src = try EmbeddingInput(
+      file, dataset: name, normalization: normalization.chain, rows: part.rows)
     let tgt = try EmbeddingInput(target, in: context, normalization: normalization.chain)
     try EmbeddingInput.checkDimensions(src, tgt)
     let mapped = try mapRows(src, in: context)
-    let (radii, topK) = try CSLSRadii.partial(source: mapped, target: tgt.vectors, k: k, options: options)
+    let (radii, topK) = try CSLSRadii.partial(
+      source: mapped, target: tgt.vectors, k: k, options: options)
     let writer = try context.writer(output)
-    try writer.write("r_src", FloatTensor(shape: [radii.count], scalars: radii), attributes: ["k": .integer(Int64(k))])
-    try writer.write("tgt_topk", topK, attributes: ["merge": .text(MergeRule.topk.rawValue), "k": .integer(Int64(k))])
+    try writer.write(
+      "r_src", FloatTensor(shape: [radii.count], scalars: radii),
+      attributes: ["k": .integer(Int64(k))])
+    try writer.write(
+      "tgt_topk", topK,
+      attributes: ["merge": .text(MergeRule.topk.rawValue), "k": .integer(Int64(k))])
     try context.finish(writer, part: part, carrying: src.file, carry: false)
   }
 
@@ -192,22 +232,33 @@ struct CSLSTool: RetortCommand, RetortTool {
     var index = [String: Int]()
     for (i, w) in vocabulary.enumerated() where index[w] == nil { index[w] = i }
     let missing = words.filter { index[$0] == nil }
-    if !missing.isEmpty { context.warn("\(missing.count) query words are not in the source vocabulary (first: '\(missing[0])')") }
+    if !missing.isEmpty {
+      context.warn(
+        "\(missing.count) query words are not in the source vocabulary (first: '\(missing[0])')")
+    }
     let rows = words.compactMap { index[$0] }
-    guard !rows.isEmpty else { throw RetortError.data("none of the query words is in the source vocabulary", file: file.label) }
+    guard !rows.isEmpty else {
+      throw RetortError.data(
+        "none of the query words is in the source vocabulary", file: file.label)
+    }
     return rows
   }
 
   /// r_src and r_tgt from --write-r, or from merged --phase radii shards
   /// (r_tgt as the mean of each row of 'tgt_topk').
-  func readRadii(_ path: String, sourceRows: Int, targetRows: Int, in context: ToolContext) throws -> CSLSRadii {
+  func readRadii(_ path: String, sourceRows: Int, targetRows: Int, in context: ToolContext) throws
+    -> CSLSRadii
+  {
     let file = try context.open(path: path)
     let rs = try file.readFiniteFloat("r_src").scalars
-    let r = file.contains("r_tgt")
+    let r =
+      file.contains("r_tgt")
       ? CSLSRadii(k: k, source: rs, target: try file.readFiniteFloat("r_tgt").scalars)
       : CSLSRadii(k: k, sourceRadii: rs, targetTopK: try file.readFloat("tgt_topk"))
     guard r.source.count == sourceRows, r.target.count == targetRows else {
-      throw RetortError.data("r_src/r_tgt have \(r.source.count)/\(r.target.count) rows, the inputs \(sourceRows)/\(targetRows)", file: file.label)
+      throw RetortError.data(
+        "r_src/r_tgt have \(r.source.count)/\(r.target.count) rows, the inputs \(sourceRows)/\(targetRows)",
+        file: file.label)
     }
     return r
   }

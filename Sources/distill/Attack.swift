@@ -32,7 +32,9 @@ extension Distill {
 
     @OptionGroup var model: ModelOptions
 
-    @Argument(help: ArgumentHelp("Data with 'x' and 'labels' ('-': standard input).", valueName: "data[:x]"))
+    @Argument(
+      help: ArgumentHelp("Data with 'x' and 'labels' ('-': standard input).", valueName: "data[:x]")
+    )
     var data: InputSpec = InputSpec(path: "-")
 
     @Option(name: .long, help: "Attack: fgsm or jsma.")
@@ -47,7 +49,8 @@ extension Distill {
     @Option(name: .long, help: "JSMA: largest fraction of features changed.")
     var gamma: Float = 0.145
 
-    @Option(name: .long, help: ArgumentHelp("Feature range to clip to, 'lo,hi'.", valueName: "lo,hi"))
+    @Option(
+      name: .long, help: ArgumentHelp("Feature range to clip to, 'lo,hi'.", valueName: "lo,hi"))
     var clip = NumberList(values: [0, 1])
 
     @Option(name: .long, help: ArgumentHelp("Attack only the first N rows.", valueName: "n"))
@@ -55,7 +58,11 @@ extension Distill {
 
     @OptionGroup var output: ReportOutputOptions
 
-    @Option(name: .long, help: ArgumentHelp("Print the report of an attack result file (e.g. merged shards) and stop.", valueName: "file"))
+    @Option(
+      name: .long,
+      help: ArgumentHelp(
+        "Print the report of an attack result file (e.g. merged shards) and stop.",
+        valueName: "file"))
     var summarize: String?
 
     @OptionGroup var sharding: ShardOptions
@@ -64,7 +71,9 @@ extension Distill {
     func validate() throws {
       for e in eps.values { try requireOption(e >= 0, "--eps", shortDecimal(e), "≥ 0") }
       let range = clip.values.map(shortDecimal).joined(separator: ",")
-      try requireOption(clip.values.count == 2 && clip.values[0] < clip.values[1], "--clip", range, "'lo,hi' with lo < hi")
+      try requireOption(
+        clip.values.count == 2 && clip.values[0] < clip.values[1], "--clip", range,
+        "'lo,hi' with lo < hi")
       try requireOption(gamma > 0 && gamma <= 1, "--gamma", gamma, "in (0, 1]")
       try requireOption(theta != 0 && theta.isFinite, "--theta", theta, "finite and not 0")
       if let limit { try requireOption(limit >= 1, "--limit", limit, "at least 1") }
@@ -79,7 +88,9 @@ extension Distill {
         throw RetortError.usage("--shard needs -o FILE for the partial result")
       }
       let networks = try model.load(in: context)
-      guard networks.count == 1 else { throw RetortError.usage("attacks run on one network, not an ensemble") }
+      guard networks.count == 1 else {
+        throw RetortError.usage("attacks run on one network, not an ensemble")
+      }
       let network = networks[0]
       let input = try context.featureRows(
         data, .rows(for: network, labels: true, limit: limit), shard: sharding.shard)
@@ -97,7 +108,9 @@ extension Distill {
     }
 
     /// The attack's per-row results on `input`.
-    func attack(_ network: Network, _ input: FeatureRows, seed: UInt64) throws -> AttackResultFile.Contents {
+    func attack(_ network: Network, _ input: FeatureRows, seed: UInt64) throws
+      -> AttackResultFile.Contents
+    {
       var network = network
       let (x, labels) = (input.x, input.labels!)
       let amplitudes = network.outputGradientAmplitudes(x, temperature: model.temperature)
@@ -108,15 +121,21 @@ extension Distill {
       switch method {
       case .fgsm:
         outcomes = FGSM.attack(
-          network, x: x, labels: labels, epsilons: epsilons, temperature: model.temperature, clip: bounds)
+          network, x: x, labels: labels, epsilons: epsilons, temperature: model.temperature,
+          clip: bounds)
       case .jsma:
         let t = JSMA.randomTargets(
-          labels: labels, classes: network.outputWidth, seed: seed, firstRow: input.part.rows.lowerBound)
+          labels: labels, classes: network.outputWidth, seed: seed,
+          firstRow: input.part.rows.lowerBound)
         targets = t
-        outcomes = [JSMA.attack(network, x: x, labels: labels, targets: t, theta: theta, gamma: gamma, clip: bounds)]
+        outcomes = [
+          JSMA.attack(
+            network, x: x, labels: labels, targets: t, theta: theta, gamma: gamma, clip: bounds)
+        ]
       }
       return AttackResultFile.Contents(
-        method: method.rawValue, epsilons: epsilons.map(typedDecimal), original: x, outcomes: outcomes,
+        method: method.rawValue, epsilons: epsilons.map(typedDecimal), original: x,
+        outcomes: outcomes,
         amplitudes: amplitudes, labels: labels,
         targets: targets)
     }

@@ -22,10 +22,14 @@ struct Distill: RetortCommand {
 
 /// `-m MODEL` with the choice of generation or ensemble, shared by predict, eval and attack.
 struct ModelOptions: ParsableArguments {
-  @Option(name: [.short, .customLong("model")], help: ArgumentHelp("Model file from 'distill train' (required).", valueName: "file"))
+  @Option(
+    name: [.short, .customLong("model")],
+    help: ArgumentHelp("Model file from 'distill train' (required).", valueName: "file"))
   var model: String?
 
-  @Option(name: .long, help: ArgumentHelp("Run born-again generation K instead of the final network.", valueName: "k"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp("Run born-again generation K instead of the final network.", valueName: "k"))
   var generation: Int?
 
   @Flag(name: .long, help: "Run the ensemble of the born-again generations.")
@@ -35,7 +39,9 @@ struct ModelOptions: ParsableArguments {
   var temperature: Float = 1
 
   func validate() throws {
-    if generation != nil && ensemble { throw ValidationError("--generation and --ensemble exclude each other") }
+    if generation != nil && ensemble {
+      throw ValidationError("--generation and --ensemble exclude each other")
+    }
     try requirePositiveOption(temperature, "-T")
   }
 

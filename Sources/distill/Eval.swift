@@ -19,7 +19,9 @@ extension Distill {
 
     @OptionGroup var model: ModelOptions
 
-    @Argument(help: ArgumentHelp("Data with 'x' and 'labels' ('-': standard input).", valueName: "data[:x]"))
+    @Argument(
+      help: ArgumentHelp("Data with 'x' and 'labels' ('-': standard input).", valueName: "data[:x]")
+    )
     var data: InputSpec = InputSpec(path: "-")
 
     @OptionGroup var common: CommonOptions

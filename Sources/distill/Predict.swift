@@ -28,10 +28,12 @@ extension Distill {
 
     func run(in context: ToolContext) throws {
       let networks = try model.load(in: context)
-      let input = try context.featureRows(data, .rows(for: networks[0], labels: false), shard: filter.shard)
+      let input = try context.featureRows(
+        data, .rows(for: networks[0], labels: false), shard: filter.shard)
       let logits = ClassifierModelFile.logits(networks, x: input.x, temperature: model.temperature)
       let writer = try context.writer(filter.output)
-      try writer.write("logits", logits, attributes: ["temperature": .real(Double(model.temperature))])
+      try writer.write(
+        "logits", logits, attributes: ["temperature": .real(Double(model.temperature))])
       try context.finish(
         writer, part: input.part, carrying: input.file, carry: !filter.carry.noCarry,
         except: ["logits", "probs", "weight"])

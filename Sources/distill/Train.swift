@@ -25,13 +25,20 @@ extension Distill {
     static let defaults = ClassifierTrainingOptions.defaults
 
     static let optionNames = RetortCLI.optionNames(
-      ["targets", "learningRate", "batchSize", "epochs", "alpha", "momentum", "weightDecay", "temperature", "architecture"],
-      except: ["learningRate": "--lr", "batchSize": "--batch", "temperature": "-T", "architecture": "--arch"])
+      [
+        "targets", "learningRate", "batchSize", "epochs", "alpha", "momentum", "weightDecay",
+        "temperature", "architecture",
+      ],
+      except: [
+        "learningRate": "--lr", "batchSize": "--batch", "temperature": "-T",
+        "architecture": "--arch",
+      ])
 
     @Argument(help: ArgumentHelp("Training data ('-': standard input).", valueName: "data[:x]"))
     var data: InputSpec = InputSpec(path: "-")
 
-    @Option(name: .long, help: "Network, e.g. 784-1200-1200-10 or dense:256,relu,dropout:0.5,dense:10.")
+    @Option(
+      name: .long, help: "Network, e.g. 784-1200-1200-10 or dense:256,relu,dropout:0.5,dense:10.")
     var arch: String
 
     @Option(name: .long, help: "Targets: hard (labels), soft (probs) or mixed.")
@@ -64,16 +71,26 @@ extension Distill {
     @Option(name: .long, help: "L2 weight decay added to the gradient.")
     var weightDecay = defaults.weightDecay
 
-    @Option(name: .long, help: ArgumentHelp("Dropout after every hidden activation (0: none).", valueName: "p"))
+    @Option(
+      name: .long,
+      help: ArgumentHelp("Dropout after every hidden activation (0: none).", valueName: "p"))
     var dropout: Float = 0
 
-    @Option(name: .long, help: ArgumentHelp("Validation data with 'x' and 'labels'; keeps the best epoch.", valueName: "file"))
+    @Option(
+      name: .long,
+      help: ArgumentHelp(
+        "Validation data with 'x' and 'labels'; keeps the best epoch.", valueName: "file"))
     var val: InputSpec?
 
-    @Option(name: .long, help: ArgumentHelp("Born-again generations after the first network.", valueName: "k"))
+    @Option(
+      name: .long,
+      help: ArgumentHelp("Born-again generations after the first network.", valueName: "k"))
     var generations = 0
 
-    @Option(name: .long, help: "Born-again targets: plain, cwtm (confidence weights) or dkpp (permuted dark knowledge).")
+    @Option(
+      name: .long,
+      help:
+        "Born-again targets: plain, cwtm (confidence weights) or dkpp (permuted dark knowledge).")
     var variant: BornAgain.Variant = .plain
 
     @OptionGroup var output: OutputOptions
@@ -110,7 +127,8 @@ extension Distill {
       let options = try trainingOptions()
       let (file, set) = try readTrainingSet(data, targets: targets, in: context)
       let validation = try val.map { try readValidationSet($0, width: set.x.rowWidth, in: context) }
-      let progress = context.progress(total: set.x.rowCount * epochs * (generations + 1), label: "train")
+      let progress = context.progress(
+        total: set.x.rowCount * epochs * (generations + 1), label: "train")
       var generator = context.generator()
       let networks = try context.naming(file) {
         try BornAgain.train(

@@ -10,7 +10,8 @@ func readTrainingSet(
   let name = spec.dataset(or: "x")
   let x = try file.readFiniteFloat(name)
   guard x.rank >= 2 else {
-    throw RetortError.data("must be [N, features...], it is \(x.shape)", dataset: name, file: file.label)
+    throw RetortError.data(
+      "must be [N, features...], it is \(x.shape)", dataset: name, file: file.label)
   }
   var set = ClassifierTrainingSet(x: x)
   if file.contains("labels") { set.labels = try file.readInt("labels").scalars }
@@ -27,7 +28,8 @@ func readValidationSet(
   let x = try file.readFiniteFloat(spec.dataset(or: "x"))
   let labels = try file.readInt("labels").scalars
   guard x.rowWidth == width, labels.count == x.rowCount else {
-    throw RetortError.data("validation 'x' \(x.shape) and 'labels' do not match the training data", file: file.label)
+    throw RetortError.data(
+      "validation 'x' \(x.shape) and 'labels' do not match the training data", file: file.label)
   }
   return (x, labels)
 }
@@ -35,7 +37,9 @@ func readValidationSet(
 extension EpochReport {
   /// The JSON-lines record of the epoch.
   var fields: [String: Any] {
-    var out: [String: Any] = ["generation": generation, "epoch": epoch, "loss": loss, "seconds": seconds]
+    var out: [String: Any] = [
+      "generation": generation, "epoch": epoch, "loss": loss, "seconds": seconds,
+    ]
     if let v = validation {
       out["val_loss"] = v.nll
       out["val_accuracy"] = v.accuracy

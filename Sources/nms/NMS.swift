@@ -25,9 +25,12 @@ struct NMSTool: RetortCommand, RetortTool {
       "nms --format xywh --legacy-plus-one --score-min 0.05 dets.h5 | tensor export :keep --format csv -o -",
     ])
 
-  static let optionNames = RetortCLI.optionNames(["iou", "scoreMin", "maxKeep", "threads", "sigma", "softMinScore"])
+  static let optionNames = RetortCLI.optionNames([
+    "iou", "scoreMin", "maxKeep", "threads", "sigma", "softMinScore",
+  ])
 
-  @Argument(help: ArgumentHelp("Detections ('-' or none: standard input).", valueName: "input[:boxes]"))
+  @Argument(
+    help: ArgumentHelp("Detections ('-' or none: standard input).", valueName: "input[:boxes]"))
   var input: InputSpec = InputSpec(path: "-")
 
   @Option(name: .long, help: "IoU above which a lower-scored box is suppressed.")
@@ -71,14 +74,17 @@ struct NMSTool: RetortCommand, RetortTool {
     let boxes = try file.readBoxes(boxesName, rows: rows)
     let scores = try file.column("scores", rows: n, range: rows)
     let image = allImages.map { Array($0[rows]) }
-    let classes = classAgnostic ? nil : try file.optionalColumn("classes", rows: n).map { Array($0[rows]) }
+    let classes =
+      classAgnostic ? nil : try file.optionalColumn("classes", rows: n).map { Array($0[rows]) }
     let options = NMSOptions(
-      iou: iou, format: box.format, legacyPlusOne: box.legacyPlusOne, scoreMin: scoreMin, maxKeep: maxKeep,
+      iou: iou, format: box.format, legacyPlusOne: box.legacyPlusOne, scoreMin: scoreMin,
+      maxKeep: maxKeep,
       soft: soft.map { SoftNMS(decay: $0, sigma: sigma, minScore: softMinScore) },
       threads: context.threads)
     let clock = Stopwatch()
     let result = try context.naming(file) {
-      try nonMaximumSuppression(boxes: boxes, scores: scores, image: image, classes: classes, options: options)
+      try nonMaximumSuppression(
+        boxes: boxes, scores: scores, image: image, classes: classes, options: options)
     }
     context.note("kept \(result.keep.count) of \(n) rows in \(clock.milliseconds) ms")
 
@@ -87,7 +93,8 @@ struct NMSTool: RetortCommand, RetortTool {
     try writer.write("keep", IndexTensor(shape: [keep.count], scalars: keep))
     if emit {
       let decayed = FloatTensor(shape: [result.keep.count], scalars: result.scores)
-      try writer.emitRows(result.keep, of: file, rows: rows, total: n, replacing: ["scores": .float(decayed)])
+      try writer.emitRows(
+        result.keep, of: file, rows: rows, total: n, replacing: ["scores": .float(decayed)])
     }
     try context.finish(
       writer, part: part, carrying: file, carry: !emit && !filter.carry.noCarry, except: ["keep"])

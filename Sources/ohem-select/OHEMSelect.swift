@@ -57,7 +57,9 @@ struct OHEMSelectTool: RetortCommand, RetortTool {
     let loss = try context.naming(file) { try readLoss(file, rows: rows) }
     let n = loss.count
     if file.contains("boxes"), try file.info("boxes").shape.first != total {
-      throw RetortError.data("has \(try file.info("boxes").shape) rows, the loss has \(total)", dataset: "boxes", file: file.label)
+      throw RetortError.data(
+        "has \(try file.info("boxes").shape) rows, the loss has \(total)", dataset: "boxes",
+        file: file.label)
     }
     let boxes = file.contains("boxes") ? try file.readBoxes("boxes", rows: rows) : nil
     let image = allImages.map { Array($0[rows]) }
@@ -74,7 +76,8 @@ struct OHEMSelectTool: RetortCommand, RetortTool {
     let keep = selection.keep.map { Int64($0 + rows.lowerBound) }
     try writer.write("keep", IndexTensor(shape: [keep.count], scalars: keep))
     try writer.write("weight", FloatTensor(shape: [n], scalars: selection.weight))
-    try context.finish(writer, part: part, carrying: file, carry: !filter.carry.noCarry, except: ["keep", "weight"])
+    try context.finish(
+      writer, part: part, carrying: file, carry: !filter.carry.noCarry, except: ["keep", "weight"])
   }
 
   /// The number of RoIs: rows of the loss, or of the logits it comes from.
@@ -84,7 +87,8 @@ struct OHEMSelectTool: RetortCommand, RetortTool {
     }
     guard file.contains("logits") && file.contains("labels") else {
       throw RetortError.noInput(
-        "no 'loss', nor 'logits' and 'labels', in \(file.label) (it has: \((try? file.datasetNames())?.joined(separator: ", ") ?? ""))")
+        "no 'loss', nor 'logits' and 'labels', in \(file.label) (it has: \((try? file.datasetNames())?.joined(separator: ", ") ?? ""))"
+      )
     }
     return try file.info("logits").shape.first ?? 0
   }
@@ -95,14 +99,18 @@ struct OHEMSelectTool: RetortCommand, RetortTool {
     if input.dataset != nil || file.contains("loss") {
       let name = input.dataset(or: "loss")
       let t = try file.readFloat(name, rows: rows)
-      guard t.rank == 1 else { throw RetortError.data("must be [N], it is \(t.shape)", dataset: name) }
+      guard t.rank == 1 else {
+        throw RetortError.data("must be [N], it is \(t.shape)", dataset: name)
+      }
       return t.scalars
     }
     let logits = try file.readFloat("logits", rows: rows)
-    guard logits.rank == 2 else { throw RetortError.data("dataset 'logits' must be [N, C], it is \(logits.shape)") }
+    guard logits.rank == 2 else {
+      throw RetortError.data("dataset 'logits' must be [N, C], it is \(logits.shape)")
+    }
     let labels = try file.readInt("labels", rows: rows).scalars
-    let bbox = file.contains("bbox_loss") ? try file.readFloat("bbox_loss", rows: rows).scalars : nil
+    let bbox =
+      file.contains("bbox_loss") ? try file.readFloat("bbox_loss", rows: rows).scalars : nil
     return try ohemLoss(logits: logits, labels: labels, bboxLoss: bbox)
   }
 }
-

@@ -27,19 +27,25 @@ struct ProcrustesTool: RetortCommand, RetortTool {
 
   enum Seed: String, ExpressibleByArgument, CaseIterable { case identical }
 
-  @Argument(help: ArgumentHelp("Source embeddings (rows by frequency).", valueName: "src[:embeddings]"))
+  @Argument(
+    help: ArgumentHelp("Source embeddings (rows by frequency).", valueName: "src[:embeddings]"))
   var source: InputSpec
 
-  @Argument(help: ArgumentHelp("Target embeddings (rows by frequency).", valueName: "tgt[:embeddings]"))
+  @Argument(
+    help: ArgumentHelp("Target embeddings (rows by frequency).", valueName: "tgt[:embeddings]"))
   var target: InputSpec
 
-  @Option(name: .long, help: ArgumentHelp("Seed dictionary (HDF5 'pairs' or word-pair text).", valueName: "file"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp("Seed dictionary (HDF5 'pairs' or word-pair text).", valueName: "file"))
   var dict: String?
 
   @Option(name: .long, help: "Seed dictionary from identical strings ('identical').")
   var seedDict: Seed?
 
-  @Option(name: .customLong("init"), help: ArgumentHelp("Start from the mapping W in FILE.", valueName: "file[:W]"))
+  @Option(
+    name: .customLong("init"),
+    help: ArgumentHelp("Start from the mapping W in FILE.", valueName: "file[:W]"))
   var initial: InputSpec?
 
   @Option(name: .long, help: "Refinement iterations after the first solve.")
@@ -60,28 +66,40 @@ struct ProcrustesTool: RetortCommand, RetortTool {
 
   func validate() throws {
     let seeds = [dict != nil, seedDict != nil, initial != nil].filter { $0 }.count
-    guard seeds == 1 else { throw ValidationError("give exactly one of --dict, --seed-dict identical, --init") }
+    guard seeds == 1 else {
+      throw ValidationError("give exactly one of --dict, --seed-dict identical, --init")
+    }
     try requireOption(refine >= 0, "--refine", refine, "at least 0")
     try requireOption(dicoMaxRank >= 1, "--dico-max-rank", dicoMaxRank, "at least 1")
     try requireOption(k >= 1, "-k", k, "at least 1")
-    if initial != nil && refine == 0 { throw ValidationError("--init needs --refine K >= 1 (nothing to solve otherwise)") }
+    if initial != nil && refine == 0 {
+      throw ValidationError("--init needs --refine K >= 1 (nothing to solve otherwise)")
+    }
     do { _ = try DictionaryMode(name: dicoBuild) } catch let e as RetortError {
       throw e.asValidationError(["dictionary mode": "--dico-build"])
     }
   }
 
   func run(in context: ToolContext) throws {
-    let (src, tgt) = try EmbeddingInput.pair(source, target, in: context, normalization: normalization.chain)
+    let (src, tgt) = try EmbeddingInput.pair(
+      source, target, in: context, normalization: normalization.chain)
     let start: RefinementStart
     if let dict {
       let (pairs, total, dropped) = try readDictionary(dict, source: src, target: tgt)
-      guard pairs.rowCount > 0 else { throw RetortError.data("the dictionary is empty after dropping missing words", file: dict) }
-      if dropped > 0 { context.warn("\(dropped) of \(total) dictionary pairs have a word outside the vocabularies") }
+      guard pairs.rowCount > 0 else {
+        throw RetortError.data("the dictionary is empty after dropping missing words", file: dict)
+      }
+      if dropped > 0 {
+        context.warn("\(dropped) of \(total) dictionary pairs have a word outside the vocabularies")
+      }
       start = .dictionary(pairs)
     } else if seedDict != nil {
       let pairs = DictionaryInduction.identical(
-        source: try src.requireWords(for: "--seed-dict identical"), target: try tgt.requireWords(for: "--seed-dict identical"))
-      guard pairs.rowCount > 0 else { throw RetortError.data("no word is spelled the same in both vocabularies") }
+        source: try src.requireWords(for: "--seed-dict identical"),
+        target: try tgt.requireWords(for: "--seed-dict identical"))
+      guard pairs.rowCount > 0 else {
+        throw RetortError.data("no word is spelled the same in both vocabularies")
+      }
       context.note("\(pairs.rowCount) identical strings")
       start = .dictionary(pairs)
     } else {
@@ -101,10 +119,13 @@ struct ProcrustesTool: RetortCommand, RetortTool {
       context.note("iteration \(step.iteration): criterion \(step.criterion)")
     }
     let writer = try context.writer(output)
-    try writer.write("W", result.mapping, attributes: [
-      "orthogonality_defect": .real(Procrustes.orthogonalityDefect(result.mapping)),
-      "criterion": .reals(result.steps.map(\.criterion)), "best_iteration": .integer(Int64(result.best)),
-    ])
+    try writer.write(
+      "W", result.mapping,
+      attributes: [
+        "orthogonality_defect": .real(Procrustes.orthogonalityDefect(result.mapping)),
+        "criterion": .reals(result.steps.map(\.criterion)),
+        "best_iteration": .integer(Int64(result.best)),
+      ])
     try writer.write("pairs", result.pairs)
     try context.finish(writer, continuing: src.file)
   }

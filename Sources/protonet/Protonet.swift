@@ -29,7 +29,9 @@ extension FewShotDistance: ExpressibleByArgument {}
 
 /// `-m MODEL` (optional: identity encoder without it).
 struct EncoderOptions: ParsableArguments {
-  @Option(name: [.short, .customLong("model")], help: ArgumentHelp("Model from 'protonet train' (default: identity).", valueName: "file"))
+  @Option(
+    name: [.short, .customLong("model")],
+    help: ArgumentHelp("Model from 'protonet train' (default: identity).", valueName: "file"))
   var model: String?
 
   /// The encoder and the distance it was trained with; neither without -m.

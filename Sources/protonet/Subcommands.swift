@@ -45,10 +45,12 @@ extension Protonet {
     func run(in context: ToolContext) throws {
       let model = try encoder.load(in: context)
       let input = try context.featureRows(support, model.rows(labels: true))
-      let (prototypes, classes) = try Prototypes.compute(embeddings: model.embed(input.x), labels: input.labels!)
+      let (prototypes, classes) = try Prototypes.compute(
+        embeddings: model.embed(input.x), labels: input.labels!)
       let writer = try context.writer(output)
       try writer.write(
-        "prototypes", prototypes, attributes: model.distance.map { ["distance": .text($0.rawValue)] } ?? [:])
+        "prototypes", prototypes,
+        attributes: model.distance.map { ["distance": .text($0.rawValue)] } ?? [:])
       try writer.write("classes", IndexTensor(shape: [classes.count], scalars: classes))
       try context.finish(writer, continuing: input.file)
     }
@@ -56,7 +58,8 @@ extension Protonet {
 
   struct Classify: RetortTool {
     static let configuration = CommandConfiguration.subcommand(
-      abstract: "Classify queries against prototypes: 'log_probs' [N,K] and 'pred' [N] (class ids).",
+      abstract:
+        "Classify queries against prototypes: 'log_probs' [N,K] and 'pred' [N] (class ids).",
       discussion: """
         log p(k|x) = log softmax over k of -d(f(x), c_k). Carries the input's datasets \
         unless --no-carry.
@@ -64,11 +67,13 @@ extension Protonet {
       examples: ["protonet classify -m proto.h5 --prototypes protos.h5 queries.h5 -o predicted.h5"])
 
     @OptionGroup var encoder: EncoderOptions
-    @Option(name: .long, help: ArgumentHelp("File with 'prototypes' and 'classes'.", valueName: "file"))
+    @Option(
+      name: .long, help: ArgumentHelp("File with 'prototypes' and 'classes'.", valueName: "file"))
     var prototypes: String
     @Option(name: .long, help: "Distance (default: the model's, else sqeuclidean).")
     var distance: FewShotDistance?
-    @Argument(help: ArgumentHelp("Queries with 'x' ('-': standard input).", valueName: "queries[:x]"))
+    @Argument(
+      help: ArgumentHelp("Queries with 'x' ('-': standard input).", valueName: "queries[:x]"))
     var queries: InputSpec = InputSpec(path: "-")
     @OptionGroup var filter: FilterOutputOptions
     @OptionGroup var common: CommonOptions
@@ -81,10 +86,13 @@ extension Protonet {
       let classes = try protoFile.readInt("classes").scalars
       let q = model.embed(input.x)
       guard p.rank == 2, p.shape[1] == q.shape[1], classes.count == p.rowCount else {
-        throw RetortError.data("prototypes \(p.shape) with \(classes.count) classes do not fit queries of dimension \(q.shape[1])", file: protoFile.label)
+        throw RetortError.data(
+          "prototypes \(p.shape) with \(classes.count) classes do not fit queries of dimension \(q.shape[1])",
+          file: protoFile.label)
       }
       let (logProbs, predicted) = Prototypes.classify(
-        queries: q, prototypes: p, classes: classes, distance: distance ?? model.distance ?? .sqeuclidean)
+        queries: q, prototypes: p, classes: classes,
+        distance: distance ?? model.distance ?? .sqeuclidean)
       let writer = try context.writer(filter.output)
       try writer.write("log_probs", logProbs)
       try writer.write("pred", IndexTensor(shape: [predicted.count], scalars: predicted))
@@ -139,7 +147,8 @@ extension Protonet {
           generator: &generator)
       }
       if let writer = try output.makeWriter() {
-        try writer.write("accuracies", FloatTensor(shape: [episodes], scalars: result.accuracies.map(Float.init)))
+        try writer.write(
+          "accuracies", FloatTensor(shape: [episodes], scalars: result.accuracies.map(Float.init)))
         try context.finish(writer, continuing: input.file)
       }
       context.report([

@@ -15,7 +15,7 @@ extension Protonet {
         differ from those of evaluation (the paper trains with more ways).
         """,
       examples: [
-        "protonet train --arch 784-256-64 --way 20 --shot 5 --query 5 --episodes 200 train.h5 -o proto.h5",
+        "protonet train --arch 784-256-64 --way 20 --shot 5 --query 5 --episodes 200 train.h5 -o proto.h5"
       ])
 
     static let optionNames = RetortCLI.optionNames(
@@ -24,7 +24,8 @@ extension Protonet {
     @Argument(help: ArgumentHelp("Training data with 'x' and 'labels'.", valueName: "data[:x]"))
     var data: InputSpec = InputSpec(path: "-")
 
-    @Option(name: .long, help: "Encoder, e.g. 784-256-64 or conv3x3:64,bn,relu,maxpool2,...,flatten.")
+    @Option(
+      name: .long, help: "Encoder, e.g. 784-256-64 or conv3x3:64,bn,relu,maxpool2,...,flatten.")
     var arch: String
 
     @Option(name: .long, help: "Classes per episode.")
@@ -58,10 +59,12 @@ extension Protonet {
     }
 
     func run(in context: ToolContext) throws {
-      let input = try context.featureRows(data, Encoder(network: nil, distance: nil).rows(labels: true))
+      let input = try context.featureRows(
+        data, Encoder(network: nil, distance: nil).rows(labels: true))
       var generator = context.generator()
       var network = try Network(
-        Architecture(parsing: arch), inputShape: Array(input.x.shape.dropFirst()), generator: &generator)
+        Architecture(parsing: arch), inputShape: Array(input.x.shape.dropFirst()),
+        generator: &generator)
       let progress = context.progress(total: episodes, label: "episodes")
       try context.naming(input.file) {
         try trainPrototypical(

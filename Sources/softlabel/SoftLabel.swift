@@ -22,7 +22,9 @@ struct SoftLabel: RetortCommand, RetortTool {
       "distill predict -m teacher.h5 train.h5 | softlabel -T 20 --permute-dark --seed 1 -o dkpp.h5",
     ])
 
-  @Argument(help: ArgumentHelp("Teacher outputs ('-' or none: standard input).", valueName: "input[:dataset]"))
+  @Argument(
+    help: ArgumentHelp(
+      "Teacher outputs ('-' or none: standard input).", valueName: "input[:dataset]"))
   var inputs: [InputSpec] = []
 
   @Option(name: [.customShort("T"), .long], help: "Softmax temperature (> 0).")
@@ -37,7 +39,8 @@ struct SoftLabel: RetortCommand, RetortTool {
   @Flag(name: .long, help: "DKPP: permute each row's non-argmax probabilities (seeded).")
   var permuteDark = false
 
-  @Flag(name: .long, help: "CWTM: also write 'weight' = teacher max probability, normalised to mean 1.")
+  @Flag(
+    name: .long, help: "CWTM: also write 'weight' = teacher max probability, normalised to mean 1.")
   var confidenceWeights = false
 
   @Option(name: .long, help: ArgumentHelp("Rows per block.", valueName: "rows"))
@@ -66,13 +69,16 @@ struct SoftLabel: RetortCommand, RetortTool {
     }
     var probs = try teachers.mean(of: part.rows, block: block, probabilities: probabilities)
     // A shard writes each row's top probability; the merge normalises to mean 1.
-    let weights = confidenceWeights
-      ? (part.isPartial ? SoftTargets.maxProbabilities(probs) : SoftTargets.confidenceWeights(probs)) : nil
+    let weights =
+      confidenceWeights
+      ? (part.isPartial
+        ? SoftTargets.maxProbabilities(probs) : SoftTargets.confidenceWeights(probs)) : nil
     if hard { probs = SoftTargets.oneHot(probs) }
     if permuteDark { SoftTargets.permuteDark(&probs, seed: context.seed, firstRow: part.firstRow) }
 
     let writer = try context.writer(filter.output)
-    try writer.write("probs", probs, attributes: ["temperature": .real(fromProbs ? 1 : Double(temperature))])
+    try writer.write(
+      "probs", probs, attributes: ["temperature": .real(fromProbs ? 1 : Double(temperature))])
     if let weights {
       try writer.write(
         "weight", FloatTensor(shape: [weights.count], scalars: weights),

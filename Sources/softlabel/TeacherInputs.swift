@@ -15,11 +15,15 @@ struct TeacherInputs {
     for (file, name) in zip(files, names) {
       let info = try file.info(name)
       guard info.shape.count == 2, info.shape[1] > 0 else {
-        throw RetortError.data("must be [N, C], it is \(info.shape)", dataset: name, file: file.label)
+        throw RetortError.data(
+          "must be [N, C], it is \(info.shape)", dataset: name, file: file.label)
       }
-      guard info.shape[0] > 0 else { throw RetortError.data("is empty", dataset: name, file: file.label) }
+      guard info.shape[0] > 0 else {
+        throw RetortError.data("is empty", dataset: name, file: file.label)
+      }
       if let shape, shape != info.shape {
-        throw RetortError.data("is \(info.shape) in \(file.label), \(shape) in \(files[0].label)", dataset: name)
+        throw RetortError.data(
+          "is \(info.shape) in \(file.label), \(shape) in \(files[0].label)", dataset: name)
       }
       shape = info.shape
     }

@@ -20,10 +20,14 @@ extension TensorTool {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case npy, csv, tsv, vec }
 
-    @Argument(help: ArgumentHelp("HDF5 file and dataset ('-': standard input).", valueName: "file[:dataset]"))
+    @Argument(
+      help: ArgumentHelp(
+        "HDF5 file and dataset ('-': standard input).", valueName: "file[:dataset]"))
     var input: InputSpec
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Output file ('-': standard output).", valueName: "file"))
+    @Option(
+      name: .shortAndLong,
+      help: ArgumentHelp("Output file ('-': standard output).", valueName: "file"))
     var output: String
 
     @Option(name: .long, help: "Output format (default: from the output name).")
@@ -41,7 +45,9 @@ extension TensorTool {
       } else if let f = Format(rawValue: URL(fileURLWithPath: output).pathExtension.lowercased()) {
         fmt = f
       } else {
-        throw RetortError.usage("cannot tell the format of '\(output)': give --format \(Format.allCases.map(\.rawValue).joined(separator: "|"))")
+        throw RetortError.usage(
+          "cannot tell the format of '\(output)': give --format \(Format.allCases.map(\.rawValue).joined(separator: "|"))"
+        )
       }
       if fmt == .npy && (output == "-") && isatty(1) != 0 {
         throw RetortError.usage("refusing to write .npy to a terminal")
@@ -68,7 +74,9 @@ extension TensorTool {
         let embeddings = try file.readFloat(name)
         let words = try file.readStrings("words")
         guard embeddings.rank == 2, words.count == embeddings.rowCount else {
-          throw RetortError.data("'\(name)' \(embeddings.shape) and 'words' [\(words.count)] do not match", file: file.label)
+          throw RetortError.data(
+            "'\(name)' \(embeddings.shape) and 'words' [\(words.count)] do not match",
+            file: file.label)
         }
         try WordVectors(words: words, embeddings: embeddings).write(to: out)
       }
@@ -79,7 +87,9 @@ extension TensorTool {
       if format == .vec { return "embeddings" }
       let names = try file.datasetNames()
       guard names.count == 1 else {
-        throw RetortError.usage("\(file.label) has \(names.count) datasets (\(names.joined(separator: ", "))): name one as FILE:DATASET")
+        throw RetortError.usage(
+          "\(file.label) has \(names.count) datasets (\(names.joined(separator: ", "))): name one as FILE:DATASET"
+        )
       }
       return names[0]
     }

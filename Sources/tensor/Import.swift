@@ -23,7 +23,9 @@ extension TensorTool {
       case npy, csv, tsv, vec, pairs
     }
 
-    @Argument(help: ArgumentHelp("File to import ('-': standard input, needs --format).", valueName: "source"))
+    @Argument(
+      help: ArgumentHelp(
+        "File to import ('-': standard input, needs --format).", valueName: "source"))
     var source: String
 
     @Option(name: .long, help: "Input format (default: from the file name).")
@@ -32,16 +34,26 @@ extension TensorTool {
     @Option(name: .long, help: "Name of the dataset for .npy and CSV/TSV input.")
     var name = "x"
 
-    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("CSV/TSV: the column (0-based, negative from the end) to write as int64 'labels'.", valueName: "index"))
+    @Option(
+      name: .long, parsing: .unconditional,
+      help: ArgumentHelp(
+        "CSV/TSV: the column (0-based, negative from the end) to write as int64 'labels'.",
+        valueName: "index"))
     var labelColumn: Int?
 
-    @Flag(name: .long, inversion: .prefixedNo, help: "CSV/TSV: the first row is (not) a header (default: detected).")
+    @Flag(
+      name: .long, inversion: .prefixedNo,
+      help: "CSV/TSV: the first row is (not) a header (default: detected).")
     var header: Bool?
 
-    @Option(name: .customLong("source"), help: ArgumentHelp("Dictionary: the source embeddings file with 'words'.", valueName: "file"))
+    @Option(
+      name: .customLong("source"),
+      help: ArgumentHelp("Dictionary: the source embeddings file with 'words'.", valueName: "file"))
     var sourceEmbeddings: String?
 
-    @Option(name: .customLong("target"), help: ArgumentHelp("Dictionary: the target embeddings file with 'words'.", valueName: "file"))
+    @Option(
+      name: .customLong("target"),
+      help: ArgumentHelp("Dictionary: the target embeddings file with 'words'.", valueName: "file"))
     var targetEmbeddings: String?
 
     @OptionGroup var output: OutputOptions
@@ -58,7 +70,9 @@ extension TensorTool {
       if sourceEmbeddings != nil { return .pairs }
       let ext = URL(fileURLWithPath: source).pathExtension.lowercased()
       guard let f = Format(rawValue: ext), f != .pairs else {
-        throw RetortError.usage("cannot tell the format of '\(source)': give --format \(Format.allCases.map(\.rawValue).joined(separator: "|"))")
+        throw RetortError.usage(
+          "cannot tell the format of '\(source)': give --format \(Format.allCases.map(\.rawValue).joined(separator: "|"))"
+        )
       }
       return f
     }
@@ -74,12 +88,16 @@ extension TensorTool {
         try writer.write(name, NPY.decode(bytes, label: label))
       case .csv, .tsv:
         let text = String(decoding: try readWholeFile(source).dropLast(), as: UTF8.self)
-        let table = try DelimitedText.parse(text, delimiter: format == .csv ? "," : "\t", header: header, label: label)
+        let table = try DelimitedText.parse(
+          text, delimiter: format == .csv ? "," : "\t", header: header, label: label)
         try writeTable(table, to: writer, label: label, in: context)
       case .vec:
-        let parsed = try WordVectors.parse(try readWholeFile(source), label: label, threads: context.threads)
+        let parsed = try WordVectors.parse(
+          try readWholeFile(source), label: label, threads: context.threads)
         if !parsed.duplicates.isEmpty {
-          context.warn("\(parsed.duplicates.count) duplicate words kept their first vector (first: '\(parsed.duplicates[0])'): \(label)")
+          context.warn(
+            "\(parsed.duplicates.count) duplicate words kept their first vector (first: '\(parsed.duplicates[0])'): \(label)"
+          )
         }
         try writer.write("embeddings", parsed.vectors.embeddings)
         try writer.write("words", .strings(parsed.vectors.words))
@@ -87,22 +105,33 @@ extension TensorTool {
         guard let sourceEmbeddings, let targetEmbeddings else {
           throw RetortError.usage("a dictionary needs --source and --target embedding files")
         }
-        let src = try context.open(path: sourceEmbeddings), tgt = try context.open(path: targetEmbeddings)
+        let src = try context.open(path: sourceEmbeddings),
+          tgt = try context.open(path: targetEmbeddings)
         let text = String(decoding: try readWholeFile(source).dropLast(), as: UTF8.self)
         let pairs = try WordPairs.parse(text, label: label)
         let (indices, dropped) = WordPairs.indices(
           of: pairs, source: try src.readStrings("words"), target: try tgt.readStrings("words"))
         guard indices.rowCount > 0 else {
-          throw RetortError.data("no pair of the dictionary has both words in the vocabularies (\(pairs.count) pairs)", file: label)
+          throw RetortError.data(
+            "no pair of the dictionary has both words in the vocabularies (\(pairs.count) pairs)",
+            file: label)
         }
-        if dropped > 0 { context.warn("\(dropped) of \(pairs.count) pairs dropped: a word is not in the vocabulary") }
-        try writer.write("pairs", indices, attributes: ["dictionary_pairs": .integer(Int64(pairs.count)), "dropped": .integer(Int64(dropped))])
+        if dropped > 0 {
+          context.warn(
+            "\(dropped) of \(pairs.count) pairs dropped: a word is not in the vocabulary")
+        }
+        try writer.write(
+          "pairs", indices,
+          attributes: [
+            "dictionary_pairs": .integer(Int64(pairs.count)), "dropped": .integer(Int64(dropped)),
+          ])
       }
       try context.finish(writer)
     }
 
     func writeTable(
-      _ table: DelimitedText.Table, to writer: TensorFileWriter, label: String, in context: ToolContext
+      _ table: DelimitedText.Table, to writer: TensorFileWriter, label: String,
+      in context: ToolContext
     ) throws {
       guard let labelColumn else {
         try writer.write(name, table.values)

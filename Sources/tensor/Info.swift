@@ -40,12 +40,16 @@ extension TensorTool {
         return
       }
       print("file: \(input.label)")
-      if common.verbose { print("blas: OpenBLAS core \(BLASKernel.coreName), \(BLASKernel.threads) threads") }
+      if common.verbose {
+        print("blas: OpenBLAS core \(BLASKernel.coreName), \(BLASKernel.threads) threads")
+      }
       print("datasets:")
       for d in datasets {
         let shape = "[" + (d["shape"] as! [Int]).map(String.init).joined(separator: ", ") + "]"
         print("  \(d["name"]!)  \(d["type"]!)  \(shape)")
-        for (k, v) in (try input.attributes(of: d["name"] as! String)).sorted(by: { $0.key < $1.key }) {
+        for (k, v) in (try input.attributes(of: d["name"] as! String)).sorted(by: {
+          $0.key < $1.key
+        }) {
           print("    \(k) = \(v)")
         }
       }

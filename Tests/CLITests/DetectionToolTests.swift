@@ -6,7 +6,8 @@ import Testing
   /// (written here, independently of Retort) gives the expected keep.
   @Test func nmsMatchesNumpyPerImageAndClass() throws {
     let dir = try temporaryDirectory()
-    let numpy = try pythonReport("""
+    let numpy = try pythonReport(
+      """
       import h5py, numpy as np
       rng = np.random.default_rng(3)
       n = 400
@@ -39,12 +40,14 @@ import Testing
       """, in: dir)
     let r = try run("nms", ["--iou", "0.4", "d.h5", "-o", "k.h5"], in: dir)
     #expect(r.status == 0, "\(r.stderr)")
-    let keep = try run("tensor", ["export", "k.h5:keep", "--format", "csv", "-o", "-"], in: dir).text
+    let keep = try run("tensor", ["export", "k.h5:keep", "--format", "csv", "-o", "-"], in: dir)
+      .text
     #expect(keep.split(separator: "\n").map { Int($0) ?? -1 } == numpy.integers("keep"))
     // --emit: the kept rows of every N-row dataset, in keep order.
     let e = try run("nms", ["--iou", "0.4", "--emit", "d.h5", "-o", "e.h5"], in: dir)
     #expect(e.status == 0, "\(e.stderr)")
-    let emitted = try pythonReport("""
+    let emitted = try pythonReport(
+      """
       import h5py, numpy as np
       e, d = h5py.File('e.h5'), h5py.File('d.h5')
       k = e['keep'][:]
@@ -57,7 +60,8 @@ import Testing
 
   @Test func ohemSelectsHardestRowsPerImageThroughAPipe() throws {
     let dir = try temporaryDirectory()
-    _ = try python("""
+    _ = try python(
+      """
       import h5py, numpy as np
       with h5py.File('r.h5', 'w') as f:
           f['loss'] = np.array([0.1, 0.9, 0.5, 0.7, 0.3, 0.8], np.float32)
@@ -68,19 +72,26 @@ import Testing
       """, in: dir)
     let r = try run("ohem-select", ["--per-image", "2", "r.h5"], in: dir)
     #expect(r.status == 0, "\(r.stderr)")
-    let text = try run("tensor", ["export", ":keep", "--format", "csv", "-o", "-"], stdin: r.stdout, in: dir).text
+    let text = try run(
+      "tensor", ["export", ":keep", "--format", "csv", "-o", "-"], stdin: r.stdout, in: dir
+    ).text
     #expect(text == "1\n2\n5\n3\n")
-    let w = try run("tensor", ["export", "--format", "csv", "-o", "-", "--", "-:weight"], stdin: r.stdout, in: dir).text
+    let w = try run(
+      "tensor", ["export", "--format", "csv", "-o", "-", "--", "-:weight"], stdin: r.stdout, in: dir
+    ).text
     #expect(w == "0\n1\n1\n1\n0\n1\n")
     // From logits: CE = log(1 + e^-2), log(1 + e^2), log 2; the hardest is row 1.
     let l = try run("ohem-select", ["--per-image", "1", "l.h5", "-o", "o.h5"], in: dir)
     #expect(l.status == 0, "\(l.stderr)")
-    #expect(try run("tensor", ["export", "o.h5:keep", "--format", "csv", "-o", "-"], in: dir).text == "1\n")
+    #expect(
+      try run("tensor", ["export", "o.h5:keep", "--format", "csv", "-o", "-"], in: dir).text
+        == "1\n")
   }
 
   @Test func emptyInputGivesEmptyKeep() throws {
     let dir = try temporaryDirectory()
-    _ = try python("""
+    _ = try python(
+      """
       import h5py, numpy as np
       with h5py.File('e.h5', 'w') as f:
           f['boxes'] = np.zeros((0, 4), np.float32); f['scores'] = np.zeros(0, np.float32)
@@ -92,7 +103,8 @@ import Testing
 
   @Test func badDetectionsAreReported() throws {
     let dir = try temporaryDirectory()
-    _ = try python("""
+    _ = try python(
+      """
       import h5py, numpy as np
       with h5py.File('flip.h5', 'w') as f:
           f['boxes'] = np.array([[0, 0, 1, 1], [5, 0, 3, 1]], np.float32); f['scores'] = np.ones(2, np.float32)
@@ -103,17 +115,22 @@ import Testing
       with h5py.File('noloss.h5', 'w') as f:
           f['boxes'] = np.zeros((2, 4), np.float32)
       """, in: dir)
-    expectFailure(try run("nms", ["flip.h5", "-o", "k.h5"], in: dir),
-                  tool: "nms", status: 65, naming: "flip.h5", "'boxes'", "row 1", "x2", "x1")
-    expectFailure(try run("nms", ["nan.h5", "-o", "k.h5"], in: dir),
-                  tool: "nms", status: 65, naming: "nan.h5", "'scores'", "row 1", "inf")
-    expectFailure(try run("nms", ["short.h5", "-o", "k.h5"], in: dir),
-                  tool: "nms", status: 65, naming: "short.h5", "'scores'", "[3]", "[2]")
-    expectFailure(try run("nms", ["--iou", "1.5", "flip.h5", "-o", "k.h5"], in: dir),
-                  tool: "nms", status: 64, naming: "--iou", "1.5")
-    expectFailure(try run("ohem-select", ["noloss.h5", "-o", "k.h5"], in: dir),
-                  tool: "ohem-select", status: 66,
-                  naming: "noloss.h5", "'loss'", "'logits'", "'labels'", "boxes")
+    expectFailure(
+      try run("nms", ["flip.h5", "-o", "k.h5"], in: dir),
+      tool: "nms", status: 65, naming: "flip.h5", "'boxes'", "row 1", "x2", "x1")
+    expectFailure(
+      try run("nms", ["nan.h5", "-o", "k.h5"], in: dir),
+      tool: "nms", status: 65, naming: "nan.h5", "'scores'", "row 1", "inf")
+    expectFailure(
+      try run("nms", ["short.h5", "-o", "k.h5"], in: dir),
+      tool: "nms", status: 65, naming: "short.h5", "'scores'", "[3]", "[2]")
+    expectFailure(
+      try run("nms", ["--iou", "1.5", "flip.h5", "-o", "k.h5"], in: dir),
+      tool: "nms", status: 64, naming: "--iou", "1.5")
+    expectFailure(
+      try run("ohem-select", ["noloss.h5", "-o", "k.h5"], in: dir),
+      tool: "ohem-select", status: 66,
+      naming: "noloss.h5", "'loss'", "'logits'", "'labels'", "boxes")
     #expect(!(try files(in: dir)).contains("k.h5"))
   }
 }

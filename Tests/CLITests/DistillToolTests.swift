@@ -9,7 +9,8 @@ let digits = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletin
 @Suite("softlabel and distill") struct DistillToolTests {
   @Test func softlabelMatchesNumpyForEnsembles() throws {
     let dir = try temporaryDirectory()
-    _ = try python("""
+    _ = try python(
+      """
       import h5py, numpy as np
       rng = np.random.default_rng(0)
       for i in range(2):
@@ -17,9 +18,11 @@ let digits = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletin
               f['logits'] = (rng.normal(size=(50, 4)) * 300).astype(np.float32)
               f['labels'] = np.arange(50) % 4
       """, in: dir)
-    let r = try run("softlabel", ["-T", "7.5", "t0.h5", "t1.h5", "--confidence-weights", "-o", "p.h5"], in: dir)
+    let r = try run(
+      "softlabel", ["-T", "7.5", "t0.h5", "t1.h5", "--confidence-weights", "-o", "p.h5"], in: dir)
     #expect(r.status == 0, "\(r.stderr)")
-    let check = try pythonReport("""
+    let check = try pythonReport(
+      """
       import h5py, numpy as np
       def sm(z):
           z = z.astype(np.float64) / 7.5; z -= z.max(1, keepdims=True); e = np.exp(z); return e / e.sum(1, keepdims=True)
@@ -40,16 +43,21 @@ let digits = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletin
 
   @Test func softlabelDarkPermutationIsSeededAndKeepsArgmax() throws {
     let dir = try temporaryDirectory()
-    _ = try python("""
+    _ = try python(
+      """
       import h5py, numpy as np
       with h5py.File('t.h5', 'w') as f:
           f['logits'] = np.random.default_rng(1).normal(size=(30, 6)).astype(np.float32)
       """, in: dir)
     for name in ["a", "b"] {
-      #expect(try run("softlabel", ["--permute-dark", "--seed", "4", "t.h5", "-o", "\(name).h5"], in: dir).status == 0)
+      #expect(
+        try run(
+          "softlabel", ["--permute-dark", "--seed", "4", "t.h5", "-o", "\(name).h5"], in: dir
+        ).status == 0)
     }
     #expect(try run("softlabel", ["t.h5", "-o", "plain.h5"], in: dir).status == 0)
-    let check = try pythonReport("""
+    let check = try pythonReport(
+      """
       import h5py, numpy as np
       a, b, p = (h5py.File(n + '.h5')['probs'][:] for n in 'a b plain'.split())
       report(seeded_runs_differ_by=np.abs(a - b).max(),
@@ -67,14 +75,25 @@ let digits = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletin
 
   @Test func distillationPipelineRunsAsWritten() throws {
     let dir = try temporaryDirectory()
-    let train = digits.appendingPathComponent("train.h5").path, test = digits.appendingPathComponent("test.h5").path
-    let teacher = try run("distill", ["train", "--arch", "64-64-10", "--epochs", "20", "--lr", "0.01", "-T", "5", train, "-o", "teacher.h5"], in: dir)
+    let train = digits.appendingPathComponent("train.h5").path,
+      test = digits.appendingPathComponent("test.h5").path
+    let teacher = try run(
+      "distill",
+      [
+        "train", "--arch", "64-64-10", "--epochs", "20", "--lr", "0.01", "-T", "5", train, "-o",
+        "teacher.h5",
+      ], in: dir)
     #expect(teacher.status == 0, "\(teacher.stderr)")
     let predicted = try run("distill", ["predict", "-m", "teacher.h5", train], in: dir)
     #expect(predicted.status == 0, "\(predicted.stderr)")
     let soft = try run("softlabel", ["-T", "5"], stdin: predicted.stdout, in: dir)
     #expect(soft.status == 0, "\(soft.stderr)")
-    let student = try run("distill", ["train", "--targets", "soft", "-T", "5", "--epochs", "20", "--lr", "0.01", "--arch", "64-64-10", "-", "-o", "student.h5"], stdin: soft.stdout, in: dir)
+    let student = try run(
+      "distill",
+      [
+        "train", "--targets", "soft", "-T", "5", "--epochs", "20", "--lr", "0.01", "--arch",
+        "64-64-10", "-", "-o", "student.h5",
+      ], stdin: soft.stdout, in: dir)
     #expect(student.status == 0, "\(student.stderr)")
     for model in ["teacher.h5", "student.h5"] {
       let e = try run("distill", ["eval", "-m", model, test], in: dir)
@@ -83,7 +102,8 @@ let digits = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletin
       // An MLP on these digits reaches about 0.95; require 0.85 after 20 short epochs.
       #expect((report["accuracy"] as! Double) >= 0.85, "\(model): \(report)")
     }
-    let model = try pythonReport("""
+    let model = try pythonReport(
+      """
       import h5py
       f = h5py.File('student.h5')
       report(architecture=f['model'].attrs['architecture'],
@@ -99,10 +119,16 @@ let digits = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletin
     let dir = try temporaryDirectory()
     let train = digits.appendingPathComponent("train.h5").path
     for name in ["a", "b"] {
-      let r = try run("distill", ["train", "--arch", "64-16-10", "--epochs", "2", "--dropout", "0.2", "--seed", "3", "--threads", "1", train, "-o", "\(name).h5"], in: dir)
+      let r = try run(
+        "distill",
+        [
+          "train", "--arch", "64-16-10", "--epochs", "2", "--dropout", "0.2", "--seed", "3",
+          "--threads", "1", train, "-o", "\(name).h5",
+        ], in: dir)
       #expect(r.status == 0, "\(r.stderr)")
     }
-    let same = try pythonReport("""
+    let same = try pythonReport(
+      """
       import h5py, numpy as np
       a, b = h5py.File('a.h5'), h5py.File('b.h5')
       names = []
@@ -117,39 +143,59 @@ let digits = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletin
 
   @Test func bornAgainWritesGenerationsAndEnsemble() throws {
     let dir = try temporaryDirectory()
-    let train = digits.appendingPathComponent("train.h5").path, test = digits.appendingPathComponent("test.h5").path
-    let r = try run("distill", ["train", "--arch", "64-32-10", "--epochs", "3", "--generations", "2", "--variant", "dkpp", train, "-o", "ban.h5"], in: dir)
+    let train = digits.appendingPathComponent("train.h5").path,
+      test = digits.appendingPathComponent("test.h5").path
+    let r = try run(
+      "distill",
+      [
+        "train", "--arch", "64-32-10", "--epochs", "3", "--generations", "2", "--variant", "dkpp",
+        train, "-o", "ban.h5",
+      ], in: dir)
     #expect(r.status == 0, "\(r.stderr)")
     for args in [["--generation", "0"], ["--generation", "2"], ["--ensemble"]] {
       let e = try run("distill", ["eval", "-m", "ban.h5"] + args + [test], in: dir)
       #expect(e.status == 0, "\(args): \(e.stderr)")
     }
-    expectFailure(try run("distill", ["eval", "-m", "ban.h5", "--generation", "5", test], in: dir),
-                  tool: "distill", status: 65, naming: "ban.h5", "generation 5")
+    expectFailure(
+      try run("distill", ["eval", "-m", "ban.h5", "--generation", "5", test], in: dir),
+      tool: "distill", status: 65, naming: "ban.h5", "generation 5")
   }
 
   @Test func attacksReportAndWriteAdversarialExamples() throws {
     let dir = try temporaryDirectory()
-    let train = digits.appendingPathComponent("train.h5").path, test = digits.appendingPathComponent("test.h5").path
-    #expect(try run("distill", ["train", "--arch", "64-32-10", "--epochs", "10", "--lr", "0.01", train, "-o", "m.h5"], in: dir).status == 0)
-    let fgsm = try run("distill", ["attack", "-m", "m.h5", "--method", "fgsm", "--eps", "0.1,0.3", test, "-o", "adv.h5"], in: dir)
+    let train = digits.appendingPathComponent("train.h5").path,
+      test = digits.appendingPathComponent("test.h5").path
+    #expect(
+      try run(
+        "distill",
+        ["train", "--arch", "64-32-10", "--epochs", "10", "--lr", "0.01", train, "-o", "m.h5"],
+        in: dir
+      ).status == 0)
+    let fgsm = try run(
+      "distill",
+      ["attack", "-m", "m.h5", "--method", "fgsm", "--eps", "0.1,0.3", test, "-o", "adv.h5"],
+      in: dir)
     #expect(fgsm.status == 0, "\(fgsm.stderr)")
     let report = try JSONSerialization.jsonObject(with: fgsm.stdout) as! [String: Any]
     #expect(report["eps"] as? [Double] == [0.1, 0.3])
     let rates = report["success_rate"] as! [Double]
     #expect(rates[1] >= rates[0] && rates[1] > 0.5)
     #expect((report["gradient_amplitude"] as! Double) > 0)
-    let check = try pythonReport("""
+    let check = try pythonReport(
+      """
       import h5py, numpy as np
       f, t = h5py.File('adv.h5'), h5py.File('\(test)')
       report(datasets=sorted(f.keys()), linf=np.abs(f['x_eps0.3'][:] - t['x'][:]).max())
       """, in: dir)
-    #expect(check.strings("datasets") == [
-      "amplitude", "attacked", "l0_eps0.1", "l0_eps0.3", "l2_eps0.1", "l2_eps0.3", "labels",
-      "linf_eps0.1", "linf_eps0.3", "succeeded_eps0.1", "succeeded_eps0.3", "x_eps0.1", "x_eps0.3",
-    ])
+    #expect(
+      check.strings("datasets") == [
+        "amplitude", "attacked", "l0_eps0.1", "l0_eps0.3", "l2_eps0.1", "l2_eps0.3", "labels",
+        "linf_eps0.1", "linf_eps0.3", "succeeded_eps0.1", "succeeded_eps0.3", "x_eps0.1",
+        "x_eps0.3",
+      ])
     expectApproximatelyEqual(check.number("linf"), 0.3, absoluteTolerance: 5e-6)
-    let jsma = try run("distill", ["attack", "-m", "m.h5", "--method", "jsma", "--limit", "40", test], in: dir)
+    let jsma = try run(
+      "distill", ["attack", "-m", "m.h5", "--method", "jsma", "--limit", "40", test], in: dir)
     #expect(jsma.status == 0, "\(jsma.stderr)")
     let j = try JSONSerialization.jsonObject(with: jsma.stdout) as! [String: Any]
     #expect((j["examples"] as! Int) == 40)
@@ -159,7 +205,8 @@ let digits = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletin
   @Test func badInputsAreReported() throws {
     let dir = try temporaryDirectory()
     let train = digits.appendingPathComponent("train.h5").path
-    _ = try python("""
+    _ = try python(
+      """
       import h5py, numpy as np
       with h5py.File('badlabel.h5', 'w') as f:
           f['x'] = np.zeros((4, 64), np.float32); f['labels'] = np.array([0, 1, 10, 2])
@@ -168,21 +215,26 @@ let digits = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletin
       with h5py.File('nan.h5', 'w') as f:
           f['logits'] = np.array([[0.5, np.nan]], np.float32)
       """, in: dir)
-    expectFailure(try run("distill", ["train", "--arch", "64-8-10", "badlabel.h5", "-o", "m.h5"], in: dir),
-                  tool: "distill", status: 65, naming: "badlabel.h5", "'labels'", "row 2", "10")
-    expectFailure(try run("distill", ["train", "--arch", "100-8-10", train, "-o", "m.h5"], in: dir),
-                  tool: "distill", status: 64,
-                  naming: "--arch", "dense:8,relu,dense:10", "100", "64")
-    expectFailure(try run("softlabel", ["--from-probs", "badprobs.h5", "-o", "p.h5"], in: dir),
-                  tool: "softlabel", status: 65, naming: "badprobs.h5", "'probs'", "row 1", "0.9")
-    expectFailure(try run("softlabel", ["nan.h5", "-o", "p.h5"], in: dir),
-                  tool: "softlabel", status: 65, naming: "nan.h5", "'logits'", "nan", "row 0")
+    expectFailure(
+      try run("distill", ["train", "--arch", "64-8-10", "badlabel.h5", "-o", "m.h5"], in: dir),
+      tool: "distill", status: 65, naming: "badlabel.h5", "'labels'", "row 2", "10")
+    expectFailure(
+      try run("distill", ["train", "--arch", "100-8-10", train, "-o", "m.h5"], in: dir),
+      tool: "distill", status: 64,
+      naming: "--arch", "dense:8,relu,dense:10", "100", "64")
+    expectFailure(
+      try run("softlabel", ["--from-probs", "badprobs.h5", "-o", "p.h5"], in: dir),
+      tool: "softlabel", status: 65, naming: "badprobs.h5", "'probs'", "row 1", "0.9")
+    expectFailure(
+      try run("softlabel", ["nan.h5", "-o", "p.h5"], in: dir),
+      tool: "softlabel", status: 65, naming: "nan.h5", "'logits'", "nan", "row 0")
     // Refused by ArgumentParser's validation, in its own format (Error: and the usage).
     let zeroT = try run("softlabel", ["-T", "0", "nan.h5", "-o", "p.h5"], in: dir)
     #expect(zeroT.status == 64, "\(zeroT.stderr)")
     #expect(zeroT.stderr.contains("-T") && zeroT.stderr.contains("0.0"), "\(zeroT.stderr)")
     #expect(zeroT.stdout.isEmpty)
-    let zeroTrain = try run("distill", ["train", "--arch", "64-10", "-T", "-1", train, "-o", "m.h5"], in: dir)
+    let zeroTrain = try run(
+      "distill", ["train", "--arch", "64-10", "-T", "-1", train, "-o", "m.h5"], in: dir)
     #expect(zeroTrain.status == 64)
     #expect(try files(in: dir) == ["badlabel.h5", "badprobs.h5", "nan.h5"])
   }

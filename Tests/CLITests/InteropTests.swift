@@ -8,86 +8,91 @@ import Testing
   @Test func cExampleCompilesLinksAndRuns() throws {
     let dir = try temporaryDirectory()
     let example = dir.appendingPathComponent("nms-example")
-    let cc = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), [
-      "cc", repositoryRoot.appendingPathComponent("Scripts/examples/nms.c").path,
-      "-I", repositoryRoot.appendingPathComponent("include").path, "-L", toolDirectory.path,
-      "-lretort", "-Wl,-rpath," + toolDirectory.path, "-lm", "-o", example.path,
-    ])
+    let cc = try runProcess(
+      URL(fileURLWithPath: "/usr/bin/env"),
+      [
+        "cc", repositoryRoot.appendingPathComponent("Scripts/examples/nms.c").path,
+        "-I", repositoryRoot.appendingPathComponent("include").path, "-L", toolDirectory.path,
+        "-lretort", "-Wl,-rpath," + toolDirectory.path, "-lm", "-o", example.path,
+      ])
     #expect(cc.status == 0, "\(cc.stderr)")
     let r = try runProcess(example, [])
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.text.contains("kept 2: 3 2\n"), "\(r.text)")
     // The bad box's line: the example's label, the code, and what the message names.
     let bad = r.text.split(separator: "\n").first { $0.hasPrefix("bad box: code 65: ") }
-    #expect(bad.map { $0.contains("row 0") && $0.contains("boxes") && $0.contains("nan") } == true, "\(r.text)")
+    #expect(
+      bad.map { $0.contains("row 0") && $0.contains("boxes") && $0.contains("nan") } == true,
+      "\(r.text)")
   }
 
   /// The binding against numpy/scipy references and against the CLI on the same data.
   @Test func pythonBindingMatchesReferencesAndTheTools() throws {
     let dir = try temporaryDirectory()
     let nmsTool = toolDirectory.appendingPathComponent("nms").path
-    let r = try pythonReport(rotatedPairs + """
-      import os, sys, subprocess, h5py, numpy as np, scipy.linalg
-      os.environ['RETORT_LIB'] = '\(library)'
-      sys.path.insert(0, '\(repositoryRoot.appendingPathComponent("bindings/python").path)')
-      import retort
-      rng = np.random.default_rng(0)
-      found = {}
-      # softlabel against numpy, with CWTM weights.
-      z = rng.normal(0, 5, (50, 7)).astype(np.float32)
-      p, w = retort.softlabel(z, T=3, confidence_weights=True)
-      e = np.exp((z - z.max(1, keepdims=True)) / 3.0); ref = e / e.sum(1, keepdims=True)
-      found.update(softlabel_error=np.abs(p - ref).max(), cwtm_mean=w.mean())
-      # nms through the binding equals nms through the tool on the same file.
-      c = rng.uniform(0, 100, (30, 2))[rng.integers(0, 30, 500)]
-      b = np.hstack([c, c + rng.uniform(5, 20, (500, 2))]).astype(np.float32)
-      s = rng.uniform(0, 1, 500).astype(np.float32); img = rng.integers(0, 3, 500)
-      with h5py.File('d.h5', 'w') as f: f['boxes'], f['scores'], f['image'] = b, s, img
-      subprocess.run(['\(nmsTool)', '--iou', '0.45', 'd.h5', '-o', 'k.h5'], check=True)
-      found.update(nms_binding=retort.nms(b, s, iou=0.45, image=img),
-                   nms_tool=h5py.File('k.h5')['keep'][:])
-      # ohem without NMS: the 5 highest-loss rows of each image.
-      loss = rng.uniform(0, 1, 500).astype(np.float32)
-      keep = retort.ohem_select(loss, image=img, per_image=5, nms=False)
-      ref = np.concatenate([np.nonzero(img == i)[0][np.argsort(-loss[img == i], kind='stable')[:5]] for i in range(3)])
-      found.update(ohem=keep, ohem_numpy=ref)
-      # prototypes and classify against numpy.
-      x = rng.normal(size=(40, 5)).astype(np.float32); y = rng.integers(3, 7, 40)
-      P, C = retort.prototypes(x, y)
-      found.update(classes=C, classes_numpy=np.unique(y),
-                   prototype_error=np.abs(P - [x[y == k].mean(0) for k in C]).max())
-      lp, pred = retort.classify(x, P, C)
-      d = ((x[:, None].astype(np.float64) - P[None]) ** 2).sum(-1)
-      found.update(predicted=pred, predicted_numpy=C[d.argmin(1)],
-                   probability_sum_error=np.abs(np.exp(lp).sum(1) - 1).max())
-      # procrustes against scipy (R maps rows: x @ R ≈ y, so W = R.T).
-      q = haar_rotation(rng, 6); src = rng.normal(size=(60, 6))
-      tgt = rotate(rng, src, q, 0, unit=False)
-      pairs = np.stack([np.arange(60), np.arange(60)], 1)
-      W = retort.procrustes(src, tgt, pairs)
-      R, _ = scipy.linalg.orthogonal_procrustes(src, tgt)
-      found.update(procrustes_error=np.abs(W - R.T).max())
-      # csls nearest neighbours against numpy.
-      a = rng.normal(size=(80, 6)); a /= np.linalg.norm(a, axis=1, keepdims=True)
-      t = rng.normal(size=(90, 6)); t /= np.linalg.norm(t, axis=1, keepdims=True)
-      nb, sc = retort.csls(a, t, k=5, top=3, queries=[0, 7, 79])
-      sim = a @ t.T
-      rs = np.sort(sim, 1)[:, -5:].mean(1); rt = np.sort(sim.T, 1)[:, -5:].mean(1)
-      cs = 2 * sim - rs[:, None] - rt[None]
-      found.update(csls=nb.ravel(),
-                   csls_numpy=np.argsort(-cs[[0, 7, 79]], 1, kind='stable')[:, :3].ravel())
-      # bad inputs raise with the library's message, never crash.
-      errors = []
-      for call in [lambda: retort.nms(np.zeros((2, 3)), [1, 2]),
-                   lambda: retort.nms([[0, 0, 1, 1]], [np.nan]),
-                   lambda: retort.softlabel([[1.0, np.inf]]),
-                   lambda: retort.softlabel([[1.0, 2.0]], T=0),
-                   lambda: retort.procrustes(src, tgt, [[0, 999]]),
-                   lambda: retort.csls(a, t[:, :5])]:
-          try: call(); errors.append('no error')
-          except retort.RetortError as e: errors.append(e.code)
-      report(errors=errors, **found)
-      """, in: dir)
+    let r = try pythonReport(
+      rotatedPairs + """
+        import os, sys, subprocess, h5py, numpy as np, scipy.linalg
+        os.environ['RETORT_LIB'] = '\(library)'
+        sys.path.insert(0, '\(repositoryRoot.appendingPathComponent("bindings/python").path)')
+        import retort
+        rng = np.random.default_rng(0)
+        found = {}
+        # softlabel against numpy, with CWTM weights.
+        z = rng.normal(0, 5, (50, 7)).astype(np.float32)
+        p, w = retort.softlabel(z, T=3, confidence_weights=True)
+        e = np.exp((z - z.max(1, keepdims=True)) / 3.0); ref = e / e.sum(1, keepdims=True)
+        found.update(softlabel_error=np.abs(p - ref).max(), cwtm_mean=w.mean())
+        # nms through the binding equals nms through the tool on the same file.
+        c = rng.uniform(0, 100, (30, 2))[rng.integers(0, 30, 500)]
+        b = np.hstack([c, c + rng.uniform(5, 20, (500, 2))]).astype(np.float32)
+        s = rng.uniform(0, 1, 500).astype(np.float32); img = rng.integers(0, 3, 500)
+        with h5py.File('d.h5', 'w') as f: f['boxes'], f['scores'], f['image'] = b, s, img
+        subprocess.run(['\(nmsTool)', '--iou', '0.45', 'd.h5', '-o', 'k.h5'], check=True)
+        found.update(nms_binding=retort.nms(b, s, iou=0.45, image=img),
+                     nms_tool=h5py.File('k.h5')['keep'][:])
+        # ohem without NMS: the 5 highest-loss rows of each image.
+        loss = rng.uniform(0, 1, 500).astype(np.float32)
+        keep = retort.ohem_select(loss, image=img, per_image=5, nms=False)
+        ref = np.concatenate([np.nonzero(img == i)[0][np.argsort(-loss[img == i], kind='stable')[:5]] for i in range(3)])
+        found.update(ohem=keep, ohem_numpy=ref)
+        # prototypes and classify against numpy.
+        x = rng.normal(size=(40, 5)).astype(np.float32); y = rng.integers(3, 7, 40)
+        P, C = retort.prototypes(x, y)
+        found.update(classes=C, classes_numpy=np.unique(y),
+                     prototype_error=np.abs(P - [x[y == k].mean(0) for k in C]).max())
+        lp, pred = retort.classify(x, P, C)
+        d = ((x[:, None].astype(np.float64) - P[None]) ** 2).sum(-1)
+        found.update(predicted=pred, predicted_numpy=C[d.argmin(1)],
+                     probability_sum_error=np.abs(np.exp(lp).sum(1) - 1).max())
+        # procrustes against scipy (R maps rows: x @ R ≈ y, so W = R.T).
+        q = haar_rotation(rng, 6); src = rng.normal(size=(60, 6))
+        tgt = rotate(rng, src, q, 0, unit=False)
+        pairs = np.stack([np.arange(60), np.arange(60)], 1)
+        W = retort.procrustes(src, tgt, pairs)
+        R, _ = scipy.linalg.orthogonal_procrustes(src, tgt)
+        found.update(procrustes_error=np.abs(W - R.T).max())
+        # csls nearest neighbours against numpy.
+        a = rng.normal(size=(80, 6)); a /= np.linalg.norm(a, axis=1, keepdims=True)
+        t = rng.normal(size=(90, 6)); t /= np.linalg.norm(t, axis=1, keepdims=True)
+        nb, sc = retort.csls(a, t, k=5, top=3, queries=[0, 7, 79])
+        sim = a @ t.T
+        rs = np.sort(sim, 1)[:, -5:].mean(1); rt = np.sort(sim.T, 1)[:, -5:].mean(1)
+        cs = 2 * sim - rs[:, None] - rt[None]
+        found.update(csls=nb.ravel(),
+                     csls_numpy=np.argsort(-cs[[0, 7, 79]], 1, kind='stable')[:, :3].ravel())
+        # bad inputs raise with the library's message, never crash.
+        errors = []
+        for call in [lambda: retort.nms(np.zeros((2, 3)), [1, 2]),
+                     lambda: retort.nms([[0, 0, 1, 1]], [np.nan]),
+                     lambda: retort.softlabel([[1.0, np.inf]]),
+                     lambda: retort.softlabel([[1.0, 2.0]], T=0),
+                     lambda: retort.procrustes(src, tgt, [[0, 999]]),
+                     lambda: retort.csls(a, t[:, :5])]:
+            try: call(); errors.append('no error')
+            except retort.RetortError as e: errors.append(e.code)
+        report(errors=errors, **found)
+        """, in: dir)
     #expect(r.number("softlabel_error") <= 1e-6)
     expectApproximatelyEqual(r.number("cwtm_mean"), 1, absoluteTolerance: 1e-5)
     #expect(r.integers("nms_binding") == r.integers("nms_tool"))
@@ -115,10 +120,13 @@ import Testing
       "share/fish/vendor_completions.d/protonet.fish", "share/retort/python/retort.py",
     ]
     for path in expected {
-      #expect(FileManager.default.fileExists(atPath: prefix.appendingPathComponent(path).path), "\(path) missing")
+      #expect(
+        FileManager.default.fileExists(atPath: prefix.appendingPathComponent(path).path),
+        "\(path) missing")
     }
     // The installed binding finds the installed library through RETORT_PREFIX.
-    let check = try pythonReport("""
+    let check = try pythonReport(
+      """
       import os, sys
       os.environ.pop('RETORT_LIB', None); os.environ['RETORT_PREFIX'] = '\(prefix.path)'
       sys.path.insert(0, '\(prefix.path)/share/retort/python')

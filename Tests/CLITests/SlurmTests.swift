@@ -5,17 +5,21 @@ import Testing
 /// Runs one of the scripts in Scripts/cluster (or any program, given a path)
 /// in `directory`, with the tools' folder as RETORT_BIN and one BLAS thread;
 /// stops it after `timeout` seconds. Returns the status and stdout + stderr.
-func clusterScript(_ name: String, _ arguments: [String], in directory: URL? = nil,
-                   environment: [String: String] = [:], timeout: TimeInterval = 120)
+func clusterScript(
+  _ name: String, _ arguments: [String], in directory: URL? = nil,
+  environment: [String: String] = [:], timeout: TimeInterval = 120
+)
   throws -> (status: Int32, output: String)
 {
-  let executable = name.hasPrefix("/")
+  let executable =
+    name.hasPrefix("/")
     ? URL(fileURLWithPath: name)
     : repositoryRoot.appendingPathComponent("Scripts/cluster/\(name)")
   let env = ["RETORT_BIN": toolDirectory.path, "OPENBLAS_NUM_THREADS": "1"]
     .merging(environment) { $1 }
-  let r = try runProcess(executable, arguments, stdin: nil, in: directory, environment: env,
-                         mergingStderr: true, timeout: timeout)
+  let r = try runProcess(
+    executable, arguments, stdin: nil, in: directory, environment: env,
+    mergingStderr: true, timeout: timeout)
   if r.timedOut {
     Issue.record("\(name) \(arguments.joined(separator: " ")) did not finish in \(Int(timeout)) s")
   }
@@ -71,33 +75,36 @@ enum LocalCluster {
 /// W.h5, a query list q.h5, RoIs rois.h5 (`images` × `perImage`, sorted by
 /// image, with loss, boxes and image) and inputs x.h5 (600 × 20, 3 classes)
 /// into `directory`.
-func writeShardingData(in directory: URL, words: Int, dimension: Int, images: Int,
-                       perImage: Int) throws {
-  _ = try python(rotatedPairs + """
-    import h5py
-    rng = np.random.default_rng(11)
-    n, d = \(words), \(dimension)
-    base = rng.normal(size=(n, d))
-    w = haar_rotation(rng, d)
-    src = rotate(rng, base, w.T, 0, unit=False)
-    with h5py.File('src.h5', 'w') as f: f['embeddings'] = src.astype(np.float32)
-    with h5py.File('tgt.h5', 'w') as f:
-        f['embeddings'] = (base + rng.normal(0, 0.3, (n, d))).astype(np.float32)
-    with h5py.File('W.h5', 'w') as f: f['W'] = w.T.astype(np.float32)
-    with h5py.File('q.h5', 'w') as f: f['queries'] = rng.choice(n, n // 3, replace=False)
-    m, per = \(images), \(perImage)
-    image = np.repeat(np.arange(m), per)
-    centre = rng.uniform(0, 600, (m * 8, 2))[image * 8 + rng.integers(0, 8, m * per)]
-    corner = centre + rng.normal(0, 12, (m * per, 2))
-    size = rng.uniform(20, 120, (m * per, 2))
-    with h5py.File('rois.h5', 'w') as f:
-        f['boxes'] = np.hstack([corner, corner + size]).astype(np.float32)
-        f['loss'] = rng.exponential(1.0, m * per).astype(np.float32)
-        f['image'] = image
-    with h5py.File('x.h5', 'w') as f:
-        f['x'] = rng.uniform(0, 1, (600, 20)).astype(np.float32)
-        f['labels'] = rng.integers(0, 3, 600)
-    """, in: directory)
+func writeShardingData(
+  in directory: URL, words: Int, dimension: Int, images: Int,
+  perImage: Int
+) throws {
+  _ = try python(
+    rotatedPairs + """
+      import h5py
+      rng = np.random.default_rng(11)
+      n, d = \(words), \(dimension)
+      base = rng.normal(size=(n, d))
+      w = haar_rotation(rng, d)
+      src = rotate(rng, base, w.T, 0, unit=False)
+      with h5py.File('src.h5', 'w') as f: f['embeddings'] = src.astype(np.float32)
+      with h5py.File('tgt.h5', 'w') as f:
+          f['embeddings'] = (base + rng.normal(0, 0.3, (n, d))).astype(np.float32)
+      with h5py.File('W.h5', 'w') as f: f['W'] = w.T.astype(np.float32)
+      with h5py.File('q.h5', 'w') as f: f['queries'] = rng.choice(n, n // 3, replace=False)
+      m, per = \(images), \(perImage)
+      image = np.repeat(np.arange(m), per)
+      centre = rng.uniform(0, 600, (m * 8, 2))[image * 8 + rng.integers(0, 8, m * per)]
+      corner = centre + rng.normal(0, 12, (m * per, 2))
+      size = rng.uniform(20, 120, (m * per, 2))
+      with h5py.File('rois.h5', 'w') as f:
+          f['boxes'] = np.hstack([corner, corner + size]).astype(np.float32)
+          f['loss'] = rng.exponential(1.0, m * per).astype(np.float32)
+          f['image'] = image
+      with h5py.File('x.h5', 'w') as f:
+          f['x'] = rng.uniform(0, 1, (600, 20)).astype(np.float32)
+          f['labels'] = rng.integers(0, 3, 600)
+      """, in: directory)
 }
 
 @Suite("Job scripts: Slurm arrays and GNU parallel", .serialized) struct SlurmTests {
@@ -124,8 +131,12 @@ func writeShardingData(in directory: URL, words: Int, dimension: Int, images: In
       "ohem-submit", [], in: dir,
       environment: small.merging(["ROIS": "rois.h5", "WORK": "ohem-work", "OUT": "hard.h5"]) { $1 })
     try #require(ohem.status == 0, "\(ohem.output)")
-    let teacher = try run("distill", ["train", "--arch", "20-32-3", "--epochs", "2", "--threads",
-                                      "1", "x.h5", "-o", "teacher.h5"], in: dir)
+    let teacher = try run(
+      "distill",
+      [
+        "train", "--arch", "20-32-3", "--epochs", "2", "--threads",
+        "1", "x.h5", "-o", "teacher.h5",
+      ], in: dir)
     try #require(teacher.status == 0, "\(teacher.stderr)")
     let soft = try clusterScript(
       "predict-softlabel-submit", [], in: dir,
@@ -138,20 +149,34 @@ func writeShardingData(in directory: URL, words: Int, dimension: Int, images: In
     let cslsJobs = csls.output.split(separator: "\n").map(String.init)
     let ohemJobs = ohem.output.split(separator: "\n").map(String.init)
     let softJobs = soft.output.split(separator: "\n").map(String.init)
-    #expect(cslsJobs.count == 4 && ohemJobs.count == 2 && softJobs.count == 2,
-            "\(csls.output) \(ohem.output) \(soft.output)")
+    #expect(
+      cslsJobs.count == 4 && ohemJobs.count == 2 && softJobs.count == 2,
+      "\(csls.output) \(ohem.output) \(soft.output)")
 
     // Meanwhile, the unsharded runs.
-    let one = try run("csls", ["src.h5", "tgt.h5", "--map", "W.h5", "-k", "10", "--top", "10",
-                               "--threads", "1", "-o", "one-neighbours.h5"], in: dir)
+    let one = try run(
+      "csls",
+      [
+        "src.h5", "tgt.h5", "--map", "W.h5", "-k", "10", "--top", "10",
+        "--threads", "1", "-o", "one-neighbours.h5",
+      ], in: dir)
     #expect(one.status == 0, "\(one.stderr)")
-    let oneHard = try run("ohem-select", ["--per-image", "64", "--iou", "0.7", "rois.h5",
-                                          "-o", "one-hard.h5"], in: dir)
+    let oneHard = try run(
+      "ohem-select",
+      [
+        "--per-image", "64", "--iou", "0.7", "rois.h5",
+        "-o", "one-hard.h5",
+      ], in: dir)
     #expect(oneHard.status == 0, "\(oneHard.stderr)")
-    let oneSoft = try clusterScript("/bin/sh", ["-c", """
-      distill predict -m teacher.h5 --threads 1 x.h5 \\
-        | softlabel -T 4 --confidence-weights --permute-dark --threads 1 -o one-soft.h5
-      """], in: dir, environment: ["PATH": "\(toolDirectory.path):/usr/bin:/bin"])
+    let oneSoft = try clusterScript(
+      "/bin/sh",
+      [
+        "-c",
+        """
+        distill predict -m teacher.h5 --threads 1 x.h5 \\
+          | softlabel -T 4 --confidence-weights --permute-dark --threads 1 -o one-soft.h5
+        """,
+      ], in: dir, environment: ["PATH": "\(toolDirectory.path):/usr/bin:/bin"])
     #expect(oneSoft.status == 0, "\(oneSoft.output)")
 
     let finished = try LocalCluster.wait(for: cslsJobs + ohemJobs + softJobs, timeout: 600)
@@ -171,18 +196,29 @@ func writeShardingData(in directory: URL, words: Int, dimension: Int, images: In
     let dir = try temporaryDirectory()
     try writeShardingData(in: dir, words: 1000, dimension: 16, images: 10, perImage: 200)
     let csls = try clusterScript(
-      "parallel-csls", ["-j", "2", "--shards", "3", "--map", "W.h5", "--queries", "q.h5",
-                        "--top", "5", "src.h5", "tgt.h5", "-o", "neighbours.h5"], in: dir)
+      "parallel-csls",
+      [
+        "-j", "2", "--shards", "3", "--map", "W.h5", "--queries", "q.h5",
+        "--top", "5", "src.h5", "tgt.h5", "-o", "neighbours.h5",
+      ], in: dir)
     #expect(csls.status == 0, "\(csls.output)")
     let ohem = try clusterScript(
-      "parallel-ohem", ["-j", "2", "--shards", "3", "--per-image", "16", "rois.h5",
-                        "-o", "hard.h5"], in: dir)
+      "parallel-ohem",
+      [
+        "-j", "2", "--shards", "3", "--per-image", "16", "rois.h5",
+        "-o", "hard.h5",
+      ], in: dir)
     #expect(ohem.status == 0, "\(ohem.output)")
-    let one = try run("csls", ["src.h5", "tgt.h5", "--map", "W.h5", "--queries", "q.h5",
-                               "--top", "5", "-o", "one-neighbours.h5"], in: dir)
+    let one = try run(
+      "csls",
+      [
+        "src.h5", "tgt.h5", "--map", "W.h5", "--queries", "q.h5",
+        "--top", "5", "-o", "one-neighbours.h5",
+      ], in: dir)
     #expect(one.status == 0, "\(one.stderr)")
-    let oneHard = try run("ohem-select", ["--per-image", "16", "rois.h5", "-o", "one-hard.h5"],
-                          in: dir)
+    let oneHard = try run(
+      "ohem-select", ["--per-image", "16", "rois.h5", "-o", "one-hard.h5"],
+      in: dir)
     #expect(oneHard.status == 0, "\(oneHard.stderr)")
     try expectSameDatasets("one-neighbours.h5", "neighbours.h5", in: dir)
     try expectSameDatasets("one-hard.h5", "hard.h5", in: dir)
@@ -193,7 +229,8 @@ func writeShardingData(in directory: URL, words: Int, dimension: Int, images: In
 let canRunGNUParallel: Bool = {
   let check = "parallel --version | grep -q 'GNU parallel'"
   let present = (try? clusterScript("/bin/sh", ["-c", check]))?.status == 0
-  let installable = getuid() == 0
+  let installable =
+    getuid() == 0
     && FileManager.default.isExecutableFile(atPath: "/usr/bin/apt-get")
   if !present && !installable {
     print("SlurmTests: skipped: no GNU parallel, and not root with apt")

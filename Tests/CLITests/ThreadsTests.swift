@@ -7,8 +7,10 @@ import Testing
   /// One command of every tool, on a missing input: the note comes before
   /// the input is opened.
   static let commands: [[String]] = [
-    ["tensor", "info", "m.h5"], ["tensor", "import", "m.vec"], ["tensor", "export", "m.h5", "-o", "m.csv"],
-    ["tensor", "merge", "m.h5"], ["softlabel", "m.h5"], ["distill", "train", "--arch", "4-2", "m.h5"],
+    ["tensor", "info", "m.h5"], ["tensor", "import", "m.vec"],
+    ["tensor", "export", "m.h5", "-o", "m.csv"],
+    ["tensor", "merge", "m.h5"], ["softlabel", "m.h5"],
+    ["distill", "train", "--arch", "4-2", "m.h5"],
     ["distill", "predict", "-m", "m.h5", "m.h5"], ["distill", "eval", "-m", "m.h5", "m.h5"],
     ["distill", "attack", "-m", "m.h5", "m.h5"], ["nms", "m.h5"], ["ohem-select", "m.h5"],
     ["csls", "m.h5", "m.h5"], ["procrustes", "m.h5", "m.h5", "--seed-dict", "identical"],
@@ -22,8 +24,9 @@ import Testing
     let arguments = Array(command.dropFirst()) + ["--threads", "1", "-v"]
     let r = try run(command[0], arguments, in: dir, environment: ["OPENBLAS_NUM_THREADS": "2"])
     #expect(r.stderr.contains("\(command[0]): threads 1, OpenBLAS threads 1\n"), "\(r.stderr)")
-    let plain = try run(command[0], Array(command.dropFirst()) + ["-v"], in: dir,
-                        environment: ["OPENBLAS_NUM_THREADS": "2"])
+    let plain = try run(
+      command[0], Array(command.dropFirst()) + ["-v"], in: dir,
+      environment: ["OPENBLAS_NUM_THREADS": "2"])
     let cores = ProcessInfo.processInfo.activeProcessorCount
     #expect(plain.stderr.contains("threads \(cores), OpenBLAS threads 2\n"), "\(plain.stderr)")
   }

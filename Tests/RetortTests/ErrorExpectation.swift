@@ -6,7 +6,8 @@ import Testing
 /// are those given (a field left out is not compared; the sentence never is).
 func expectError(
   _ kind: RetortError.Kind, dataset: String? = nil, row: Int? = nil, quantity: String? = nil,
-  line: Int? = nil, file: String? = nil, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void
+  line: Int? = nil, file: String? = nil, sourceLocation: SourceLocation = #_sourceLocation,
+  _ body: () throws -> Void
 ) {
   do {
     try body()
@@ -15,7 +16,9 @@ func expectError(
     #expect(e.kind == kind, "\(e.message)", sourceLocation: sourceLocation)
     if let dataset { #expect(e.dataset == dataset, "\(e.message)", sourceLocation: sourceLocation) }
     if let row { #expect(e.row == row, "\(e.message)", sourceLocation: sourceLocation) }
-    if let quantity { #expect(e.quantity == quantity, "\(e.message)", sourceLocation: sourceLocation) }
+    if let quantity {
+      #expect(e.quantity == quantity, "\(e.message)", sourceLocation: sourceLocation)
+    }
     if let line { #expect(e.line == line, "\(e.message)", sourceLocation: sourceLocation) }
     if let file { #expect(e.file == file, "\(e.message)", sourceLocation: sourceLocation) }
   } catch {

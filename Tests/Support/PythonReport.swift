@@ -23,8 +23,9 @@ public struct PythonReport {
 
   func field<T>(_ name: String, as _: T.Type, _ location: SourceLocation) -> T? {
     guard let value = fields[name] else {
-      Issue.record("python reported no '\(name)' (it has \(fields.keys.sorted()))",
-                   sourceLocation: location)
+      Issue.record(
+        "python reported no '\(name)' (it has \(fields.keys.sorted()))",
+        sourceLocation: location)
       return nil
     }
     guard let typed = value as? T else {
@@ -62,8 +63,7 @@ public struct PythonReport {
     return numbers
   }
 
-  public func integers(_ name: String, sourceLocation: SourceLocation = #_sourceLocation) -> [Int]
-  {
+  public func integers(_ name: String, sourceLocation: SourceLocation = #_sourceLocation) -> [Int] {
     field(name, as: [Int].self, sourceLocation) ?? []
   }
 

@@ -122,9 +122,11 @@ func initialMapping(_ d: Int, identity: Bool, generator: inout SeededGenerator) 
     return FloatTensor(shape: [d, d], scalars: (0..<d * d).map { $0 % (d + 1) == 0 ? 1 : 0 })
   }
   let bound = 1 / Double(d).squareRoot()
-  return FloatTensor(shape: [d, d], scalars: (0..<d * d).map { _ in
-    Float(bound * (2 * generator.uniform() - 1))
-  })
+  return FloatTensor(
+    shape: [d, d],
+    scalars: (0..<d * d).map { _ in
+      Float(bound * (2 * generator.uniform() - 1))
+    })
 }
 
 /// `unsupervisedCriterion` of W: X·Wᵀ and Y unit-normalised, CSLS radii over

@@ -34,7 +34,9 @@ public enum DictionaryInduction {
     maxRank: Int = 15_000, options: SearchOptions = .init()
   ) throws -> IndexTensor {
     try checkEmbeddingPair(mapped, "mapped source", target, "target")
-    guard maxRank >= 1 else { throw RetortError.usage("must be positive, got \(maxRank)", quantity: "maxRank") }
+    guard maxRank >= 1 else {
+      throw RetortError.usage("must be positive, got \(maxRank)", quantity: "maxRank")
+    }
     guard radii.source.count == mapped.shape[0], radii.target.count == target.shape[0] else {
       throw RetortError.usage("CSLS radii do not match the number of source and target rows")
     }

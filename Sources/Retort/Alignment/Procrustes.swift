@@ -58,7 +58,8 @@ public enum Procrustes {
       throw RetortError.data("has shape \(w.shape), expected a square [D, D]", dataset: "W")
     }
     guard w.shape[0] == d else {
-      throw RetortError.data("is \(w.shape[0])×\(w.shape[1]) but the embeddings have D = \(d)", dataset: "W")
+      throw RetortError.data(
+        "is \(w.shape[0])×\(w.shape[1]) but the embeddings have D = \(d)", dataset: "W")
     }
     try requireFinite(w, dataset: "W")
   }

@@ -34,7 +34,8 @@ public func evaluateTranslation(
   }
   let (pairs, dropped) = WordPairs.indices(of: dictionary, source: sourceWords, target: targetWords)
   guard pairs.shape[0] > 0 else {
-    throw RetortError.data("has no pair with both words in the vocabularies", quantity: "dictionary")
+    throw RetortError.data(
+      "has no pair with both words in the vocabularies", quantity: "dictionary")
   }
   var result = try evaluateTranslation(
     source: source, target: target, pairs: pairs, retrieval: retrieval, options: options)
@@ -73,5 +74,6 @@ public func evaluateTranslation(
   }
   return TranslationAccuracy(
     p1: precision(at: 1), p5: precision(at: 5), p10: precision(at: 10),
-    coverage: dictionaryPairs.map { Double(pairs.shape[0]) / Double($0) } ?? 1, queries: queries.count)
+    coverage: dictionaryPairs.map { Double(pairs.shape[0]) / Double($0) } ?? 1,
+    queries: queries.count)
 }

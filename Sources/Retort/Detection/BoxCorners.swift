@@ -33,12 +33,14 @@ struct BoxCorners: Sendable {
     for i in 0..<n {
       let raw = s[4 * i..<4 * i + 4]
       if let bad = raw.first(where: { !$0.isFinite }) {
-        throw RetortError.data("has a coordinate that is not finite (\(bad))", dataset: "boxes", row: i)
+        throw RetortError.data(
+          "has a coordinate that is not finite (\(bad))", dataset: "boxes", row: i)
       }
       let c = format.corners(s[4 * i], s[4 * i + 1], s[4 * i + 2], s[4 * i + 3])
       guard c.x1.isFinite, c.y1.isFinite, c.x2.isFinite, c.y2.isFinite else {
         let bad = [c.x1, c.y1, c.x2, c.y2].first { !$0.isFinite }!
-        throw RetortError.data("has a corner that is not finite\(after) (\(bad))", dataset: "boxes", row: i)
+        throw RetortError.data(
+          "has a corner that is not finite\(after) (\(bad))", dataset: "boxes", row: i)
       }
       if c.x2 < c.x1 {
         throw RetortError.data("has x2 < x1\(after) (\(c.x2) < \(c.x1))", dataset: "boxes", row: i)
@@ -51,7 +53,8 @@ struct BoxCorners: Sendable {
         throw RetortError.data("has an area too large for float32 (\(a))", dataset: "boxes", row: i)
       }
       if let checked, !checked[i].isFinite {
-        throw RetortError.data("holds a value that is not finite (\(checked[i]))", dataset: valueName, row: i)
+        throw RetortError.data(
+          "holds a value that is not finite (\(checked[i]))", dataset: valueName, row: i)
       }
       values[5 * i] = c.x1
       values[5 * i + 1] = c.y1

@@ -108,7 +108,9 @@ private func checkParameters(_ o: NMSOptions) throws {
     throw RetortError.usage("must be in [0, 1], got \(o.iou)", quantity: "iou")
   }
   if let s = o.scoreMin, s.isNaN { throw RetortError.usage("is nan", quantity: "scoreMin") }
-  if let k = o.maxKeep, k < 1 { throw RetortError.usage("must be at least 1, got \(k)", quantity: "maxKeep") }
+  if let k = o.maxKeep, k < 1 {
+    throw RetortError.usage("must be at least 1, got \(k)", quantity: "maxKeep")
+  }
   guard o.threads >= 1 else { throw RetortError.usage("must be at least 1", quantity: "threads") }
   if let soft = o.soft {
     guard soft.sigma > 0 && soft.sigma.isFinite else {

@@ -63,7 +63,9 @@ public func ohemSelect(
   guard options.iou >= 0 && options.iou <= 1 else {
     throw RetortError.usage("must be in [0, 1], got \(options.iou)", quantity: "iou")
   }
-  guard options.threads >= 1 else { throw RetortError.usage("must be at least 1", quantity: "threads") }
+  guard options.threads >= 1 else {
+    throw RetortError.usage("must be at least 1", quantity: "threads")
+  }
   let runNMS = boxes != nil && options.nms
   let perClass = runNMS && options.perClass
   if perClass && labels == nil {

@@ -15,7 +15,8 @@ public func ohemLoss(logits: FloatTensor, labels: [Int64], bboxLoss: [Float]? = 
   try checkCount(labels, name: "labels", rows: n, of: "logits")
   try checkCount(bboxLoss, name: "bbox_loss", rows: n, of: "logits")
   if let k = logits.firstNonFinite() {
-    throw RetortError.data("holds a value that is not finite (\(logits.scalars[k]))", dataset: "logits", row: k / c)
+    throw RetortError.data(
+      "holds a value that is not finite (\(logits.scalars[k]))", dataset: "logits", row: k / c)
   }
   if let i = labels.firstIndex(where: { $0 < 0 || $0 >= c }) {
     throw RetortError.data("is \(labels[i]), outside 0..<\(c)", dataset: "labels", row: i)

@@ -23,7 +23,9 @@ public struct AttackReport: Sendable {
     self.method = method
     self.epsilons = epsilons
     examples = attacked.count
-    statistics = zip(succeeded, norms).map { AttackStatistics(attacked: attacked, succeeded: $0, norms: $1) }
+    statistics = zip(succeeded, norms).map {
+      AttackStatistics(attacked: attacked, succeeded: $0, norms: $1)
+    }
     // Summed in ascending order: positive terms, smallest first, lose least to rounding.
     let sorted = amplitudes.sorted()
     meanAmplitude = sorted.isEmpty ? 0 : sorted.reduce(0, +) / Double(sorted.count)

@@ -48,8 +48,12 @@ public enum AttackResultFile {
   /// Writes `c` into `writer`'s file.
   public static func write(_ c: Contents, to writer: TensorFileWriter) throws {
     let n = c.original.rowCount
-    func flags(_ b: [Bool]) -> IndexTensor { IndexTensor(shape: [n], scalars: b.map { $0 ? 1 : 0 }) }
-    func floats(_ v: [Double]) -> FloatTensor { FloatTensor(shape: [n], scalars: v.map(Float.init)) }
+    func flags(_ b: [Bool]) -> IndexTensor {
+      IndexTensor(shape: [n], scalars: b.map { $0 ? 1 : 0 })
+    }
+    func floats(_ v: [Double]) -> FloatTensor {
+      FloatTensor(shape: [n], scalars: v.map(Float.init))
+    }
     let names = suffixes(method: c.method, epsilons: c.epsilons)
     for ((suffix, outcome), norm) in zip(zip(names, c.outcomes), c.norms) {
       try writer.write("x" + suffix, outcome.adversarial.reshaped(c.original.shape))
@@ -74,12 +78,15 @@ public enum AttackResultFile {
     }
     var epsilons = [Double]()
     if case .reals(let e)? = root["eps"] { epsilons = e }
-    func doubles(_ name: String) throws -> [Double] { try file.readFloat(name).scalars.map(Double.init) }
+    func doubles(_ name: String) throws -> [Double] {
+      try file.readFloat(name).scalars.map(Double.init)
+    }
     let names = suffixes(method: method, epsilons: epsilons)
     let attacked = try file.readInt("attacked").scalars.map { $0 != 0 }
     let succeeded = try names.map { try file.readInt("succeeded" + $0).scalars.map { $0 != 0 } }
     let norms = try names.map { s in
-      PerturbationNorms(l0: try doubles("l0" + s), l2: try doubles("l2" + s), linf: try doubles("linf" + s))
+      PerturbationNorms(
+        l0: try doubles("l0" + s), l2: try doubles("l2" + s), linf: try doubles("linf" + s))
     }
     return AttackReport(
       method: method, epsilons: epsilons, attacked: attacked, succeeded: succeeded, norms: norms,

@@ -25,9 +25,11 @@ public enum BornAgain {
     generator: inout SeededGenerator, onBatch: (Int) -> Void = { _ in },
     onEpoch: (EpochReport) -> Void = { _ in }
   ) throws -> [Network] {
-    var networks = [try trainClassifier(
-      options, data: data, validation: validation, generation: 0, generator: &generator,
-      onBatch: onBatch, onEpoch: onEpoch)]
+    var networks = [
+      try trainClassifier(
+        options, data: data, validation: validation, generation: 0, generator: &generator,
+        onBatch: onBatch, onEpoch: onEpoch)
+    ]
     var studentOptions = options
     studentOptions.targets = options.targets == .mixed ? .mixed : .soft
     for k in stride(from: 1, through: generations, by: 1) {
@@ -40,9 +42,10 @@ public enum BornAgain {
       case .dkpp: SoftTargets.permuteDark(&probs, seed: generator.next())
       }
       student.probs = probs
-      networks.append(try trainClassifier(
-        studentOptions, data: student, validation: validation, generation: k,
-        generator: &generator, onBatch: onBatch, onEpoch: onEpoch))
+      networks.append(
+        try trainClassifier(
+          studentOptions, data: student, validation: validation, generation: k,
+          generator: &generator, onBatch: onBatch, onEpoch: onEpoch))
     }
     return networks
   }
@@ -58,7 +61,9 @@ public enum BornAgain {
       ensemble.add(p)
     }
     var mean = ensemble.mean
-    for i in mean.scalars.indices { mean.scalars[i] = log(max(mean.scalars[i], .leastNormalMagnitude)) }
+    for i in mean.scalars.indices {
+      mean.scalars[i] = log(max(mean.scalars[i], .leastNormalMagnitude))
+    }
     return mean
   }
 }

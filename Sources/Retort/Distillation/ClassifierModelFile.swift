@@ -16,7 +16,9 @@ public enum ClassifierModelFile {
   }
 
   /// Writes `networks` (generation 0 first) trained at `temperature`.
-  public static func write(_ networks: [Network], to writer: TensorFileWriter, temperature: Float) throws {
+  public static func write(_ networks: [Network], to writer: TensorFileWriter, temperature: Float)
+    throws
+  {
     precondition(!networks.isEmpty)
     let last = networks.count - 1
     try networks[last].write(
@@ -44,15 +46,20 @@ public enum ClassifierModelFile {
       return [try Network.read(from: file, group: "generations/g\(k)")]
     case .ensemble:
       guard case .text(let members)? = try file.attributes()["ensemble"] else {
-        throw RetortError.data("no ensemble of born-again generations in the model", file: file.label)
+        throw RetortError.data(
+          "no ensemble of born-again generations in the model", file: file.label)
       }
-      return try members.split(separator: ",").map { try Network.read(from: file, group: String($0)) }
+      return try members.split(separator: ",").map {
+        try Network.read(from: file, group: String($0))
+      }
     }
   }
 
   /// The logits of the selected network(s) for `x`, divided by `temperature`:
   /// one network's outputs, or for several the log of their mean probabilities.
-  public static func logits(_ networks: [Network], x: FloatTensor, temperature: Float = 1) -> FloatTensor {
+  public static func logits(_ networks: [Network], x: FloatTensor, temperature: Float = 1)
+    -> FloatTensor
+  {
     var z = networks.count == 1 ? networks[0].predict(x) : BornAgain.ensembleLogits(networks, x: x)
     if temperature != 1 {
       for i in z.scalars.indices { z.scalars[i] /= temperature }

@@ -39,7 +39,9 @@ public struct ClassifierTrainingSet: Sendable {
   public var probs: FloatTensor?
   public var weights: [Float]?
 
-  public init(x: FloatTensor, labels: [Int64]? = nil, probs: FloatTensor? = nil, weights: [Float]? = nil) {
+  public init(
+    x: FloatTensor, labels: [Int64]? = nil, probs: FloatTensor? = nil, weights: [Float]? = nil
+  ) {
     self.x = x
     self.labels = labels
     self.probs = probs
@@ -90,17 +92,25 @@ public func trainClassifier(
     }
     switch options.optimizer {
     case .sgd:
-      loss = network.trainEpoch(data.x, batchSize: options.batchSize, optimizer: &sgd, generator: &generator, loss: lossOfBatch)
+      loss = network.trainEpoch(
+        data.x, batchSize: options.batchSize, optimizer: &sgd, generator: &generator,
+        loss: lossOfBatch)
     case .adam:
-      loss = network.trainEpoch(data.x, batchSize: options.batchSize, optimizer: &adam, generator: &generator, loss: lossOfBatch)
+      loss = network.trainEpoch(
+        data.x, batchSize: options.batchSize, optimizer: &adam, generator: &generator,
+        loss: lossOfBatch)
     }
     guard loss.isFinite else {
-      throw RetortError.data("is too large: training diverged in epoch \(epoch + 1) (loss \(loss))", quantity: "learningRate")
+      throw RetortError.data(
+        "is too large: training diverged in epoch \(epoch + 1) (loss \(loss))",
+        quantity: "learningRate")
     }
-    var report = EpochReport(generation: generation, epoch: epoch + 1, loss: loss, validation: nil, seconds: 0)
+    var report = EpochReport(
+      generation: generation, epoch: epoch + 1, loss: loss, validation: nil, seconds: 0)
     if let validation {
       let v = ClassificationReport(
-        logits: network.predict(validation.x), labels: validation.labels, temperature: options.temperature)
+        logits: network.predict(validation.x), labels: validation.labels,
+        temperature: options.temperature)
       report.validation = v
       if best == nil || v.nll < best!.loss { best = (network, v.nll) }
     }
@@ -112,16 +122,19 @@ public func trainClassifier(
 
 /// The mini-batch loss of `options.targets` for `rows` of `data`.
 func batchLoss(
-  _ outputs: FloatTensor, rows: [Int], data: ClassifierTrainingSet, options: ClassifierTrainingOptions
+  _ outputs: FloatTensor, rows: [Int], data: ClassifierTrainingSet,
+  options: ClassifierTrainingOptions
 ) -> LossResult {
   let weights = data.weights.map { w in rows.map { w[$0] } }
   let labels = data.labels.map { l in rows.map { l[$0] } }
   let probs = data.probs.map { $0.gather(rows) }
   switch options.targets {
   case .hard:
-    return CrossEntropy.hard(logits: outputs, labels: labels!, temperature: options.temperature, weights: weights)
+    return CrossEntropy.hard(
+      logits: outputs, labels: labels!, temperature: options.temperature, weights: weights)
   case .soft:
-    return CrossEntropy.soft(logits: outputs, targets: probs!, temperature: options.temperature, weights: weights)
+    return CrossEntropy.soft(
+      logits: outputs, targets: probs!, temperature: options.temperature, weights: weights)
   case .mixed:
     return CrossEntropy.mixed(
       logits: outputs, targets: probs!, labels: labels!, temperature: options.temperature,
@@ -130,7 +143,9 @@ func batchLoss(
 }
 
 /// Checks that the training set holds what the targets need, in range.
-func checkTrainingSet(_ data: ClassifierTrainingSet, options: ClassifierTrainingOptions, classes: Int) throws {
+func checkTrainingSet(
+  _ data: ClassifierTrainingSet, options: ClassifierTrainingOptions, classes: Int
+) throws {
   let n = data.x.rowCount
   guard n > 0 else { throw RetortError.data("has no rows", dataset: "x") }
   try requireFinite(data.x, dataset: "x")
@@ -138,21 +153,28 @@ func checkTrainingSet(_ data: ClassifierTrainingSet, options: ClassifierTraining
     guard let labels = data.labels else {
       throw RetortError.data("\(options.targets.rawValue) needs 'labels'", quantity: "targets")
     }
-    guard labels.count == n else { throw RetortError.data("has \(labels.count) rows, x has \(n)", dataset: "labels") }
+    guard labels.count == n else {
+      throw RetortError.data("has \(labels.count) rows, x has \(n)", dataset: "labels")
+    }
     try checkLabels(labels, classes: classes)
   }
   if options.targets != .hard {
     guard let probs = data.probs else {
-      throw RetortError.data("\(options.targets.rawValue) needs soft targets 'probs'", quantity: "targets")
+      throw RetortError.data(
+        "\(options.targets.rawValue) needs soft targets 'probs'", quantity: "targets")
     }
     guard probs.shape == [n, classes] else {
-      throw RetortError.data("has shape \(probs.shape), the network gives [\(n), \(classes)]", dataset: "probs")
+      throw RetortError.data(
+        "has shape \(probs.shape), the network gives [\(n), \(classes)]", dataset: "probs")
     }
   }
   if let w = data.weights {
-    guard w.count == n else { throw RetortError.data("has \(w.count) rows, x has \(n)", dataset: "weight") }
+    guard w.count == n else {
+      throw RetortError.data("has \(w.count) rows, x has \(n)", dataset: "weight")
+    }
     if let i = w.firstIndex(where: { !$0.isFinite || $0 < 0 }) {
-      throw RetortError.data("is \(w[i]), not a finite non-negative number", dataset: "weight", row: i)
+      throw RetortError.data(
+        "is \(w[i]), not a finite non-negative number", dataset: "weight", row: i)
     }
   }
   guard options.temperature > 0, options.temperature.isFinite else {

@@ -45,6 +45,7 @@ public struct ClassificationReport: Equatable, Sendable {
 /// Checks labels against the number of classes; throws naming the first bad row.
 public func checkLabels(_ labels: [Int64], classes: Int, dataset: String = "labels") throws {
   if let r = labels.firstIndex(where: { $0 < 0 || $0 >= classes }) {
-    throw RetortError.data("is \(labels[r]), outside the \(classes) classes 0..<\(classes)", dataset: dataset, row: r)
+    throw RetortError.data(
+      "is \(labels[r]), outside the \(classes) classes 0..<\(classes)", dataset: dataset, row: r)
   }
 }

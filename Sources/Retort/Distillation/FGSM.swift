@@ -15,7 +15,8 @@ public enum FGSM {
     var signs = [Float](repeating: 0, count: x.count)
     for start in stride(from: 0, to: n, by: blockRows) {
       let rows = start..<min(n, start + blockRows)
-      let g = net.lossInputGradient(x.rows(rows), labels: Array(labels[rows]), temperature: temperature)
+      let g = net.lossInputGradient(
+        x.rows(rows), labels: Array(labels[rows]), temperature: temperature)
       for (i, v) in g.scalars.enumerated() {
         signs[start * w + i] = v > 0 ? 1 : (v < 0 ? -1 : 0)
       }

@@ -3,7 +3,9 @@ import Foundation
 extension Network {
   /// The gradient of each row's cross-entropy CE(softmax(z/T), y) with respect
   /// to its input, for rows `x` (not averaged over rows).
-  public mutating func lossInputGradient(_ x: FloatTensor, labels: [Int64], temperature: Float) -> FloatTensor {
+  public mutating func lossInputGradient(_ x: FloatTensor, labels: [Int64], temperature: Float)
+    -> FloatTensor
+  {
     let z = forward(x, training: false)
     var g = CrossEntropy.hard(logits: z, labels: labels, temperature: temperature).gradient
     let b = Float(x.rowCount)
@@ -18,7 +20,9 @@ extension Network {
   /// as F_j·Σ_{k≠j}F_k, free of cancellation) and scaled to unit size per row
   /// before the float32 backward pass, which is linear, so amplitudes far below
   /// float32's range (as distillation at high T gives) are still measured.
-  public mutating func outputGradientAmplitudes(_ x: FloatTensor, temperature: Float, blockRows: Int = 256) -> [Double] {
+  public mutating func outputGradientAmplitudes(
+    _ x: FloatTensor, temperature: Float, blockRows: Int = 256
+  ) -> [Double] {
     let n = x.rowCount
     let c = outputWidth
     var amplitudes = [Double](repeating: 0, count: n)

@@ -13,7 +13,9 @@ import Foundation
 public enum JSMA {
   /// A target class ≠ label for each row, uniform, row r (counted from
   /// `firstRow`) drawing from its own stream of `seed`.
-  public static func randomTargets(labels: [Int64], classes: Int, seed: UInt64, firstRow: Int = 0) -> [Int64] {
+  public static func randomTargets(labels: [Int64], classes: Int, seed: UInt64, firstRow: Int = 0)
+    -> [Int64]
+  {
     labels.enumerated().map { r, y in
       var generator = SeededGenerator(seed: seed, row: firstRow + r)
       let k = generator.index(below: classes - 1)

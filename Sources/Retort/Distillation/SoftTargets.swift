@@ -25,14 +25,17 @@ public enum SoftTargets {
   /// Checks that every row of `probs` is a distribution: entries in [0, 1]
   /// summing to 1 within `tolerance`; throws naming the first bad row
   /// (counted from `firstRow`, for blocks of a larger tensor).
-  public static func checkDistributions(_ probs: FloatTensor, tolerance: Float = 1e-3, firstRow: Int = 0) throws {
+  public static func checkDistributions(
+    _ probs: FloatTensor, tolerance: Float = 1e-3, firstRow: Int = 0
+  ) throws {
     let c = probs.rowWidth
     for r in 0..<probs.rowCount {
       var sum: Float = 0
       for j in 0..<c {
         let v = probs.scalars[r * c + j]
         guard v >= 0 && v <= 1 + tolerance else {
-          throw RetortError.data("has entry \(v) outside [0, 1]", dataset: "probs", row: firstRow + r)
+          throw RetortError.data(
+            "has entry \(v) outside [0, 1]", dataset: "probs", row: firstRow + r)
         }
         sum += v
       }

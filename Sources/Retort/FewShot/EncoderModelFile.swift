@@ -20,19 +20,27 @@ public enum EncoderModelFile {
   }
 
   /// Writes `network` with how it was trained.
-  public static func write(_ network: Network, training t: Training, to writer: TensorFileWriter) throws {
-    try network.write(to: writer, group: "model", attributes: [
-      "distance": .text(t.distance.rawValue), "way": .integer(Int64(t.way)),
-      "shot": .integer(Int64(t.shot)), "query": .integer(Int64(t.query)),
-      "episodes": .integer(Int64(t.episodes)),
-    ])
+  public static func write(_ network: Network, training t: Training, to writer: TensorFileWriter)
+    throws
+  {
+    try network.write(
+      to: writer, group: "model",
+      attributes: [
+        "distance": .text(t.distance.rawValue), "way": .integer(Int64(t.way)),
+        "shot": .integer(Int64(t.shot)), "query": .integer(Int64(t.query)),
+        "episodes": .integer(Int64(t.episodes)),
+      ])
   }
 
   /// The encoder of `file` and the distance it was trained with (nil when
   /// the file does not say).
-  public static func read(_ file: TensorFile) throws -> (network: Network, distance: FewShotDistance?) {
+  public static func read(_ file: TensorFile) throws -> (
+    network: Network, distance: FewShotDistance?
+  ) {
     let network = try Network.read(from: file, group: "model")
-    guard case .text(let d)? = try file.attributes(of: "model")["distance"] else { return (network, nil) }
+    guard case .text(let d)? = try file.attributes(of: "model")["distance"] else {
+      return (network, nil)
+    }
     return (network, FewShotDistance(rawValue: d))
   }
 }

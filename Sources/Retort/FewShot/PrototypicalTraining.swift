@@ -62,6 +62,7 @@ public func trainPrototypical(
 /// Throws a data error unless `x` has one row per label.
 func checkRows(_ x: FloatTensor, labels: [Int64]) throws {
   guard x.rank >= 1, x.rowCount == labels.count else {
-    throw RetortError.data("has \(labels.count) entries for \(x.rowCount) rows of x \(x.shape)", dataset: "labels")
+    throw RetortError.data(
+      "has \(labels.count) entries for \(x.rowCount) rows of x \(x.shape)", dataset: "labels")
   }
 }

@@ -13,7 +13,8 @@ struct AtomicFile {
   init(path: String) {
     let url = URL(fileURLWithPath: path)
     self.path = path
-    temporaryPath = url.deletingLastPathComponent().path + "/." + url.lastPathComponent
+    temporaryPath =
+      url.deletingLastPathComponent().path + "/." + url.lastPathComponent
       + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
   }
 

@@ -15,7 +15,8 @@ public final class AtomicOutput {
       let file = AtomicFile(path: path)
       let fd = open(file.temporaryPath, O_WRONLY | O_CREAT | O_EXCL, 0o644)
       guard fd >= 0 else {
-        throw RetortError.cannotCreate("cannot create output (\(String(cString: strerror(errno))))", file: path)
+        throw RetortError.cannotCreate(
+          "cannot create output (\(String(cString: strerror(errno))))", file: path)
       }
       self.path = path
       self.fd = fd

@@ -51,7 +51,10 @@ extension HDF5 {
   private static func readAttribute(_ aid: hid_t) -> AttributeValue? {
     let tid = H5Aget_type(aid)
     let sid = H5Aget_space(aid)
-    defer { H5Tclose(tid); H5Sclose(sid) }
+    defer {
+      H5Tclose(tid)
+      H5Sclose(sid)
+    }
     let n = Int(H5Sget_simple_extent_npoints(sid))
     let scalar = dimensions(space: sid).reduce(1, *) == 1 && n == 1
     switch H5Tget_class(tid) {
@@ -105,13 +108,18 @@ extension HDF5 {
     let status: herr_t
     switch value {
     case .integer(let v):
-      status = write([v], memType: retort_h5t_native_int64(), fileType: retort_h5t_std_i64le(), scalar: true)
+      status = write(
+        [v], memType: retort_h5t_native_int64(), fileType: retort_h5t_std_i64le(), scalar: true)
     case .real(let v):
-      status = write([v], memType: retort_h5t_native_double(), fileType: retort_h5t_native_double(), scalar: true)
+      status = write(
+        [v], memType: retort_h5t_native_double(), fileType: retort_h5t_native_double(), scalar: true
+      )
     case .integers(let v):
-      status = write(v, memType: retort_h5t_native_int64(), fileType: retort_h5t_std_i64le(), scalar: false)
+      status = write(
+        v, memType: retort_h5t_native_int64(), fileType: retort_h5t_std_i64le(), scalar: false)
     case .reals(let v):
-      status = write(v, memType: retort_h5t_native_double(), fileType: retort_h5t_native_double(), scalar: false)
+      status = write(
+        v, memType: retort_h5t_native_double(), fileType: retort_h5t_native_double(), scalar: false)
     case .text(let v):
       let t = variableStringType()
       defer { H5Tclose(t) }

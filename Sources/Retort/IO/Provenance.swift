@@ -13,7 +13,8 @@ extension TensorFileWriter {
   static func historyLine(tool: String, arguments: [String], date: Date) -> String {
     let formatter = ISO8601DateFormatter()
     formatter.formatOptions = [.withInternetDateTime]
-    return ([formatter.string(from: date), tool] + arguments.map(shellQuoted)).joined(separator: " ")
+    return ([formatter.string(from: date), tool] + arguments.map(shellQuoted)).joined(
+      separator: " ")
   }
 
   /// Copies every root-level dataset of `source` that is not in `except`

@@ -28,14 +28,18 @@ public final class TensorFile {
     guard FileManager.default.fileExists(atPath: filePath, isDirectory: &isDirectory) else {
       throw RetortError.noInput("no such file", file: filePath)
     }
-    guard !isDirectory.boolValue else { throw RetortError.noInput("is a directory", file: filePath) }
+    guard !isDirectory.boolValue else {
+      throw RetortError.noInput("is a directory", file: filePath)
+    }
     guard FileManager.default.isReadableFile(atPath: filePath) else {
       throw RetortError.noInput("cannot read file", file: filePath)
     }
     let isHDF5 = HDF5.locked { H5Fis_hdf5(filePath) > 0 }
     guard isHDF5 else { throw RetortError.data("not an HDF5 file (or truncated)", file: filePath) }
     let id = HDF5.locked { H5Fopen(filePath, retort_h5f_acc_rdonly(), retort_h5p_default()) }
-    guard id >= 0 else { throw RetortError.data("cannot open HDF5 file (damaged or truncated)", file: filePath) }
+    guard id >= 0 else {
+      throw RetortError.data("cannot open HDF5 file (damaged or truncated)", file: filePath)
+    }
     self.path = filePath
     self.fid = id
   }
@@ -49,7 +53,9 @@ public final class TensorFile {
         bytes.isEmpty ? "empty input, expected HDF5: \(name)" : "not HDF5 data: \(name)")
     }
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 16)
-    buffer.copyMemory(from: UnsafeRawBufferPointer(start: bytes.withUnsafeBytes { $0.baseAddress }, count: bytes.count))
+    buffer.copyMemory(
+      from: UnsafeRawBufferPointer(
+        start: bytes.withUnsafeBytes { $0.baseAddress }, count: bytes.count))
     let id = HDF5.locked {
       H5LTopen_file_image(buffer.baseAddress, bytes.count, retort_image_flags())
     }
@@ -73,7 +79,10 @@ public final class TensorFile {
   /// Every dataset in the file, depth first in name order; root-level
   /// datasets without the leading slash (`x`, `model/layer0/W`).
   public func datasetNames() throws -> [String] {
-    final class Walk { var names: [String] = []; var groups: [String] = [] }
+    final class Walk {
+      var names: [String] = []
+      var groups: [String] = []
+    }
     var found = [String]()
     var pending = ["/"]
     try HDF5.locked {
@@ -84,17 +93,23 @@ public final class TensorFile {
         guard gid >= 0 else { throw RetortError.data("cannot read group '\(group)'", file: label) }
         defer { H5Gclose(gid) }
         var index: hsize_t = 0
-        let status = H5Literate(gid, H5_INDEX_NAME, H5_ITER_INC, &index, { g, name, _, data in
-          let walk = Unmanaged<Walk>.fromOpaque(data!).takeUnretainedValue()
-          var info = H5O_info_t()
-          guard H5Oget_info_by_name2(g, name!, &info, UInt32(H5O_INFO_BASIC), retort_h5p_default()) >= 0
-          else { return -1 }
-          let n = String(cString: name!)
-          if info.type == H5O_TYPE_DATASET { walk.names.append(n) }
-          if info.type == H5O_TYPE_GROUP { walk.groups.append(n) }
-          return 0
-        }, box)
-        guard status >= 0 else { throw RetortError.data("damaged or truncated HDF5 data", file: label) }
+        let status = H5Literate(
+          gid, H5_INDEX_NAME, H5_ITER_INC, &index,
+          { g, name, _, data in
+            let walk = Unmanaged<Walk>.fromOpaque(data!).takeUnretainedValue()
+            var info = H5O_info_t()
+            guard
+              H5Oget_info_by_name2(g, name!, &info, UInt32(H5O_INFO_BASIC), retort_h5p_default())
+                >= 0
+            else { return -1 }
+            let n = String(cString: name!)
+            if info.type == H5O_TYPE_DATASET { walk.names.append(n) }
+            if info.type == H5O_TYPE_GROUP { walk.groups.append(n) }
+            return 0
+          }, box)
+        guard status >= 0 else {
+          throw RetortError.data("damaged or truncated HDF5 data", file: label)
+        }
         let prefix = group == "/" ? "" : HDF5.display(group) + "/"
         found += walk.names.map { prefix + $0 }
         pending += walk.groups.reversed().map { (group == "/" ? "/" : group + "/") + $0 }
@@ -123,7 +138,8 @@ public final class TensorFile {
   func missing(_ name: String) -> RetortError {
     let present = (try? datasetNames()) ?? []
     let list = present.isEmpty ? "it has no datasets" : "it has: " + present.joined(separator: ", ")
-    return RetortError.noInput("is not in the file (\(list))", dataset: HDF5.display(name), file: label)
+    return RetortError.noInput(
+      "is not in the file (\(list))", dataset: HDF5.display(name), file: label)
   }
 
   /// Opens dataset `name`, runs `body` with its id, and closes it.
@@ -144,9 +160,14 @@ public final class TensorFile {
     try withDataset(name) { did in
       let tid = H5Dget_type(did)
       let sid = H5Dget_space(did)
-      defer { H5Tclose(tid); H5Sclose(sid) }
+      defer {
+        H5Tclose(tid)
+        H5Sclose(sid)
+      }
       let (kind, typeName) = HDF5.describe(type: tid)
-      return DatasetInfo(name: HDF5.display(name), shape: HDF5.dimensions(space: sid), kind: kind, typeName: typeName)
+      return DatasetInfo(
+        name: HDF5.display(name), shape: HDF5.dimensions(space: sid), kind: kind, typeName: typeName
+      )
     }
   }
 
@@ -157,14 +178,21 @@ public final class TensorFile {
     case .float: .float(try readFloat(name, rows: rows))
     case .integer: .int(try readInt(name, rows: rows))
     case .string:
-      .strings(try { let all = try readStrings(name); return rows.map { Array(all[$0]) } ?? all }())
-    case .other: throw RetortError.data("has a type Retort cannot read", dataset: HDF5.display(name), file: label)
+      .strings(
+        try {
+          let all = try readStrings(name)
+          return rows.map { Array(all[$0]) } ?? all
+        }())
+    case .other:
+      throw RetortError.data(
+        "has a type Retort cannot read", dataset: HDF5.display(name), file: label)
     }
   }
 
   /// Dataset `name` converted to float32; `rows` reads only those rows.
   public func readFloat(_ name: String, rows: Range<Int>? = nil) throws -> FloatTensor {
-    let (shape, values): ([Int], [Float]) = try readNumbers(name, rows: rows, memType: retort_h5t_native_float(), zero: 0)
+    let (shape, values): ([Int], [Float]) = try readNumbers(
+      name, rows: rows, memType: retort_h5t_native_float(), zero: 0)
     return FloatTensor(shape: shape, scalars: values)
   }
 
@@ -182,20 +210,26 @@ public final class TensorFile {
   public func readInt(_ name: String, rows: Range<Int>? = nil) throws -> IndexTensor {
     let info = try info(name)
     if info.kind == .float {
-      let (shape, values): ([Int], [Double]) = try readNumbers(name, rows: rows, memType: retort_h5t_native_double(), zero: 0)
+      let (shape, values): ([Int], [Double]) = try readNumbers(
+        name, rows: rows, memType: retort_h5t_native_double(), zero: 0)
       guard let bad = values.firstIndex(where: { $0.rounded() != $0 || abs($0) > 9e15 }) else {
         return IndexTensor(shape: shape, scalars: values.map { Int64($0) })
       }
-      throw RetortError.data("must hold integers, value \(values[bad]) at index \(bad)", dataset: info.name, file: label)
+      throw RetortError.data(
+        "must hold integers, value \(values[bad]) at index \(bad)", dataset: info.name, file: label)
     }
-    let (shape, values): ([Int], [Int64]) = try readNumbers(name, rows: rows, memType: retort_h5t_native_int64(), zero: 0)
+    let (shape, values): ([Int], [Int64]) = try readNumbers(
+      name, rows: rows, memType: retort_h5t_native_int64(), zero: 0)
     return IndexTensor(shape: shape, scalars: values)
   }
 
-  private func readNumbers<T>(_ name: String, rows: Range<Int>?, memType: hid_t, zero: T) throws -> ([Int], [T]) {
+  private func readNumbers<T>(_ name: String, rows: Range<Int>?, memType: hid_t, zero: T) throws
+    -> ([Int], [T])
+  {
     let info = try info(name)
     guard info.kind == .float || info.kind == .integer else {
-      throw RetortError.data("is \(info.typeName), expected numbers", dataset: info.name, file: label)
+      throw RetortError.data(
+        "is \(info.typeName), expected numbers", dataset: info.name, file: label)
     }
     return try withDataset(name) { did in
       var shape = info.shape
@@ -206,7 +240,8 @@ public final class TensorFile {
       var selected = fileSpace
       if let rows {
         guard !shape.isEmpty, rows.lowerBound >= 0, rows.upperBound <= shape[0] else {
-          throw RetortError.data("rows \(rows) out of range for dataset '\(info.name)' of shape \(shape)", file: label)
+          throw RetortError.data(
+            "rows \(rows) out of range for dataset '\(info.name)' of shape \(shape)", file: label)
         }
         shape[0] = rows.count
         var start = [hsize_t](repeating: 0, count: shape.count)
@@ -220,10 +255,13 @@ public final class TensorFile {
       var values = [T](repeating: zero, count: shape.reduce(1, *))
       if values.isEmpty { return (shape, values) }
       let status = values.withUnsafeMutableBytes {
-        H5Dread(did, memType, memSpace, rows == nil ? retort_h5s_all() : selected, retort_h5p_default(), $0.baseAddress)
+        H5Dread(
+          did, memType, memSpace, rows == nil ? retort_h5s_all() : selected, retort_h5p_default(),
+          $0.baseAddress)
       }
       guard status >= 0 else {
-        throw RetortError.data("cannot read dataset '\(info.name)' (damaged or truncated data)", file: label)
+        throw RetortError.data(
+          "cannot read dataset '\(info.name)' (damaged or truncated data)", file: label)
       }
       return (shape, values)
     }
@@ -233,19 +271,24 @@ public final class TensorFile {
   public func readStrings(_ name: String) throws -> [String] {
     let info = try info(name)
     guard info.kind == .string else {
-      throw RetortError.data("is \(info.typeName), expected strings", dataset: info.name, file: label)
+      throw RetortError.data(
+        "is \(info.typeName), expected strings", dataset: info.name, file: label)
     }
     return try withDataset(name) { did in
       let tid = H5Dget_type(did)
       let sid = H5Dget_space(did)
-      defer { H5Tclose(tid); H5Sclose(sid) }
+      defer {
+        H5Tclose(tid)
+        H5Sclose(sid)
+      }
       let n = Int(H5Sget_simple_extent_npoints(sid))
       if n == 0 { return [] }
       if H5Tis_variable_str(tid) > 0 {
         let mt = HDF5.variableStringType()
         defer { H5Tclose(mt) }
         var ptrs = [UnsafeMutablePointer<CChar>?](repeating: nil, count: n)
-        guard H5Dread(did, mt, retort_h5s_all(), retort_h5s_all(), retort_h5p_default(), &ptrs) >= 0 else {
+        guard H5Dread(did, mt, retort_h5s_all(), retort_h5s_all(), retort_h5p_default(), &ptrs) >= 0
+        else {
           throw RetortError.data("cannot read dataset '\(info.name)'", file: label)
         }
         defer { H5Dvlen_reclaim(mt, sid, retort_h5p_default(), &ptrs) }
@@ -253,7 +296,8 @@ public final class TensorFile {
       }
       let size = H5Tget_size(tid)
       var bytes = [UInt8](repeating: 0, count: size * n)
-      guard H5Dread(did, tid, retort_h5s_all(), retort_h5s_all(), retort_h5p_default(), &bytes) >= 0 else {
+      guard H5Dread(did, tid, retort_h5s_all(), retort_h5s_all(), retort_h5p_default(), &bytes) >= 0
+      else {
         throw RetortError.data("cannot read dataset '\(info.name)'", file: label)
       }
       return (0..<n).map { HDF5.fixedString(bytes[$0 * size..<($0 + 1) * size]) }

@@ -43,7 +43,9 @@ public final class TensorFileWriter {
           file.temporaryPath, retort_h5f_acc_excl(), retort_h5p_default(), retort_h5p_default())
       }
       guard id >= 0 else {
-        let reason = FileManager.default.fileExists(atPath: dir) ? "permission denied or read-only" : "no such directory"
+        let reason =
+          FileManager.default.fileExists(atPath: dir)
+          ? "permission denied or read-only" : "no such directory"
         throw RetortError.cannotCreate("cannot create output (\(reason))", file: path)
       }
       fid = id
@@ -55,7 +57,9 @@ public final class TensorFileWriter {
         H5Pset_fapl_core(fapl, 1 << 20, false)
         return H5Fcreate("retort-stdout.h5", retort_h5f_acc_trunc(), retort_h5p_default(), fapl)
       }
-      guard id >= 0 else { throw RetortError.software("cannot create an HDF5 file image in memory") }
+      guard id >= 0 else {
+        throw RetortError.software("cannot create an HDF5 file image in memory")
+      }
       fid = id
       file = nil
       deflateLevel = 0
@@ -81,29 +85,41 @@ public final class TensorFileWriter {
   }
 
   /// Writes `value` as dataset `name` (float32, int64 or UTF-8 strings) with `attributes`.
-  public func write(_ name: String, _ value: TensorValue, attributes: [String: AttributeValue] = [:]) throws {
+  public func write(
+    _ name: String, _ value: TensorValue, attributes: [String: AttributeValue] = [:]
+  ) throws {
     switch value {
     case .float(let t):
       try t.scalars.withUnsafeBytes {
-        try writeNumbers(name, shape: t.shape, bytes: $0, memType: retort_h5t_native_float(), fileType: retort_h5t_ieee_f32le())
+        try writeNumbers(
+          name, shape: t.shape, bytes: $0, memType: retort_h5t_native_float(),
+          fileType: retort_h5t_ieee_f32le())
       }
     case .int(let t):
       try t.scalars.withUnsafeBytes {
-        try writeNumbers(name, shape: t.shape, bytes: $0, memType: retort_h5t_native_int64(), fileType: retort_h5t_std_i64le())
+        try writeNumbers(
+          name, shape: t.shape, bytes: $0, memType: retort_h5t_native_int64(),
+          fileType: retort_h5t_std_i64le())
       }
     case .strings(let s):
       try writeStrings(name, s)
     }
-    for (key, v) in attributes.sorted(by: { $0.key < $1.key }) { try setAttribute(key, v, on: name) }
+    for (key, v) in attributes.sorted(by: { $0.key < $1.key }) {
+      try setAttribute(key, v, on: name)
+    }
   }
 
   /// Writes a float32 dataset.
-  public func write(_ name: String, _ t: FloatTensor, attributes: [String: AttributeValue] = [:]) throws {
+  public func write(_ name: String, _ t: FloatTensor, attributes: [String: AttributeValue] = [:])
+    throws
+  {
     try write(name, .float(t), attributes: attributes)
   }
 
   /// Writes an int64 dataset.
-  public func write(_ name: String, _ t: IndexTensor, attributes: [String: AttributeValue] = [:]) throws {
+  public func write(_ name: String, _ t: IndexTensor, attributes: [String: AttributeValue] = [:])
+    throws
+  {
     try write(name, .int(t), attributes: attributes)
   }
 
@@ -117,7 +133,9 @@ public final class TensorFileWriter {
       defer { H5Sclose(sid) }
       let dcpl = H5Pcreate(retort_h5p_dataset_create())
       defer { H5Pclose(dcpl) }
-      if deflateLevel > 0, bytes.count > Self.compressionThreshold, let first = shape.first, first > 0 {
+      if deflateLevel > 0, bytes.count > Self.compressionThreshold, let first = shape.first,
+        first > 0
+      {
         let rowBytes = max(1, bytes.count / first)
         var chunk = dims
         chunk[0] = hsize_t(max(1, min(first, Self.compressionThreshold / rowBytes)))
@@ -127,11 +145,14 @@ public final class TensorFileWriter {
       }
       let lcpl = linkCreationList()
       defer { H5Pclose(lcpl) }
-      let did = H5Dcreate2(fid, HDF5.absolute(name), fileType, sid, lcpl, dcpl, retort_h5p_default())
+      let did = H5Dcreate2(
+        fid, HDF5.absolute(name), fileType, sid, lcpl, dcpl, retort_h5p_default())
       guard did >= 0 else { throw RetortError.io("cannot create dataset '\(name)' in \(label)") }
       defer { H5Dclose(did) }
       if bytes.count > 0,
-        H5Dwrite(did, memType, retort_h5s_all(), retort_h5s_all(), retort_h5p_default(), bytes.baseAddress) < 0
+        H5Dwrite(
+          did, memType, retort_h5s_all(), retort_h5s_all(), retort_h5p_default(), bytes.baseAddress)
+          < 0
       {
         throw RetortError.io("cannot write dataset '\(name)' to \(label)")
       }
@@ -147,13 +168,19 @@ public final class TensorFileWriter {
       let sid = H5Screate_simple(1, &dims, nil)
       let tid = HDF5.variableStringType()
       let lcpl = linkCreationList()
-      defer { H5Sclose(sid); H5Tclose(tid); H5Pclose(lcpl) }
-      let did = H5Dcreate2(fid, HDF5.absolute(name), tid, sid, lcpl, retort_h5p_default(), retort_h5p_default())
+      defer {
+        H5Sclose(sid)
+        H5Tclose(tid)
+        H5Pclose(lcpl)
+      }
+      let did = H5Dcreate2(
+        fid, HDF5.absolute(name), tid, sid, lcpl, retort_h5p_default(), retort_h5p_default())
       guard did >= 0 else { throw RetortError.io("cannot create dataset '\(name)' in \(label)") }
       defer { H5Dclose(did) }
       if !strings.isEmpty,
         cStrings.withUnsafeBufferPointer({
-          H5Dwrite(did, tid, retort_h5s_all(), retort_h5s_all(), retort_h5p_default(), $0.baseAddress)
+          H5Dwrite(
+            did, tid, retort_h5s_all(), retort_h5s_all(), retort_h5p_default(), $0.baseAddress)
         }) < 0
       {
         throw RetortError.io("cannot write dataset '\(name)' to \(label)")
@@ -180,7 +207,9 @@ public final class TensorFileWriter {
     ensureOpen()
     try HDF5.locked {
       let oid = H5Oopen(fid, HDF5.absolute(object), retort_h5p_default())
-      guard oid >= 0 else { throw RetortError.software("no object '\(object)' to put attribute '\(key)' on") }
+      guard oid >= 0 else {
+        throw RetortError.software("no object '\(object)' to put attribute '\(key)' on")
+      }
       defer { H5Oclose(oid) }
       try HDF5.writeAttribute(key, value, on: oid)
     }
@@ -198,8 +227,11 @@ public final class TensorFileWriter {
       let lcpl = linkCreationList()
       defer { H5Pclose(lcpl) }
       let status = H5Ocopy(
-        source.id, HDF5.absolute(name), fid, HDF5.absolute(target ?? name), retort_h5p_default(), lcpl)
-      guard status >= 0 else { throw RetortError.io("cannot copy dataset '\(name)' from \(source.label) to \(label)") }
+        source.id, HDF5.absolute(name), fid, HDF5.absolute(target ?? name), retort_h5p_default(),
+        lcpl)
+      guard status >= 0 else {
+        throw RetortError.io("cannot copy dataset '\(name)' from \(source.label) to \(label)")
+      }
     }
   }
 

@@ -86,12 +86,15 @@ public func matmul(
 public func matvec(_ a: FloatTensor, _ x: [Float], transpose: Bool = false) -> [Float] {
   precondition(a.rank == 2, "matvec needs a matrix")
   let (m, n) = (a.shape[0], a.shape[1])
-  precondition(x.count == (transpose ? m : n), "matvec: vector length \(x.count) does not fit \(a.shape)")
+  precondition(
+    x.count == (transpose ? m : n), "matvec: vector length \(x.count) does not fit \(a.shape)")
   var y = [Float](repeating: 0, count: transpose ? n : m)
   a.scalars.withUnsafeBufferPointer { pa in
     x.withUnsafeBufferPointer { px in
       y.withUnsafeMutableBufferPointer { py in
-        sgemv(transpose: transpose, m: m, n: n, a: pa.baseAddress!, lda: n, x: px.baseAddress!, y: py.baseAddress!)
+        sgemv(
+          transpose: transpose, m: m, n: n, a: pa.baseAddress!, lda: n, x: px.baseAddress!,
+          y: py.baseAddress!)
       }
     }
   }

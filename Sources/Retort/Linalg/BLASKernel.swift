@@ -36,7 +36,9 @@ public enum BLASKernel {
 
   /// The decision of `replacementCore(environment:)` for a given running
   /// kernel and best kernel.
-  static func replacementCore(running: String, best: String?, environment: [String: String]) -> String? {
+  static func replacementCore(running: String, best: String?, environment: [String: String])
+    -> String?
+  {
     if environment["OPENBLAS_CORETYPE"] != nil || environment["RETORT_BLAS_REEXEC"] != nil {
       return nil
     }

@@ -109,7 +109,8 @@ public enum LayerSpec: Equatable, Sendable, CustomStringConvertible {
           quantity: "architecture")
       }
       if self == .maxPool2, image.height < 2 || image.width < 2 {
-        throw RetortError.usage("layer 'maxpool2' needs images of at least 2×2, got \(input)", quantity: "architecture")
+        throw RetortError.usage(
+          "layer 'maxpool2' needs images of at least 2×2, got \(input)", quantity: "architecture")
       }
     default: return
     }

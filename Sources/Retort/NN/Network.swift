@@ -50,11 +50,13 @@ public struct Network: Sendable {
   ) throws {
     let width = inputShape.reduce(1, *)
     guard !inputShape.isEmpty, width > 0 else {
-      throw RetortError.usage("needs a non-empty input, got rows of shape \(inputShape)", quantity: "architecture")
+      throw RetortError.usage(
+        "needs a non-empty input, got rows of shape \(inputShape)", quantity: "architecture")
     }
     if let n = architecture.inputSize, n != width {
       throw RetortError.usage(
-        "'\(architecture)' expects \(n) input features, the data has \(width)", quantity: "architecture")
+        "'\(architecture)' expects \(n) input features, the data has \(width)",
+        quantity: "architecture")
     }
     var layers = [any Layer]()
     var shape = inputShape

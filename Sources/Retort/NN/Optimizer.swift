@@ -38,11 +38,14 @@ public struct SGD: Optimizer {
         p.value.scalars.withUnsafeMutableBufferPointer { theta in
           // Without momentum v = g at every step, so no velocity is kept.
           guard mu != 0 else {
-            return Self.update(theta, g, velocity: nil, eta: eta, mu: 0, lambda: lambda, nesterov: false)
+            return Self.update(
+              theta, g, velocity: nil, eta: eta, mu: 0, lambda: lambda, nesterov: false)
           }
           if k == velocity.count { velocity.append(Array(repeating: 0, count: theta.count)) }
           velocity[k].withUnsafeMutableBufferPointer { v in
-            Self.update(theta, g, velocity: v.baseAddress, eta: eta, mu: mu, lambda: lambda, nesterov: nesterov)
+            Self.update(
+              theta, g, velocity: v.baseAddress, eta: eta, mu: mu, lambda: lambda,
+              nesterov: nesterov)
           }
         }
       }
@@ -116,7 +119,8 @@ public struct Adam: Optimizer {
               // Element-wise, so chunks on several threads give the same bytes.
               let n = theta.count
               let chunks = max(1, min(availableCores, n / 65_536))
-              let shared = UnsafeSendable((pm.baseAddress!, pv.baseAddress!, pg.baseAddress!, theta.baseAddress!))
+              let shared = UnsafeSendable(
+                (pm.baseAddress!, pv.baseAddress!, pg.baseAddress!, theta.baseAddress!))
               parallelFor(chunks, threads: chunks) { c in
                 let (m, v, g, w) = shared.value
                 for i in n * c / chunks..<n * (c + 1) / chunks {

@@ -31,7 +31,8 @@ public enum MergeRule: String, Sendable {
       return .float(try CSLSRadii.mergeTargetTopK(tensors))
     case .mean1:
       let all = try TensorValue.concatenatingRows(parts, labels: labels).floats(in: labels[0])
-      return .float(FloatTensor(shape: all.shape, scalars: SoftTargets.normalizedToMeanOne(all.scalars)))
+      return .float(
+        FloatTensor(shape: all.shape, scalars: SoftTargets.normalizedToMeanOne(all.scalars)))
     }
   }
 }
@@ -39,7 +40,9 @@ public enum MergeRule: String, Sendable {
 extension TensorValue {
   /// Parts of one kind with the same trailing dimensions, rows concatenated;
   /// `labels` name the parts' files in errors.
-  public static func concatenatingRows(_ parts: [TensorValue], labels: [String]) throws -> TensorValue {
+  public static func concatenatingRows(_ parts: [TensorValue], labels: [String]) throws
+    -> TensorValue
+  {
     guard let first = parts.first else { throw RetortError.data("no parts to merge") }
     let tail = Array(first.shape.dropFirst())
     for (part, label) in zip(parts, labels)

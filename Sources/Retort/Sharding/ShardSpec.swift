@@ -7,7 +7,8 @@ public struct ShardSpec: Equatable, Sendable {
   /// `I/N` with 0 ≤ I < N; nil for anything else.
   public init?(parsing text: String) {
     let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-    guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, (0..<n).contains(i)
+    guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1,
+      (0..<n).contains(i)
     else { return nil }
     index = i
     count = n

@@ -13,7 +13,9 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
   /// independent streams, so a row's draws do not depend on which other rows
   /// the same run (or shard) handles.
   public init(seed: UInt64, row: Int) {
-    self.init(seed: seed ^ (UInt64(truncatingIfNeeded: row) &* 0xD1B5_4A32_D192_ED03 &+ 0x8CB9_2BA7_2F3D_8DD7))
+    self.init(
+      seed: seed
+        ^ (UInt64(truncatingIfNeeded: row) &* 0xD1B5_4A32_D192_ED03 &+ 0x8CB9_2BA7_2F3D_8DD7))
   }
 
   public init(seed: UInt64) {

@@ -4,13 +4,16 @@
 
 /// Throws a data error naming the first row of `t` (rows of `rowWidth`
 /// values; 1 for a vector) that holds NaN or an infinity.
-public func requireFinite(_ t: FloatTensor, dataset: String? = nil, quantity: String? = nil) throws {
+public func requireFinite(_ t: FloatTensor, dataset: String? = nil, quantity: String? = nil) throws
+{
   guard let i = t.firstNonFinite() else { return }
-  try requireFinite(t.scalars, at: i, width: t.rank >= 2 ? t.rowWidth : 1, dataset: dataset, quantity: quantity)
+  try requireFinite(
+    t.scalars, at: i, width: t.rank >= 2 ? t.rowWidth : 1, dataset: dataset, quantity: quantity)
 }
 
 /// Throws a data error naming the first entry of `values` that is NaN or an infinity.
-public func requireFinite(_ values: [Float], dataset: String? = nil, quantity: String? = nil) throws {
+public func requireFinite(_ values: [Float], dataset: String? = nil, quantity: String? = nil) throws
+{
   guard let i = values.firstIndex(where: { !$0.isFinite }) else { return }
   try requireFinite(values, at: i, width: 1, dataset: dataset, quantity: quantity)
 }
@@ -30,7 +33,8 @@ public func requireMatrix(
 ) throws {
   let expected = "[N, \(columns.map(String.init) ?? "D")]"
   guard t.rank == 2, columns.map({ $0 == t.shape[1] }) ?? true else {
-    throw RetortError.data("has shape \(t.shape), expected \(expected)", dataset: dataset, quantity: quantity)
+    throw RetortError.data(
+      "has shape \(t.shape), expected \(expected)", dataset: dataset, quantity: quantity)
   }
   guard t.shape[0] > 0, t.shape[1] > 0 else {
     throw RetortError.data("is empty (shape \(t.shape))", dataset: dataset, quantity: quantity)
@@ -48,5 +52,6 @@ public func requirePositive(_ value: Float, quantity: String) throws {
 /// (its position is the row; `quantity` says what they index, e.g. `queries`).
 public func requireIndices(_ indices: [Int], below count: Int, quantity: String) throws {
   guard let bad = indices.firstIndex(where: { $0 < 0 || $0 >= count }) else { return }
-  throw RetortError.data("is row \(indices[bad]), outside 0..<\(count)", row: bad, quantity: quantity)
+  throw RetortError.data(
+    "is row \(indices[bad]), outside 0..<\(count)", row: bad, quantity: quantity)
 }

@@ -10,7 +10,8 @@ public func softmaxRows(
   into output: UnsafeMutablePointer<Float>
 ) {
   for r in 0..<rows {
-    softmaxRow(logits + r * columns, count: columns, temperature: temperature,
+    softmaxRow(
+      logits + r * columns, count: columns, temperature: temperature,
       into: output + r * columns)
   }
 }
@@ -21,7 +22,8 @@ public func logSoftmaxRows(
   into output: UnsafeMutablePointer<Float>
 ) {
   for r in 0..<rows {
-    logSoftmaxRow(logits + r * columns, count: columns, temperature: temperature,
+    logSoftmaxRow(
+      logits + r * columns, count: columns, temperature: temperature,
       into: output + r * columns)
   }
 }

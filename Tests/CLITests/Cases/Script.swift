@@ -8,7 +8,8 @@ func runBash(script: String, in directory: URL, environment: [String: String] = 
   -> ToolRun
 {
   var env = environment
-  env["PATH"] = toolDirectory.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+  env["PATH"] =
+    toolDirectory.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
   env["OPENBLAS_NUM_THREADS"] = "1"
   return try runProcess(
     URL(fileURLWithPath: "/bin/bash"), ["-o", "pipefail", script], stdin: nil, in: directory,

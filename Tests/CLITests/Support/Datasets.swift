@@ -10,7 +10,8 @@ func expectSameDatasets(
   _ a: String, _ b: String, in directory: URL, datasets: [String]? = nil,
   tolerance: Double = 1e-6, sourceLocation: SourceLocation = #_sourceLocation
 ) throws {
-  let r = try pythonReport("""
+  let r = try pythonReport(
+    """
     import h5py, numpy as np
     a, b = h5py.File('\(a)', 'r'), h5py.File('\(b)', 'r')
     names = lambda f: sorted(n for n in f if isinstance(f[n], h5py.Dataset))

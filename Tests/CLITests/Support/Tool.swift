@@ -26,8 +26,10 @@ let toolDirectory: URL = {
 
 /// Runs `tool` with `arguments` in `directory`, feeding `stdin`, with one BLAS
 /// thread unless the environment says otherwise.
-func run(_ tool: String, _ arguments: [String], stdin: Data = Data(), in directory: URL? = nil,
-         environment: [String: String] = [:]) throws -> ToolRun {
+func run(
+  _ tool: String, _ arguments: [String], stdin: Data = Data(), in directory: URL? = nil,
+  environment: [String: String] = [:]
+) throws -> ToolRun {
   var env = environment
   if env["OPENBLAS_NUM_THREADS"] == nil {
     env["OPENBLAS_NUM_THREADS"] = ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "1"
@@ -58,7 +60,9 @@ func python(_ script: String, in directory: URL) throws -> String {
 
 /// Runs a python3 script in `directory` and returns what it passed to
 /// `report(name=value, ...)`.
-func pythonReport(_ script: String, in directory: URL,
-                  sourceLocation: SourceLocation = #_sourceLocation) throws -> PythonReport {
+func pythonReport(
+  _ script: String, in directory: URL,
+  sourceLocation: SourceLocation = #_sourceLocation
+) throws -> PythonReport {
   try runPythonReport(script, in: directory, sourceLocation: sourceLocation)
 }

@@ -103,7 +103,9 @@ import Testing
     _ = discriminatorStep(&clipped, batch: batch, smoothing: 0.1, optimizer: &sgd, clip: 0.2)
     _ = discriminatorStep(&plain, batch: batch, smoothing: 0.1, optimizer: &sgd, clip: 0)
     var expected = [[Float]](), got = [[Float]]()
-    plain.updateParameters { _, p in expected.append(p.value.scalars.map { min(0.2, max(-0.2, $0)) }) }
+    plain.updateParameters { _, p in
+      expected.append(p.value.scalars.map { min(0.2, max(-0.2, $0)) })
+    }
     clipped.updateParameters { _, p in got.append(p.value.scalars) }
     #expect(got == expected)
     #expect(got.joined().contains { abs($0) == 0.2 })

@@ -45,7 +45,7 @@ struct AdversarialRealDataTests {
     ).p1
   }
 
-  /// The supervised baseline of DATA.md (about 60%), with Retort's own code.
+  /// The supervised baseline on the English-French data (about 60%), with Retort's own code.
   @Test func supervisedProcrustes() throws {
     let data = try Self.load()
     let (pairs, _) = WordPairs.indices(

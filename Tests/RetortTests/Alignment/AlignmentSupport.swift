@@ -56,8 +56,10 @@ struct RotatedPair {
   var truth: [Int]
 
   /// The pair of `source` and its rotation by `rotation`, the noise drawn from `noiseSeed`.
-  init(source: FloatTensor, rotation: FloatTensor, noise: Float, noiseSeed: UInt64,
-       unitTarget: Bool = true) throws {
+  init(
+    source: FloatTensor, rotation: FloatTensor, noise: Float, noiseSeed: UInt64,
+    unitTarget: Bool = true
+  ) throws {
     let n = source.shape[0]
     let samples = randomMatrix(n, source.shape[1], seed: noiseSeed, unit: false)
     var y = try Procrustes.map(source, by: rotation)

@@ -38,7 +38,8 @@ import Testing
     var header = "{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }"
     header += String(repeating: " ", count: (64 - (12 + header.count + 1) % 64) % 64) + "\n"
     let n = header.utf8.count
-    var bytes: [UInt8] = NPY.magic + [2, 0, UInt8(n & 0xff), UInt8(n >> 8), 0, 0] + Array(header.utf8)
+    var bytes: [UInt8] =
+      NPY.magic + [2, 0, UInt8(n & 0xff), UInt8(n >> 8), 0, 0] + Array(header.utf8)
     bytes += [0xff, 0xff, 0xff, 0xff, 5, 0, 0, 0]
     #expect(try NPY.decode(bytes, label: "t") == .int(IndexTensor(shape: [2], scalars: [-1, 5])))
     #expect(throws: RetortError.self) { try NPY.decode(Array(bytes.dropLast(2)), label: "t") }
@@ -64,7 +65,8 @@ import Testing
 
   @Test func wordPairsKeepFirstRowsAndCountDrops() throws {
     let pairs = try WordPairs.parse("a x\nb y\nc z\na x\n", label: "t")
-    let (indices, dropped) = WordPairs.indices(of: pairs, source: ["a", "b", "a"], target: ["y", "x"])
+    let (indices, dropped) = WordPairs.indices(
+      of: pairs, source: ["a", "b", "a"], target: ["y", "x"])
     #expect(indices.scalars == [0, 1, 1, 0])
     #expect(dropped == 1)
     #expect(throws: RetortError.self) { try WordPairs.parse("a b c\n", label: "t") }
@@ -74,13 +76,15 @@ import Testing
     let logits = FloatTensor(shape: [3, 3], scalars: [1000, -1000, 0, 1, 2, 3, -5, -5, -5])
     for temperature: Float in [1, 2.5, 20] {
       let ours = logits.softmax(temperature: temperature).scalars
-      let ref = numbers(try runPython("""
-        import numpy as np
-        z = np.array([[1000, -1000, 0], [1, 2, 3], [-5, -5, -5]], np.float64) / \(temperature)
-        z -= z.max(axis=1, keepdims=True)
-        p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
-        print(' '.join(map(repr, p.ravel().tolist())))
-        """))
+      let ref = numbers(
+        try runPython(
+          """
+          import numpy as np
+          z = np.array([[1000, -1000, 0], [1, 2, 3], [-5, -5, -5]], np.float64) / \(temperature)
+          z -= z.max(axis=1, keepdims=True)
+          p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+          print(' '.join(map(repr, p.ravel().tolist())))
+          """))
       expectApproximatelyEqual(ours, ref, absoluteTolerance: 1e-6)
       let logs = logits.logSoftmax(temperature: temperature).scalars
       let kept = zip(logs, ref).filter { $0.1 > 1e-30 }
@@ -93,8 +97,10 @@ import Testing
   /// The fast path must give strtof's (correctly rounded) result, bit for bit.
   @Test func fastPathAgreesWithStrtof() {
     var g = SeededGenerator(seed: 11)
-    var samples = ["0", "-0", "1.", ".5", "-.25", "1e3", "2.5E-3", "123456789", "0.000000001", "16777217",
-                   "9999999", "0.30000001", "-0.0000001", "1234567.", "0x1p3", "inf", "-nan", "."]
+    var samples = [
+      "0", "-0", "1.", ".5", "-.25", "1e3", "2.5E-3", "123456789", "0.000000001", "16777217",
+      "9999999", "0.30000001", "-0.0000001", "1234567.", "0x1p3", "inf", "-nan", ".",
+    ]
     for _ in 0..<20_000 {
       let decimals = g.index(below: 11)
       let digits = String(g.index(below: 10_000_000))
@@ -110,7 +116,8 @@ import Testing
           var endA: UnsafeMutablePointer<CChar>? = nil, endB: UnsafeMutablePointer<CChar>? = nil
           let x = parseFloat(pa.baseAddress!, &endA), y = strtof(pb.baseAddress!, &endB)
           #expect(x.bitPattern == y.bitPattern || (x.isNaN && y.isNaN), "\(text): \(x) vs \(y)")
-          #expect(pa.baseAddress!.distance(to: endA!) == pb.baseAddress!.distance(to: endB!), "\(text)")
+          #expect(
+            pa.baseAddress!.distance(to: endA!) == pb.baseAddress!.distance(to: endB!), "\(text)")
         }
       }
     }

@@ -38,14 +38,24 @@ import Testing
 
   @Test func kernelDecision() {
     let none: [String: String] = [:]
-    #expect(BLASKernel.replacementCore(running: "Prescott", best: "SkylakeX", environment: none) == "SkylakeX")
-    #expect(BLASKernel.replacementCore(running: "Haswell", best: "SkylakeX", environment: none) == "SkylakeX")
-    #expect(BLASKernel.replacementCore(running: "Cooperlake", best: "SkylakeX", environment: none) == nil)
+    #expect(
+      BLASKernel.replacementCore(running: "Prescott", best: "SkylakeX", environment: none)
+        == "SkylakeX")
+    #expect(
+      BLASKernel.replacementCore(running: "Haswell", best: "SkylakeX", environment: none)
+        == "SkylakeX")
+    #expect(
+      BLASKernel.replacementCore(running: "Cooperlake", best: "SkylakeX", environment: none) == nil)
     #expect(BLASKernel.replacementCore(running: "Zen", best: "Haswell", environment: none) == nil)
     #expect(BLASKernel.replacementCore(running: "Prescott", best: nil, environment: none) == nil)
     // A user's own choice, or a re-execution already done, is left alone.
-    #expect(BLASKernel.replacementCore(running: "Prescott", best: "SkylakeX", environment: ["OPENBLAS_CORETYPE": "Haswell"]) == nil)
-    #expect(BLASKernel.replacementCore(running: "Prescott", best: "SkylakeX", environment: ["RETORT_BLAS_REEXEC": "1"]) == nil)
+    #expect(
+      BLASKernel.replacementCore(
+        running: "Prescott", best: "SkylakeX", environment: ["OPENBLAS_CORETYPE": "Haswell"]) == nil
+    )
+    #expect(
+      BLASKernel.replacementCore(
+        running: "Prescott", best: "SkylakeX", environment: ["RETORT_BLAS_REEXEC": "1"]) == nil)
   }
 
   /// sgemm under the kernel Retort chooses, in a child process that starts
@@ -53,7 +63,9 @@ import Testing
   @Test func sgemmUnderChosenKernelMatchesNaiveProduct() async {
     if let best = BLASKernel.bestCore { setenv("OPENBLAS_CORETYPE", best, 1) }
     await #expect(processExitsWith: .success) {
-      if let best = BLASKernel.bestCore, !BLASKernel.adequateCores(for: best).contains(BLASKernel.coreName.lowercased()) {
+      if let best = BLASKernel.bestCore,
+        !BLASKernel.adequateCores(for: best).contains(BLASKernel.coreName.lowercased())
+      {
         exit(2)
       }
       var g = SeededGenerator(seed: 3)

@@ -12,7 +12,8 @@ import Testing
     let writer = try TensorFileWriter(.path(path))
     try writer.write("x", FloatTensor(shape: [1], scalars: [Float(index)]))
     let spec = ShardSpec(parsing: "\(index)/\(count)")!
-    try ShardMarks(spec: spec, rows: index..<index + 1, total: count, source: source).write(to: writer)
+    try ShardMarks(spec: spec, rows: index..<index + 1, total: count, source: source).write(
+      to: writer)
     try writer.commit()
     return try TensorFile(path: path)
   }
@@ -29,13 +30,16 @@ import Testing
   @Test func marksRoundTripAndOrder() throws {
     let files = try [2, 0, 1].map { try shardFile($0, of: 3) }
     let marks = try ShardMarks(files[0])
-    #expect(marks?.spec.index == 2 && marks?.rows == 2..<3 && marks?.total == 3 && marks?.source == "tool a.h5")
+    #expect(
+      marks?.spec.index == 2 && marks?.rows == 2..<3 && marks?.total == 3
+        && marks?.source == "tool a.h5")
     let ordered = try #require(try ShardMarks.order(files))
     #expect(try ordered.map { try $0.readFloat("x").scalars[0] } == [0, 1, 2])
   }
 
   @Test func incompleteOrMixedSetsAreRefused() throws {
-    let a = try shardFile(0, of: 2), b = try shardFile(1, of: 2), c = try shardFile(1, of: 2, source: "other")
+    let a = try shardFile(0, of: 2), b = try shardFile(1, of: 2),
+      c = try shardFile(1, of: 2, source: "other")
     for set in [[a], [a, a, b], [a, c], [a, try shardFile(1, of: 3)]] {
       #expect(throws: RetortError.self) { try ShardMarks.order(set) }
     }
@@ -45,17 +49,24 @@ import Testing
   @Test func mergeRules() throws {
     let labels = ["a", "b"]
     let top = try MergeRule.topk.combine(
-      [.float(FloatTensor(shape: [2, 2], scalars: [5, 1, 0, -1])),
-       .float(FloatTensor(shape: [2, 2], scalars: [3, 2, 4, -.infinity]))], labels: labels)
+      [
+        .float(FloatTensor(shape: [2, 2], scalars: [5, 1, 0, -1])),
+        .float(FloatTensor(shape: [2, 2], scalars: [3, 2, 4, -.infinity])),
+      ], labels: labels)
     #expect(top == .float(FloatTensor(shape: [2, 2], scalars: [5, 3, 4, 0])))
     let mean = try MergeRule.mean1.combine(
-      [.float(FloatTensor(shape: [1], scalars: [1])), .float(FloatTensor(shape: [2], scalars: [2, 3]))],
+      [
+        .float(FloatTensor(shape: [1], scalars: [1])),
+        .float(FloatTensor(shape: [2], scalars: [2, 3])),
+      ],
       labels: ["a", "b", "c"])
     #expect(mean == .float(FloatTensor(shape: [3], scalars: [0.5, 1, 1.5])))
-    let strings = try MergeRule.concatenate.combine([.strings(["x"]), .strings(["y", "z"])], labels: labels)
+    let strings = try MergeRule.concatenate.combine(
+      [.strings(["x"]), .strings(["y", "z"])], labels: labels)
     #expect(strings == .strings(["x", "y", "z"]))
     #expect(throws: RetortError.self) {
-      try MergeRule.concatenate.combine([.strings(["x"]), .int(IndexTensor(shape: [1], scalars: [1]))], labels: labels)
+      try MergeRule.concatenate.combine(
+        [.strings(["x"]), .int(IndexTensor(shape: [1], scalars: [1]))], labels: labels)
     }
     #expect(try MergeRule(attributes: [:]) == .concatenate)
     #expect(try MergeRule(attributes: ["merge": .text("topk")]) == .topk)
@@ -63,7 +74,9 @@ import Testing
   }
 
   @Test func radiiFromMergedTopK() {
-    let r = CSLSRadii(k: 2, sourceRadii: [0.5], targetTopK: FloatTensor(shape: [2, 2], scalars: [1, 0.5, 0.25, 0.25]))
+    let r = CSLSRadii(
+      k: 2, sourceRadii: [0.5],
+      targetTopK: FloatTensor(shape: [2, 2], scalars: [1, 0.5, 0.25, 0.25]))
     #expect(r.target == [0.75, 0.25] && r.source == [0.5])
   }
 }

@@ -6,13 +6,16 @@ import Testing
 
 @Suite("HDF5 tensor I/O") struct TensorIOTests {
   func temporaryPath(_ name: String) -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("retort-io-\(UUID().uuidString)-\(name)").path
+    FileManager.default.temporaryDirectory.appendingPathComponent(
+      "retort-io-\(UUID().uuidString)-\(name)"
+    ).path
   }
 
   func writeSample(to path: String) throws {
     let w = try TensorFileWriter(.path(path))
-    try w.write("x", FloatTensor(shape: [2, 3], scalars: [1, -2.5, 3, .leastNonzeroMagnitude, 1e30, 0]),
-                attributes: ["temperature": .real(20), "note": .text("soft ü")])
+    try w.write(
+      "x", FloatTensor(shape: [2, 3], scalars: [1, -2.5, 3, .leastNonzeroMagnitude, 1e30, 0]),
+      attributes: ["temperature": .real(20), "note": .text("soft ü")])
     try w.write("labels", IndexTensor(shape: [2], scalars: [Int64.min, Int64.max]))
     try w.write("words", .strings(["ä", "", "日本語"]))
     try w.write("model/layer0/W", FloatTensor(shape: [1, 1], scalars: [7]))
@@ -24,7 +27,9 @@ import Testing
 
   func checkSample(_ f: TensorFile) throws {
     #expect(try f.datasetNames() == ["empty", "labels", "model/layer0/W", "words", "x"])
-    #expect(try f.readFloat("x") == FloatTensor(shape: [2, 3], scalars: [1, -2.5, 3, .leastNonzeroMagnitude, 1e30, 0]))
+    #expect(
+      try f.readFloat("x")
+        == FloatTensor(shape: [2, 3], scalars: [1, -2.5, 3, .leastNonzeroMagnitude, 1e30, 0]))
     #expect(try f.readFloat("x", rows: 1..<2).scalars == [.leastNonzeroMagnitude, 1e30, 0])
     #expect(try f.readInt("labels").scalars == [Int64.min, Int64.max])
     #expect(try f.readStrings("words") == ["ä", "", "日本語"])
@@ -69,7 +74,8 @@ import Testing
     try w.write("x", t)
     try w.commit()
     #expect(try TensorFile(path: path).readFloat("x") == t)
-    let filters = try runPythonReport("""
+    let filters = try runPythonReport(
+      """
       import h5py
       d = h5py.File('\(path)')['x']
       report(compression=d.compression, shuffle=d.shuffle, chunked=d.chunks is not None)

@@ -1,5 +1,6 @@
-@testable import Retort
 import RetortTestSupport
+
+@testable import Retort
 
 // Independent references in numpy, fed through `runPython` as text: float32
 // values travel as their bit patterns, so both sides see the same numbers.

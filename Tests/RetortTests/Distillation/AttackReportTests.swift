@@ -18,8 +18,11 @@ import Testing
       succeeded: [[true, false, true, false]], norms: [norms], amplitudes: [4, 1, 3, 2])
     let f = report.fields
     #expect(f["success_rate"] as? Double == 2.0 / 3)
-    #expect(f["mean_l0"] as? Double == 3 && f["mean_l2"] as? Double == 2 && f["mean_linf"] as? Double == 0.5)
-    #expect(f["gradient_amplitude"] as? Double == 2.5 && f["gradient_amplitude_median"] as? Double == 2.5)
+    #expect(
+      f["mean_l0"] as? Double == 3 && f["mean_l2"] as? Double == 2
+        && f["mean_linf"] as? Double == 0.5)
+    #expect(
+      f["gradient_amplitude"] as? Double == 2.5 && f["gradient_amplitude_median"] as? Double == 2.5)
     #expect(f["attacked"] as? Int == 3 && f["examples"] as? Int == 4 && f["eps"] as? Double == 0.1)
   }
 
@@ -38,11 +41,13 @@ import Testing
   }
 
   @Test func labelColumnSplit() throws {
-    let table = DelimitedText.Table(header: nil, values: FloatTensor(shape: [2, 3], scalars: [1, 2, 0, 3, 4, 1]))
+    let table = DelimitedText.Table(
+      header: nil, values: FloatTensor(shape: [2, 3], scalars: [1, 2, 0, 3, 4, 1]))
     let (x, y) = try table.splittingLabels(column: -1)
     #expect(x.scalars == [1, 2, 3, 4] && x.shape == [2, 2] && y.scalars == [0, 1])
     #expect(throws: RetortError.self) { try table.splittingLabels(column: 3) }
-    let fractional = DelimitedText.Table(header: nil, values: FloatTensor(shape: [1, 2], scalars: [1, 0.5]))
+    let fractional = DelimitedText.Table(
+      header: nil, values: FloatTensor(shape: [1, 2], scalars: [1, 0.5]))
     #expect(throws: RetortError.self) { try fractional.splittingLabels(column: 1) }
   }
 }

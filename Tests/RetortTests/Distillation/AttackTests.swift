@@ -7,7 +7,8 @@ import Testing
 /// A one-layer network z = x·W + b with given weights, for closed forms.
 func linearNetwork(inputs: Int, classes: Int, seed: UInt64) throws -> Network {
   var g = SeededGenerator(seed: seed)
-  var net = try Network(Architecture(parsing: "\(inputs)-\(classes)"), inputShape: [inputs], generator: &g)
+  var net = try Network(
+    Architecture(parsing: "\(inputs)-\(classes)"), inputShape: [inputs], generator: &g)
   net.updateParameters { _, p in
     for i in p.value.scalars.indices { p.value.scalars[i] = Float(g.normal()) }
   }
@@ -31,17 +32,22 @@ func weights(_ net: Network) -> (w: [Float], b: [Float]) {
     let labels = (0..<n).map { _ in Int64(g.index(below: c)) }
     let result = FGSM.attack(net, x: x, labels: labels, epsilons: [0.1, 0.3], temperature: 2)
     let (w, b) = weights(net)
-    let ref = numbers(try runPython("""
-      import sys, numpy as np
-      v = np.array(sys.stdin.read().split(), float)
-      x = v[:\(n * d)].reshape(\(n), \(d)); y = v[\(n * d):\(n * d + n)].astype(int)
-      W = v[\(n * d + n):\(n * d + n + d * c)].reshape(\(d), \(c)); b = v[\(n * d + n + d * c):]
-      z = (x @ W + b) / 2; p = np.exp(z - z.max(1, keepdims=True)); p /= p.sum(1, keepdims=True)
-      p[np.arange(\(n)), y] -= 1
-      s = np.sign(p @ W.T)
-      for eps in (0.1, 0.3):
-          print(' '.join(map(repr, np.clip(x + eps * s, 0, 1).ravel().tolist())))
-      """, input: [x.scalars.map { "\($0)" }, labels.map { "\($0)" }, w.map { "\($0)" }, b.map { "\($0)" }]
+    let ref = numbers(
+      try runPython(
+        """
+        import sys, numpy as np
+        v = np.array(sys.stdin.read().split(), float)
+        x = v[:\(n * d)].reshape(\(n), \(d)); y = v[\(n * d):\(n * d + n)].astype(int)
+        W = v[\(n * d + n):\(n * d + n + d * c)].reshape(\(d), \(c)); b = v[\(n * d + n + d * c):]
+        z = (x @ W + b) / 2; p = np.exp(z - z.max(1, keepdims=True)); p /= p.sum(1, keepdims=True)
+        p[np.arange(\(n)), y] -= 1
+        s = np.sign(p @ W.T)
+        for eps in (0.1, 0.3):
+            print(' '.join(map(repr, np.clip(x + eps * s, 0, 1).ravel().tolist())))
+        """,
+        input: [
+          x.scalars.map { "\($0)" }, labels.map { "\($0)" }, w.map { "\($0)" }, b.map { "\($0)" },
+        ]
         .map { $0.joined(separator: " ") }.joined(separator: "\n")))
     #expect(ref.count == 2 * n * d)
     let ours = result[0].adversarial.scalars + result[1].adversarial.scalars
@@ -64,7 +70,10 @@ func weights(_ net: Network) -> (w: [Float], b: [Float]) {
       for p in 0..<n where domain[p] {
         for q in (p + 1)..<n where domain[q] {
           let s = a[p] + a[q], t = b[p] + b[q]
-          if s > 0, t < 0, -s * t > best { best = -s * t; expected = (p, q) }
+          if s > 0, t < 0, -s * t > best {
+            best = -s * t
+            expected = (p, q)
+          }
         }
       }
       #expect(pair?.0 == expected?.0 && pair?.1 == expected?.1)
@@ -104,19 +113,24 @@ func weights(_ net: Network) -> (w: [Float], b: [Float]) {
     let (w, b) = weights(net)
     for t: Float in [1, 0.05] {
       let ours = net.outputGradientAmplitude(x, temperature: t)
-      let ref = numbers(try runPython("""
-        import sys, numpy as np
-        v = np.array(sys.stdin.read().split(), np.float64)
-        x = v[:\(n * d)].reshape(\(n), \(d)); W = v[\(n * d):\(n * d + d * c)].reshape(\(d), \(c)); b = v[\(n * d + d * c):]
-        z = (x @ W + b) / \(t); z -= z.max(1, keepdims=True); F = np.exp(z); F /= F.sum(1, keepdims=True)
-        total = 0.0
-        for r in range(\(n)):
-            J = (np.diag(F[r]) - np.outer(F[r], F[r])) / \(t)   # J[j, k] = dF_j/dz_k
-            total += np.abs(J @ W.T).sum()
-        print(repr(float(total / (\(n) * \(c)))))
-        """, input: [x.scalars, w, b].map { $0.map { "\($0)" }.joined(separator: " ") }.joined(separator: "\n")))
-      expectApproximatelyEqual(ours, ref[0], absoluteTolerance: 1e-300, relativeTolerance: 1e-4,
-                               "T=\(t)")
+      let ref = numbers(
+        try runPython(
+          """
+          import sys, numpy as np
+          v = np.array(sys.stdin.read().split(), np.float64)
+          x = v[:\(n * d)].reshape(\(n), \(d)); W = v[\(n * d):\(n * d + d * c)].reshape(\(d), \(c)); b = v[\(n * d + d * c):]
+          z = (x @ W + b) / \(t); z -= z.max(1, keepdims=True); F = np.exp(z); F /= F.sum(1, keepdims=True)
+          total = 0.0
+          for r in range(\(n)):
+              J = (np.diag(F[r]) - np.outer(F[r], F[r])) / \(t)   # J[j, k] = dF_j/dz_k
+              total += np.abs(J @ W.T).sum()
+          print(repr(float(total / (\(n) * \(c)))))
+          """,
+          input: [x.scalars, w, b].map { $0.map { "\($0)" }.joined(separator: " ") }.joined(
+            separator: "\n")))
+      expectApproximatelyEqual(
+        ours, ref[0], absoluteTolerance: 1e-300, relativeTolerance: 1e-4,
+        "T=\(t)")
     }
   }
 }

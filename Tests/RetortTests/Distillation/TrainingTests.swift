@@ -29,8 +29,10 @@ func blobs(rows: Int, seed: UInt64) -> (x: FloatTensor, labels: [Int64]) {
   @Test func hardTrainingReachesAccuracyAndRepeatsExactly() throws {
     let train = blobs(rows: 300, seed: 1), test = blobs(rows: 300, seed: 2)
     var g1 = SeededGenerator(seed: 5), g2 = SeededGenerator(seed: 5)
-    let a = try trainClassifier(try options(), data: .init(x: train.x, labels: train.labels), generator: &g1)
-    let b = try trainClassifier(try options(), data: .init(x: train.x, labels: train.labels), generator: &g2)
+    let a = try trainClassifier(
+      try options(), data: .init(x: train.x, labels: train.labels), generator: &g1)
+    let b = try trainClassifier(
+      try options(), data: .init(x: train.x, labels: train.labels), generator: &g2)
     let report = ClassificationReport(logits: a.predict(test.x), labels: test.labels)
     // Bayes accuracy of these blobs is about 0.97; require 0.9.
     #expect(report.accuracy >= 0.9, "accuracy \(report.accuracy)")
@@ -42,14 +44,17 @@ func blobs(rows: Int, seed: UInt64) -> (x: FloatTensor, labels: [Int64]) {
     var g = SeededGenerator(seed: 6)
     var o = try options()
     o.temperature = 20
-    let teacher = try trainClassifier(o, data: .init(x: train.x, labels: train.labels), generator: &g)
+    let teacher = try trainClassifier(
+      o, data: .init(x: train.x, labels: train.labels), generator: &g)
     var probs = teacher.predict(train.x)
     SoftTargets.softmaxInPlace(&probs, temperature: 20)
     o.targets = .soft
     o.epochs = 30
     let student = try trainClassifier(o, data: .init(x: train.x, probs: probs), generator: &g)
-    let agree = zip(SoftTargets.argmax(student.predict(test.x)), SoftTargets.argmax(teacher.predict(test.x)))
-      .filter { $0 == $1 }.count
+    let agree = zip(
+      SoftTargets.argmax(student.predict(test.x)), SoftTargets.argmax(teacher.predict(test.x))
+    )
+    .filter { $0 == $1 }.count
     #expect(Double(agree) / 300 >= 0.9, "agreement \(agree)/300")
   }
 
@@ -58,7 +63,9 @@ func blobs(rows: Int, seed: UInt64) -> (x: FloatTensor, labels: [Int64]) {
     var g = SeededGenerator(seed: 8)
     var o = try options()
     o.epochs = 3
-    let nets = try BornAgain.train(o, data: .init(x: train.x, labels: train.labels), generations: 2, variant: .cwtm, generator: &g)
+    let nets = try BornAgain.train(
+      o, data: .init(x: train.x, labels: train.labels), generations: 2, variant: .cwtm,
+      generator: &g)
     #expect(nets.count == 3)
     let logits = BornAgain.ensembleLogits(Array(nets[1...]), x: train.x.rows(0..<5))
     var p1 = nets[1].predict(train.x.rows(0..<5)), p2 = nets[2].predict(train.x.rows(0..<5))
@@ -77,7 +84,9 @@ func blobs(rows: Int, seed: UInt64) -> (x: FloatTensor, labels: [Int64]) {
       try trainClassifier(try options(), data: .init(x: train.x, labels: labels), generator: &g)
     }
     expectError(.usage, quantity: "architecture") {
-      try trainClassifier(try options(), data: .init(x: train.x.reshaped([60, 2]), labels: labels + labels), generator: &g)
+      try trainClassifier(
+        try options(), data: .init(x: train.x.reshaped([60, 2]), labels: labels + labels),
+        generator: &g)
     }
     var o = try options()
     o.targets = .soft

@@ -30,8 +30,10 @@ struct FewShotPrototypeTests {
       pred = classes[logp.argmax(axis=1)]
       print(" ".join(repr(float(v)) for v in np.concatenate([protos.ravel(), logp.ravel(), pred])))
       """
-    let input = [Self.embeddings.scalars.map { "\($0)" }, Self.labels.map { "\($0)" },
-      Self.queries.scalars.map { "\($0)" }].map { $0.joined(separator: " ") }
+    let input = [
+      Self.embeddings.scalars.map { "\($0)" }, Self.labels.map { "\($0)" },
+      Self.queries.scalars.map { "\($0)" },
+    ].map { $0.joined(separator: " ") }
       .joined(separator: "\n")
     let reference = numbers(try runPython(script, input: input))
     expectApproximatelyEqual(

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Retort
 
 /// Central differences (f(x + h·e_i) − f(x − h·e_i)) / 2h for every coordinate
@@ -47,7 +48,8 @@ func expectNetworkGradients(
   let numericX = numericalGradient(x.scalars, step: 1e-3) {
     objective(start, FloatTensor(shape: x.shape, scalars: $0))
   }
-  #expect(gradientError(dx.scalars, numericX) < NNLayerTests.tolerance, sourceLocation: sourceLocation)
+  #expect(
+    gradientError(dx.scalars, numericX) < NNLayerTests.tolerance, sourceLocation: sourceLocation)
   var analytic = [[Float]]()
   var net = trained
   net.updateParameters { _, p in analytic.append(p.gradient) }

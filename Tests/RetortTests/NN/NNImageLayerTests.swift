@@ -25,7 +25,6 @@ struct NNImageLayerTests {
     return v
   }
 
-
   @Test func convolutionGradients() {
     let layer = Self.conv(c: 2, h: 4, w: 5, f: 3, seed: 1)
     NNLayerTests().check(layer, x: Self.tensor([2, 2 * 4 * 5], seed: 3))
@@ -134,7 +133,8 @@ struct NNImageLayerTests {
       print(" ".join(repr(float(v)) for v in np.concatenate([y1.ravel(), rm, rv, inf.ravel()])))
       """
     let reference = numbers(try runPython(script, input: rowsText(x1.scalars, columns: s)))
-    let mine = y1.scalars + layer.state[0].value.scalars + layer.state[1].value.scalars
+    let mine =
+      y1.scalars + layer.state[0].value.scalars + layer.state[1].value.scalars
       + inference.scalars
     expectApproximatelyEqual(mine, reference, absoluteTolerance: 1e-5, relativeTolerance: 1e-5)
   }

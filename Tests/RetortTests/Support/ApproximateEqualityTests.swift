@@ -21,8 +21,9 @@ import Testing
 
   @Test func firstDifferenceNamesTheIndexAndBothValues() {
     let a: [Float] = [1, 2, 3], b: [Double] = [1, 2.5, 3.5]
-    #expect(firstDifference(a, b, absoluteTolerance: 0.1)
-      == "index 1 of 3: 2.0, expected 2.5 (differs by 0.5)")
+    #expect(
+      firstDifference(a, b, absoluteTolerance: 0.1)
+        == "index 1 of 3: 2.0, expected 2.5 (differs by 0.5)")
     #expect(firstDifference(a, b, absoluteTolerance: 0.6) == nil)
     #expect(firstDifference(a, b.prefix(2), absoluteTolerance: 1) == "3 values, expected 2")
   }

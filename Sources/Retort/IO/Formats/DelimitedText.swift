@@ -11,7 +11,9 @@ public enum DelimitedText {
   /// Parses a numeric table. `header` nil detects a header row (a first row
   /// with a field that is not a number). Blank lines and lines starting with
   /// `#` are skipped; every error names the line and column.
-  public static func parse(_ text: String, delimiter: Character, header: Bool?, label: String) throws -> Table {
+  public static func parse(_ text: String, delimiter: Character, header: Bool?, label: String)
+    throws -> Table
+  {
     var names: [String]? = nil
     var values = [Float]()
     var columns: Int? = nil
@@ -31,7 +33,8 @@ public enum DelimitedText {
         }
       }
       if let columns, fields.count != columns {
-        throw RetortError.data("has \(fields.count) fields, expected \(columns)", line: lineNumber, file: label)
+        throw RetortError.data(
+          "has \(fields.count) fields, expected \(columns)", line: lineNumber, file: label)
       }
       columns = fields.count
       for (c, field) in fields.enumerated() {
@@ -54,11 +57,14 @@ public enum DelimitedText {
   }
 
   /// Writes a rank-1 or rank-2 dataset as delimited text, with `header` first if given.
-  public static func write(_ value: TensorValue, delimiter: Character, header: [String]?, to out: AtomicOutput) throws {
+  public static func write(
+    _ value: TensorValue, delimiter: Character, header: [String]?, to out: AtomicOutput
+  ) throws {
     let d = String(delimiter)
     if let header { try out.write(header.joined(separator: d) + "\n") }
     guard value.shape.count <= 2 else {
-      throw RetortError.usage("only rank-1 and rank-2 datasets can be written as text, this one has shape \(value.shape)")
+      throw RetortError.usage(
+        "only rank-1 and rank-2 datasets can be written as text, this one has shape \(value.shape)")
     }
     let width = value.shape.count == 2 ? value.shape[1] : 1
     switch value {
@@ -69,7 +75,8 @@ public enum DelimitedText {
       }
     case .int(let t):
       for r in 0..<(value.shape.first ?? 1) {
-        try out.write(t.scalars[r * width..<(r + 1) * width].map(String.init).joined(separator: d) + "\n")
+        try out.write(
+          t.scalars[r * width..<(r + 1) * width].map(String.init).joined(separator: d) + "\n")
       }
     case .strings(let s):
       for w in s { try out.write(w + "\n") }

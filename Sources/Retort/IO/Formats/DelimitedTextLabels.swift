@@ -15,7 +15,9 @@ extension DelimitedText.Table {
           x.append(v)
           continue
         }
-        guard v.rounded() == v else { throw RetortError.data("row \(r + 1): label \(v) is not a whole number") }
+        guard v.rounded() == v else {
+          throw RetortError.data("row \(r + 1): label \(v) is not a whole number")
+        }
         labels.append(Int64(v))
       }
     }

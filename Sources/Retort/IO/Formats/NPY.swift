@@ -55,17 +55,30 @@ public enum NPY {
     }
     var value: TensorValue
     switch (kind, size) {
-    case ("f", 2): value = .float(Tensor(shape: shape, scalars: (0..<count).map { Float(Float16(bitPattern: UInt16(scalar($0)))) }))
-    case ("f", 4): value = .float(Tensor(shape: shape, scalars: (0..<count).map { Float(bitPattern: UInt32(scalar($0))) }))
-    case ("f", 8): value = .float(Tensor(shape: shape, scalars: (0..<count).map { Float(Double(bitPattern: scalar($0))) }))
+    case ("f", 2):
+      value = .float(
+        Tensor(
+          shape: shape, scalars: (0..<count).map { Float(Float16(bitPattern: UInt16(scalar($0)))) })
+      )
+    case ("f", 4):
+      value = .float(
+        Tensor(shape: shape, scalars: (0..<count).map { Float(bitPattern: UInt32(scalar($0))) }))
+    case ("f", 8):
+      value = .float(
+        Tensor(shape: shape, scalars: (0..<count).map { Float(Double(bitPattern: scalar($0))) }))
     case ("i", 1), ("i", 2), ("i", 4), ("i", 8):
       let shift = UInt64(64 - 8 * size)
-      value = .int(Tensor(shape: shape, scalars: (0..<count).map { Int64(bitPattern: scalar($0) << shift) >> Int64(shift) }))
+      value = .int(
+        Tensor(
+          shape: shape,
+          scalars: (0..<count).map { Int64(bitPattern: scalar($0) << shift) >> Int64(shift) }))
     case ("u", 1), ("u", 2), ("u", 4), ("b", 1):
       value = .int(Tensor(shape: shape, scalars: (0..<count).map { Int64(scalar($0)) }))
     case ("u", 8):
       let values = (0..<count).map { scalar($0) }
-      if let big = values.first(where: { $0 > UInt64(Int64.max) }) { throw bad("uint64 value \(big) exceeds int64") }
+      if let big = values.first(where: { $0 > UInt64(Int64.max) }) {
+        throw bad("uint64 value \(big) exceeds int64")
+      }
       value = .int(Tensor(shape: shape, scalars: values.map { Int64($0) }))
     default: throw bad("unsupported dtype \(d)")
     }
@@ -90,12 +103,15 @@ public enum NPY {
   /// Encodes a float32 or int64 tensor as a version 1.0 `.npy` file.
   public static func encode(_ value: TensorValue) throws -> [UInt8] {
     let shape = value.shape
-    let shapeText = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
+    let shapeText =
+      shape.count == 1
+      ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
     let descr: String
     switch value {
     case .float: descr = "<f4"
     case .int: descr = "<i8"
-    case .strings: throw RetortError.data("holds strings, which .npy cannot hold; export them as text")
+    case .strings:
+      throw RetortError.data("holds strings, which .npy cannot hold; export them as text")
     }
     var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shapeText), }"
     let unpadded = 10 + header.utf8.count + 1
@@ -118,7 +134,9 @@ extension TensorValue {
     var index = [Int](repeating: 0, count: count)
     var cStrides = [Int](repeating: 1, count: shape.count)
     var fStrides = [Int](repeating: 1, count: shape.count)
-    for a in stride(from: shape.count - 2, through: 0, by: -1) { cStrides[a] = cStrides[a + 1] * shape[a + 1] }
+    for a in stride(from: shape.count - 2, through: 0, by: -1) {
+      cStrides[a] = cStrides[a + 1] * shape[a + 1]
+    }
     for a in 1..<shape.count { fStrides[a] = fStrides[a - 1] * shape[a - 1] }
     for c in 0..<count {
       var rest = c, f = 0

@@ -23,7 +23,9 @@ public struct WordVectors: Equatable, Sendable {
   /// gives). Lines are parsed in parallel on `threads` threads. Errors name the
   /// line: wrong number of values, a value that is not a finite number, a word
   /// that is not UTF-8, or fewer/more lines than the header's count.
-  public static func parse(_ bytes: [UInt8], label: String, threads: Int = availableCores) throws -> Parsed {
+  public static func parse(_ bytes: [UInt8], label: String, threads: Int = availableCores) throws
+    -> Parsed
+  {
     precondition(bytes.last == 0, "WordVectors.parse needs a NUL-terminated buffer")
     let end = bytes.count - 1
     return try bytes.withUnsafeBufferPointer { buf in
@@ -37,14 +39,18 @@ public struct WordVectors: Equatable, Sendable {
       var bodyStart = 0
       var firstLine = 1
       if firstFields.count == 2, let c = Int(firstFields[0]), let d = Int(firstFields[1]) {
-        guard d > 0 else { throw RetortError.data("line 1: dimension \(d) must be positive", file: label) }
+        guard d > 0 else {
+          throw RetortError.data("line 1: dimension \(d) must be positive", file: label)
+        }
         declaredCount = c
         dim = d
         bodyStart = min(firstEnd + 1, end)
         firstLine = 2
       } else {
         dim = firstFields.count - 1
-        guard dim > 0 else { throw RetortError.data("line 1: expected 'count dim' or 'word v1 ... vD'", file: label) }
+        guard dim > 0 else {
+          throw RetortError.data("line 1: expected 'count dim' or 'word v1 ... vD'", file: label)
+        }
       }
       // Chunks of whole lines.
       let chunkCount = max(1, min(threads * 8, (end - bodyStart) / (1 << 16) + 1))
@@ -62,7 +68,8 @@ public struct WordVectors: Equatable, Sendable {
           let out = UnsafeSendable(out), fail = UnsafeSendable(fail), base = UnsafeSendable(base)
           parallelFor(chunkCount, threads: threads) { c in
             do {
-              out.value[c] = try parseChunk(base.value, from: bounds[c], to: bounds[c + 1], dim: dim)
+              out.value[c] = try parseChunk(
+                base.value, from: bounds[c], to: bounds[c + 1], dim: dim)
             } catch let f as ChunkFailure {
               fail.value[c] = f
             } catch {}
@@ -75,7 +82,8 @@ public struct WordVectors: Equatable, Sendable {
       }
       let total = results.reduce(0) { $0 + $1!.words.count }
       if let declaredCount, declaredCount != total {
-        throw RetortError.data("header says \(declaredCount) words, the file has \(total) (truncated?)", file: label)
+        throw RetortError.data(
+          "header says \(declaredCount) words, the file has \(total) (truncated?)", file: label)
       }
       var seen = [String: Int](minimumCapacity: total)
       var words = [String]()
@@ -95,7 +103,8 @@ public struct WordVectors: Equatable, Sendable {
         }
       }
       return Parsed(
-        vectors: WordVectors(words: words, embeddings: Tensor(shape: [words.count, dim], scalars: values)),
+        vectors: WordVectors(
+          words: words, embeddings: Tensor(shape: [words.count, dim], scalars: values)),
         duplicates: duplicates)
     }
   }
@@ -110,25 +119,34 @@ public struct WordVectors: Equatable, Sendable {
     let message: String
   }
 
-  private static func parseChunk(_ base: UnsafePointer<UInt8>, from start: Int, to stop: Int, dim: Int) throws -> ChunkResult {
+  private static func parseChunk(
+    _ base: UnsafePointer<UInt8>, from start: Int, to stop: Int, dim: Int
+  ) throws -> ChunkResult {
     var result = ChunkResult()
     result.values.reserveCapacity((stop - start) / 8)
     var p = start
     while p < stop {
       let lineStart = p
       while p < stop && (base[p] == 32 || base[p] == 9 || base[p] == 13) { p += 1 }
-      if p < stop && base[p] == 10 { p += 1; continue }  // blank line
+      if p < stop && base[p] == 10 {
+        p += 1
+        continue
+      }  // blank line
       if p >= stop { break }
       let wordStart = p
       while p < stop && base[p] != 32 && base[p] != 9 && base[p] != 10 && base[p] != 13 { p += 1 }
-      guard let word = String(validating: UnsafeBufferPointer(start: base + wordStart, count: p - wordStart), as: UTF8.self)
+      guard
+        let word = String(
+          validating: UnsafeBufferPointer(start: base + wordStart, count: p - wordStart),
+          as: UTF8.self)
       else { throw ChunkFailure(offset: lineStart, message: "the word is not valid UTF-8") }
       try base.withMemoryRebound(to: CChar.self, capacity: stop + 1) { chars in
         var cursor = UnsafeMutablePointer(mutating: chars + p)
         for j in 0..<dim {
           let separator = UInt8(bitPattern: cursor.pointee)
           guard separator == 32 || separator == 9 else {
-            throw ChunkFailure(offset: lineStart, message: "'\(word)' has \(j) values, expected \(dim)")
+            throw ChunkFailure(
+              offset: lineStart, message: "'\(word)' has \(j) values, expected \(dim)")
           }
           var next: UnsafeMutablePointer<CChar>? = nil
           let v = parseFloat(cursor, &next)
@@ -136,10 +154,12 @@ public struct WordVectors: Equatable, Sendable {
           guard next! != cursor, chars.distance(to: next!) <= stop,
             after == 32 || after == 9 || after == 10 || after == 13 || after == 0
           else {
-            throw ChunkFailure(offset: lineStart, message: "'\(word)' has \(j) values, expected \(dim)")
+            throw ChunkFailure(
+              offset: lineStart, message: "'\(word)' has \(j) values, expected \(dim)")
           }
           guard v.isFinite else {
-            throw ChunkFailure(offset: lineStart, message: "value \(j + 1) of '\(word)' is not a finite number")
+            throw ChunkFailure(
+              offset: lineStart, message: "value \(j + 1) of '\(word)' is not a finite number")
           }
           result.values.append(v)
           cursor = next!
@@ -175,11 +195,18 @@ public struct WordVectors: Equatable, Sendable {
 /// are exact in Float, so one division or multiplication rounds correctly.
 /// Everything else goes to `strtof`.
 @inline(__always)
-func parseFloat(_ p: UnsafeMutablePointer<CChar>, _ end: inout UnsafeMutablePointer<CChar>?) -> Float {
+func parseFloat(_ p: UnsafeMutablePointer<CChar>, _ end: inout UnsafeMutablePointer<CChar>?)
+  -> Float
+{
   var q = p
   while q.pointee == 32 || q.pointee == 9 { q += 1 }
   var negative = false
-  if q.pointee == 45 { negative = true; q += 1 } else if q.pointee == 43 { q += 1 }
+  if q.pointee == 45 {
+    negative = true
+    q += 1
+  } else if q.pointee == 43 {
+    q += 1
+  }
   var mantissa: UInt32 = 0
   var digits = 0, fractionDigits = 0, digitCharacters = 0
   while q.pointee >= 48 && q.pointee <= 57 {
