@@ -40,9 +40,9 @@ public struct ReLU: Layer {
 }
 
 /// The leaky rectifier y = x for x > 0, slope·x otherwise, elementwise.
-public struct LeakyReLU: Layer {
+public struct LeakyReLU: InputRecordingLayer {
   public let slope: Float
-  private var input: FloatTensor?
+  var recordedInput: FloatTensor?
 
   public init(slope: Float) { self.slope = slope }
 
@@ -60,16 +60,9 @@ public struct LeakyReLU: Layer {
     return y
   }
 
-  public mutating func forward(
-    _ x: FloatTensor, training: Bool, generator: inout SeededGenerator
-  ) -> FloatTensor {
-    input = x
-    return self(x)
-  }
-
   /// ∂L/∂x = ∂L/∂y for x > 0, slope·∂L/∂y otherwise.
   public mutating func backward(_ dy: FloatTensor, accumulate: Bool) -> FloatTensor {
-    guard let x = input else { preconditionFailure("leakyrelu: backward before forward") }
+    guard let x = recordedInput else { preconditionFailure("leakyrelu: backward before forward") }
     precondition(dy.shape == x.shape, "leakyrelu: output gradient \(dy.shape), expected \(x.shape)")
     var dx = dy
     let a = slope

@@ -7,13 +7,13 @@
 /// unfolded (im2col) into a [9·C, n·H·W] matrix whose rows are shifted copies
 /// of the input planes; one GEMM W·col gives the outputs and two more the
 /// gradients.
-public struct Conv3x3: Layer {
+public struct Conv3x3: InputRecordingLayer {
   public var parameters: [Parameter]
   public let channels: Int
   public let height: Int
   public let width: Int
   public let filters: Int
-  private var input: FloatTensor?
+  var recordedInput: FloatTensor?
 
   /// A layer for rows of shape [C, H, W] with weights [F, C, 3, 3] and bias [F].
   public init(channels: Int, height: Int, width: Int, weights: FloatTensor, bias: FloatTensor) {
@@ -73,18 +73,11 @@ public struct Conv3x3: Layer {
     return FloatTensor(shape: [rows, f * hw], scalars: y)
   }
 
-  public mutating func forward(
-    _ x: FloatTensor, training: Bool, generator: inout SeededGenerator
-  ) -> FloatTensor {
-    input = x
-    return self(x)
-  }
-
   /// With G = ∂L/∂Y [F, n·H·W] per block and Y = W·col: ∂L/∂W += G·colᵀ,
   /// ∂L/∂b = Σ G over samples and pixels, ∂L/∂col = Wᵀ·G, folded back onto
   /// the input pixels.
   public mutating func backward(_ dy: FloatTensor, accumulate: Bool) -> FloatTensor {
-    guard let x = input else { preconditionFailure("conv3x3: backward before forward") }
+    guard let x = recordedInput else { preconditionFailure("conv3x3: backward before forward") }
     let rows = x.rowCount
     let (hw, f, k) = (pixels, filters, patch)
     precondition(dy.shape == [rows, f * hw], "conv3x3: output gradient \(dy.shape)")

@@ -3,11 +3,11 @@
 /// W is stored [in, out] (the Keras layout, not PyTorch's [out, in]), so
 /// row-major x·W is one GEMM without transposes and `model/layerK/W` reads in
 /// h5py as the matrix that right-multiplies a batch.
-public struct Dense: Layer {
+public struct Dense: InputRecordingLayer {
   public var parameters: [Parameter]
   public let inputWidth: Int
   public let outputWidth: Int
-  private var input: FloatTensor?
+  var recordedInput: FloatTensor?
 
   /// A layer with weights `weights` [in, out] and bias `bias` [out].
   public init(weights: FloatTensor, bias: FloatTensor) {
@@ -44,16 +44,9 @@ public struct Dense: Layer {
     return FloatTensor(shape: [rows, outputWidth], scalars: y)
   }
 
-  public mutating func forward(
-    _ x: FloatTensor, training: Bool, generator: inout SeededGenerator
-  ) -> FloatTensor {
-    input = x
-    return self(x)
-  }
-
   /// ∂L/∂x = ∂L/∂y·Wᵀ; adds ∂L/∂W = xᵀ·∂L/∂y and ∂L/∂b = Σ_rows ∂L/∂y.
   public mutating func backward(_ dy: FloatTensor, accumulate: Bool) -> FloatTensor {
-    guard let x = input else { preconditionFailure("dense: backward before forward") }
+    guard let x = recordedInput else { preconditionFailure("dense: backward before forward") }
     let rows = x.shape[0]
     precondition(dy.shape == [rows, outputWidth], "dense: output gradient \(dy.shape)")
     guard rows > 0 else { return FloatTensor(shape: [0, inputWidth], scalars: []) }

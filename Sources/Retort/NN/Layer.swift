@@ -64,3 +64,19 @@ extension Layer {
     set { precondition(newValue.isEmpty, "\(spec) keeps no state") }
   }
 }
+
+/// A layer whose `backward` needs only the input of the last `forward`, which
+/// is its inference output otherwise (dense, conv3x3, LeakyReLU).
+protocol InputRecordingLayer: Layer {
+  /// The input of the last `forward`; nil before the first.
+  var recordedInput: FloatTensor? { get set }
+}
+
+extension InputRecordingLayer {
+  public mutating func forward(
+    _ x: FloatTensor, training: Bool, generator: inout SeededGenerator
+  ) -> FloatTensor {
+    recordedInput = x
+    return self(x)
+  }
+}
