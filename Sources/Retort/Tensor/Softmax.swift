@@ -44,25 +44,25 @@ func softmax(_ z: [Double], temperature: Double) -> [Double] {
 extension Tensor where Scalar == Float {
   /// Row-wise softmax of a rank-2 tensor at temperature T.
   public func softmax(temperature: Float = 1) -> FloatTensor {
-    precondition(rank == 2, "softmax needs a matrix")
-    var out = self
-    scalars.withUnsafeBufferPointer { src in
-      out.scalars.withUnsafeMutableBufferPointer { dst in
-        guard let s = src.baseAddress, let d = dst.baseAddress else { return }
-        softmaxRows(s, rows: shape[0], columns: shape[1], temperature: temperature, into: d)
-      }
-    }
-    return out
+    mappingRows(temperature, "softmax", softmaxRows)
   }
 
   /// Row-wise log-softmax of a rank-2 tensor at temperature T.
   public func logSoftmax(temperature: Float = 1) -> FloatTensor {
-    precondition(rank == 2, "logSoftmax needs a matrix")
+    mappingRows(temperature, "logSoftmax", logSoftmaxRows)
+  }
+
+  /// The matrix with `kernel` (rows, columns, temperature) applied to all its rows.
+  private func mappingRows(
+    _ temperature: Float, _ name: String,
+    _ kernel: (UnsafePointer<Float>, Int, Int, Float, UnsafeMutablePointer<Float>) -> Void
+  ) -> FloatTensor {
+    precondition(rank == 2, "\(name) needs a matrix")
     var out = self
     scalars.withUnsafeBufferPointer { src in
       out.scalars.withUnsafeMutableBufferPointer { dst in
         guard let s = src.baseAddress, let d = dst.baseAddress else { return }
-        logSoftmaxRows(s, rows: shape[0], columns: shape[1], temperature: temperature, into: d)
+        kernel(s, shape[0], shape[1], temperature, d)
       }
     }
     return out
