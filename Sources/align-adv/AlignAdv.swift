@@ -45,13 +45,7 @@ struct AlignAdv: RetortCommand, RetortTool {
       "mapIdentityInit": "--map-id-init",
     ])
 
-  @Argument(
-    help: ArgumentHelp("Source embeddings, rows by frequency.", valueName: "src[:embeddings]"))
-  var source: InputSpec
-
-  @Argument(
-    help: ArgumentHelp("Target embeddings, rows by frequency.", valueName: "tgt[:embeddings]"))
-  var target: InputSpec
+  @OptionGroup var inputs: EmbeddingPairOptions
 
   @Option(name: .long, help: "Epochs.")
   var epochs = defaults.epochs
@@ -102,7 +96,6 @@ struct AlignAdv: RetortCommand, RetortTool {
   @Option(name: .long, help: "Source words in the unsupervised criterion.")
   var criterionRank = defaults.criterionRank
 
-  @OptionGroup var normalization: NormalizationOptions
   @OptionGroup var output: OutputOptions
   @OptionGroup var common: CommonOptions
 
@@ -136,10 +129,8 @@ struct AlignAdv: RetortCommand, RetortTool {
   func run(in context: ToolContext) throws {
     guard maxVocab >= 0 else { throw RetortError.usage("--max-vocab must be ≥ 0, got \(maxVocab)") }
     // As MUSE: keep the most frequent rows, then normalise what is kept.
-    let (src, tgt) = try EmbeddingInput.pair(
-      source, target, in: context, normalization: normalization.chain,
-      rows: maxVocab == 0 ? nil : 0..<maxVocab,
-      normalizingAfterRows: true)
+    let (src, tgt) = try inputs.read(
+      in: context, rows: maxVocab == 0 ? nil : 0..<maxVocab, normalizingAfterRows: true)
     let progress = context.progress(total: epochs, label: "epochs")
     var generator = context.generator()
     let result = try alignAdversarially(

@@ -30,11 +30,7 @@ struct CSLSTool: RetortCommand, RetortTool {
 
   enum Metric: String, ExpressibleByArgument, CaseIterable { case csls, nn }
 
-  @Argument(help: ArgumentHelp("Source embeddings.", valueName: "src[:embeddings]"))
-  var source: InputSpec
-
-  @Argument(help: ArgumentHelp("Target embeddings.", valueName: "tgt[:embeddings]"))
-  var target: InputSpec
+  @OptionGroup var inputs: EmbeddingPairOptions
 
   @Option(
     name: .long,
@@ -88,7 +84,6 @@ struct CSLSTool: RetortCommand, RetortTool {
   var phase: Phase?
 
   @OptionGroup var sharding: ShardOptions
-  @OptionGroup var normalization: NormalizationOptions
   @OptionGroup var output: OutputOptions
   @OptionGroup var common: CommonOptions
 
@@ -108,8 +103,7 @@ struct CSLSTool: RetortCommand, RetortTool {
         "--shard writes HDF5 with -o FILE; --eval and --text need the merged result")
     }
     let options = SearchOptions(blockSize: block, threads: context.threads)
-    let (src, tgt) = try EmbeddingInput.pair(
-      source, target, in: context, normalization: normalization.chain)
+    let (src, tgt) = try inputs.read(in: context)
     let mapped = try mapRows(src, in: context)
     var r: CSLSRadii? = nil
     if metric == .csls || writeR {
@@ -183,12 +177,13 @@ struct CSLSTool: RetortCommand, RetortTool {
       throw RetortError.usage("--phase radii needs --shard I/N and -o FILE")
     }
     let options = SearchOptions(blockSize: block, threads: context.threads)
-    let file = try context.open(source)
-    let name = source.dataset(or: "embeddings")
+    let file = try context.open(inputs.source)
+    let name = inputs.source.dataset(or: "embeddings")
     let part = RunPart(total: try file.info(name).shape.first ?? 0, shard: shard)
     let src = try EmbeddingInput(
-      file, dataset: name, normalization: normalization.chain, rows: part.rows)
-    let tgt = try EmbeddingInput(target, in: context, normalization: normalization.chain)
+      file, dataset: name, normalization: inputs.normalization.chain, rows: part.rows)
+    let tgt = try EmbeddingInput(
+      inputs.target, in: context, normalization: inputs.normalization.chain)
     try EmbeddingInput.checkDimensions(src, tgt)
     let mapped = try mapRows(src, in: context)
     let (radii, topK) = try CSLSRadii.partial(

@@ -27,13 +27,7 @@ struct ProcrustesTool: RetortCommand, RetortTool {
 
   enum Seed: String, ExpressibleByArgument, CaseIterable { case identical }
 
-  @Argument(
-    help: ArgumentHelp("Source embeddings (rows by frequency).", valueName: "src[:embeddings]"))
-  var source: InputSpec
-
-  @Argument(
-    help: ArgumentHelp("Target embeddings (rows by frequency).", valueName: "tgt[:embeddings]"))
-  var target: InputSpec
+  @OptionGroup var inputs: EmbeddingPairOptions
 
   @Option(
     name: .long,
@@ -60,7 +54,6 @@ struct ProcrustesTool: RetortCommand, RetortTool {
   @Option(name: .short, help: "Neighbours that define CSLS's r.")
   var k = 10
 
-  @OptionGroup var normalization: NormalizationOptions
   @OptionGroup var output: OutputOptions
   @OptionGroup var common: CommonOptions
 
@@ -81,8 +74,7 @@ struct ProcrustesTool: RetortCommand, RetortTool {
   }
 
   func run(in context: ToolContext) throws {
-    let (src, tgt) = try EmbeddingInput.pair(
-      source, target, in: context, normalization: normalization.chain)
+    let (src, tgt) = try inputs.read(in: context)
     let start: RefinementStart
     if let dict {
       let (pairs, total, dropped) = try readDictionary(dict, source: src, target: tgt)
