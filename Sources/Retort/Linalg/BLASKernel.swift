@@ -19,7 +19,7 @@ public enum BLASKernel {
   }
 
   /// Kernels at least as good as `core`, by name as OpenBLAS reports them.
-  static func adequateCores(for core: String) -> Set<String> {
+  package static func adequateCores(for core: String) -> Set<String> {
     switch core {
     case "SkylakeX": ["skylakex", "cooperlake", "sapphirerapids"]
     case "Haswell": ["haswell", "zen", "skylakex", "cooperlake", "sapphirerapids"]

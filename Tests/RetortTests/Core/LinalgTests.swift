@@ -57,29 +57,4 @@ import Testing
       BLASKernel.replacementCore(
         running: "Prescott", best: "SkylakeX", environment: ["RETORT_BLAS_REEXEC": "1"]) == nil)
   }
-
-  /// sgemm under the kernel Retort chooses, in a child process that starts
-  /// with `OPENBLAS_CORETYPE` set as the tools set it, against a naive product.
-  @Test func sgemmUnderChosenKernelMatchesNaiveProduct() async {
-    if let best = BLASKernel.bestCore { setenv("OPENBLAS_CORETYPE", best, 1) }
-    await #expect(processExitsWith: .success) {
-      if let best = BLASKernel.bestCore,
-        !BLASKernel.adequateCores(for: best).contains(BLASKernel.coreName.lowercased())
-      {
-        exit(2)
-      }
-      var g = SeededGenerator(seed: 3)
-      let (m, n, k) = (67, 45, 129)
-      let a = FloatTensor(shape: [m, k], scalars: (0..<m * k).map { _ in Float(g.normal()) })
-      let b = FloatTensor(shape: [k, n], scalars: (0..<k * n).map { _ in Float(g.normal()) })
-      let c = matmul(a, b)
-      for i in 0..<m {
-        for j in 0..<n {
-          let exact = (0..<k).reduce(0.0) { $0 + Double(a[i, $1]) * Double(b[$1, j]) }
-          if abs(Double(c[i, j]) - exact) > 1e-3 { exit(1) }
-        }
-      }
-      exit(0)
-    }
-  }
 }
