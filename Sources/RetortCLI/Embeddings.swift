@@ -76,7 +76,8 @@ public struct EmbeddingInput {
   public static func checkDimensions(_ source: EmbeddingInput, _ target: EmbeddingInput) throws {
     guard source.vectors.shape[1] == target.vectors.shape[1] else {
       throw RetortError.data(
-        "source vectors have \(source.vectors.shape[1]) dimensions, target \(target.vectors.shape[1]): \(source.file.label), \(target.file.label)"
+        "source vectors have \(source.vectors.shape[1]) dimensions, "
+          + "target \(target.vectors.shape[1]): \(source.file.label), \(target.file.label)"
       )
     }
   }
@@ -95,7 +96,9 @@ public struct NormalizationOptions: ParsableArguments {
   @Option(
     name: .long,
     help: ArgumentHelp(
-      "Normalisation chain applied to both sides on load: steps center, unit (or renorm), comma-separated, e.g. 'center,unit' (MUSE) or 'unit,center,unit' (VecMap); 'none' for none.",
+      "Normalisation chain applied to both sides on load: steps center, unit (or renorm), "
+        + "comma-separated, e.g. 'center,unit' (MUSE) or 'unit,center,unit' (VecMap); "
+        + "'none' for none.",
       valueName: "chain"))
   public var normalize = "unit"
 
@@ -126,7 +129,8 @@ public func readDictionary(
       let limit = p % 2 == 0 ? source.vectors.rowCount : target.vectors.rowCount
       guard v >= 0 && v < limit else {
         throw RetortError.data(
-          "pair \(p / 2) has row \(v), outside the \(limit) \(p % 2 == 0 ? "source" : "target") rows",
+          "pair \(p / 2) has row \(v), outside the \(limit) "
+            + "\(p % 2 == 0 ? "source" : "target") rows",
           file: path)
       }
     }

@@ -32,7 +32,8 @@ struct AlignAdv: RetortCommand, RetortTool {
       """,
     examples: [
       "align-adv en.h5 fr.h5 --epochs 2 --epoch-size 20000 --dis-hidden 256 -o W-adv.h5",
-      "align-adv en.h5 fr.h5 --normalize center,unit --epochs 1 --epoch-size 10000 --dis-hidden 128 --log - -o W-adv.h5",
+      "align-adv en.h5 fr.h5 --normalize center,unit --epochs 1 --epoch-size 10000 "
+        + "--dis-hidden 128 --log - -o W-adv.h5",
     ])
 
   static let defaults = AdversarialOptions()
@@ -73,9 +74,9 @@ struct AlignAdv: RetortCommand, RetortTool {
   var disLambda = defaults.disLambda
   @Flag(
     inversion: .prefixedNo,
-    help:
-      "Start W at the identity (--no-map-id-init: uniform in +-1/sqrt(D), as a PyTorch linear layer)."
-  )
+    help: ArgumentHelp(
+      "Start W at the identity (--no-map-id-init: uniform in +-1/sqrt(D), "
+        + "as a PyTorch linear layer)."))
   var mapIdInit = defaults.mapIdentityInit
   @Option(name: .long, help: "Use only this many most frequent rows of each side (0: all).")
   var maxVocab = 200_000
@@ -127,7 +128,9 @@ struct AlignAdv: RetortCommand, RetortTool {
   }
 
   func run(in context: ToolContext) throws {
-    guard maxVocab >= 0 else { throw RetortError.usage("--max-vocab must be ≥ 0, got \(maxVocab)") }
+    guard maxVocab >= 0 else {
+      throw RetortError.usage("--max-vocab must be ≥ 0, got \(maxVocab)")
+    }
     // As MUSE: keep the most frequent rows, then normalise what is kept.
     let (src, tgt) = try inputs.read(
       in: context, rows: maxVocab == 0 ? nil : 0..<maxVocab, normalizingAfterRows: true)

@@ -78,9 +78,9 @@ struct CSLSTool: RetortCommand, RetortTool {
 
   @Option(
     name: .long,
-    help:
-      "With --shard: 'radii' writes this shard's part of r (r_src rows and every target's top k) for 'tensor merge'."
-  )
+    help: ArgumentHelp(
+      "With --shard: 'radii' writes this shard's part of r (r_src rows and every target's top k) "
+        + "for 'tensor merge'."))
   var phase: Phase?
 
   @OptionGroup var sharding: ShardOptions
@@ -252,7 +252,8 @@ struct CSLSTool: RetortCommand, RetortTool {
       : CSLSRadii(k: k, sourceRadii: rs, targetTopK: try file.readFloat("tgt_topk"))
     guard r.source.count == sourceRows, r.target.count == targetRows else {
       throw RetortError.data(
-        "r_src/r_tgt have \(r.source.count)/\(r.target.count) rows, the inputs \(sourceRows)/\(targetRows)",
+        "r_src/r_tgt have \(r.source.count)/\(r.target.count) rows, "
+          + "the inputs \(sourceRows)/\(targetRows)",
         file: file.label)
     }
     return r

@@ -13,7 +13,8 @@ struct Distill: RetortCommand {
       """,
     examples: [
       "distill train --arch 784-1200-1200-10 -T 20 train.h5 -o teacher.h5",
-      "distill predict -m teacher.h5 train.h5 | softlabel -T 20 | distill train --targets soft -T 20 --arch 784-1200-1200-10 - -o student.h5",
+      "distill predict -m teacher.h5 train.h5 | softlabel -T 20 "
+        + "| distill train --targets soft -T 20 --arch 784-1200-1200-10 - -o student.h5",
       "distill eval -m student.h5 test.h5",
       "distill attack -m student.h5 --method fgsm --eps 0.1,0.3 test.h5",
     ],

@@ -22,7 +22,8 @@ struct NMSTool: RetortCommand, RetortTool {
     examples: [
       "nms --iou 0.5 detections.h5 -o kept.h5",
       "nms --soft gaussian --sigma 0.5 --emit --max-keep 100 detections.h5 -o final.h5",
-      "nms --format xywh --legacy-plus-one --score-min 0.05 dets.h5 | tensor export :keep --format csv -o -",
+      "nms --format xywh --legacy-plus-one --score-min 0.05 dets.h5 "
+        + "| tensor export :keep --format csv -o -",
     ])
 
   static let optionNames = RetortCLI.optionNames([

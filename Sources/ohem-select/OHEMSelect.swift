@@ -86,9 +86,9 @@ struct OHEMSelectTool: RetortCommand, RetortTool {
       return try file.info(input.dataset(or: "loss")).shape.first ?? 0
     }
     guard file.contains("logits") && file.contains("labels") else {
+      let names = (try? file.datasetNames())?.joined(separator: ", ") ?? ""
       throw RetortError.noInput(
-        "no 'loss', nor 'logits' and 'labels', in \(file.label) (it has: \((try? file.datasetNames())?.joined(separator: ", ") ?? ""))"
-      )
+        "no 'loss', nor 'logits' and 'labels', in \(file.label) (it has: \(names))")
     }
     return try file.info("logits").shape.first ?? 0
   }

@@ -17,7 +17,8 @@ struct Protonet: RetortCommand {
       conv3x3:64,bn,relu,maxpool2 followed by flatten, trained 60-way 5-shot 15-query.
       """,
     examples: [
-      "protonet train --arch conv3x3:64,bn,relu,maxpool2,conv3x3:64,bn,relu,maxpool2,flatten --way 5 --shot 1 --query 5 --episodes 20 train.h5 -o proto.h5",
+      "protonet train --arch conv3x3:64,bn,relu,maxpool2,conv3x3:64,bn,relu,maxpool2,flatten "
+        + "--way 5 --shot 1 --query 5 --episodes 20 train.h5 -o proto.h5",
       "protonet eval -m proto.h5 --way 5 --shot 1 test.h5",
       "protonet prototypes -m proto.h5 support.h5 -o protos.h5",
       "protonet classify -m proto.h5 --prototypes protos.h5 queries.h5 -o predicted.h5",

@@ -87,7 +87,8 @@ extension Protonet {
       let q = model.embed(input.x)
       guard p.rank == 2, p.shape[1] == q.shape[1], classes.count == p.rowCount else {
         throw RetortError.data(
-          "prototypes \(p.shape) with \(classes.count) classes do not fit queries of dimension \(q.shape[1])",
+          "prototypes \(p.shape) with \(classes.count) classes "
+            + "do not fit queries of dimension \(q.shape[1])",
           file: protoFile.label)
       }
       let (logProbs, predicted) = Prototypes.classify(

@@ -15,7 +15,8 @@ extension Protonet {
         differ from those of evaluation (the paper trains with more ways).
         """,
       examples: [
-        "protonet train --arch 784-256-64 --way 20 --shot 5 --query 5 --episodes 200 train.h5 -o proto.h5"
+        "protonet train --arch 784-256-64 --way 20 --shot 5 --query 5 --episodes 200 "
+          + "train.h5 -o proto.h5"
       ])
 
     static let optionNames = RetortCLI.optionNames(

@@ -45,9 +45,8 @@ extension TensorTool {
       } else if let f = Format(rawValue: URL(fileURLWithPath: output).pathExtension.lowercased()) {
         fmt = f
       } else {
-        throw RetortError.usage(
-          "cannot tell the format of '\(output)': give --format \(Format.allCases.map(\.rawValue).joined(separator: "|"))"
-        )
+        let formats = Format.allCases.map(\.rawValue).joined(separator: "|")
+        throw RetortError.usage("cannot tell the format of '\(output)': give --format \(formats)")
       }
       if fmt == .npy && (output == "-") && isatty(1) != 0 {
         throw RetortError.usage("refusing to write .npy to a terminal")
@@ -88,7 +87,8 @@ extension TensorTool {
       let names = try file.datasetNames()
       guard names.count == 1 else {
         throw RetortError.usage(
-          "\(file.label) has \(names.count) datasets (\(names.joined(separator: ", "))): name one as FILE:DATASET"
+          "\(file.label) has \(names.count) datasets (\(names.joined(separator: ", "))): "
+            + "name one as FILE:DATASET"
         )
       }
       return names[0]

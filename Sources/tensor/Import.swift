@@ -70,9 +70,8 @@ extension TensorTool {
       if sourceEmbeddings != nil { return .pairs }
       let ext = URL(fileURLWithPath: source).pathExtension.lowercased()
       guard let f = Format(rawValue: ext), f != .pairs else {
-        throw RetortError.usage(
-          "cannot tell the format of '\(source)': give --format \(Format.allCases.map(\.rawValue).joined(separator: "|"))"
-        )
+        let formats = Format.allCases.map(\.rawValue).joined(separator: "|")
+        throw RetortError.usage("cannot tell the format of '\(source)': give --format \(formats)")
       }
       return f
     }
@@ -96,7 +95,8 @@ extension TensorTool {
           try readWholeFile(source), label: label, threads: context.threads)
         if !parsed.duplicates.isEmpty {
           context.warn(
-            "\(parsed.duplicates.count) duplicate words kept their first vector (first: '\(parsed.duplicates[0])'): \(label)"
+            "\(parsed.duplicates.count) duplicate words kept their first vector "
+              + "(first: '\(parsed.duplicates[0])'): \(label)"
           )
         }
         try writer.write("embeddings", parsed.vectors.embeddings)

@@ -38,7 +38,8 @@ extension TensorTool {
         let other = try file.datasetNames()
         guard other == names else {
           throw RetortError.data(
-            "datasets differ: \(labels[0]) has \(names.joined(separator: ", ")); \(file.label) has \(other.joined(separator: ", "))"
+            "datasets differ: \(labels[0]) has \(names.joined(separator: ", ")); "
+              + "\(file.label) has \(other.joined(separator: ", "))"
           )
         }
       }

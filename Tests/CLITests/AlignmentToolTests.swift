@@ -11,7 +11,8 @@ func writeRotatedPair(in dir: URL) throws {
       import h5py
       rng = np.random.default_rng(5)
       n, d = 300, 8
-      x = rng.normal(size=(n, d)) * np.linspace(3, 1, d); x /= np.linalg.norm(x, axis=1, keepdims=True)
+      x = rng.normal(size=(n, d)) * np.linspace(3, 1, d); \
+      x /= np.linalg.norm(x, axis=1, keepdims=True)
       q = haar_rotation(rng, d)
       perm = rng.permutation(n)
       y = rotate(rng, x, q, 0.01, unit=False)[perm]
@@ -66,7 +67,9 @@ func writeRotatedPair(in dir: URL) throws {
       """
       import h5py, numpy as np
       with h5py.File('I.h5', 'w') as f: f['W'] = np.eye(8, dtype=np.float32)
-      with h5py.File('seed.h5', 'w') as f: f['pairs'] = np.array([[i, list(h5py.File('tgt.h5')['words'].asstr()[:]).index(f't{i}')] for i in range(40)])
+      with h5py.File('seed.h5', 'w') as f: \
+      f['pairs'] = np.array([[i, \
+      list(h5py.File('tgt.h5')['words'].asstr()[:]).index(f't{i}')] for i in range(40)])
       """, in: dir)
     let r = try run(
       "procrustes",
@@ -177,8 +180,10 @@ func writeRotatedPair(in dir: URL) throws {
         x = cloud(rng, n, d, clusters=8)
         y = rotate(rng, x, tilted_rotation(rng, d, 0.4), 0.01)
         s = h5py.string_dtype()
-        with h5py.File('src.h5', 'w') as f: f['embeddings'] = x.astype(np.float32); f['words'] = np.array([f's{i}' for i in range(n)], dtype=object).astype(s)
-        with h5py.File('tgt.h5', 'w') as f: f['embeddings'] = y.astype(np.float32); f['words'] = np.array([f't{i}' for i in range(n)], dtype=object).astype(s)
+        with h5py.File('src.h5', 'w') as f: f['embeddings'] = x.astype(np.float32); \
+        f['words'] = np.array([f's{i}' for i in range(n)], dtype=object).astype(s)
+        with h5py.File('tgt.h5', 'w') as f: f['embeddings'] = y.astype(np.float32); \
+        f['words'] = np.array([f't{i}' for i in range(n)], dtype=object).astype(s)
         open('test.txt', 'w').writelines(f's{i} t{i}\\n' for i in range(0, n, 3))
         """, in: dir)
     let adv = try run(
@@ -246,7 +251,8 @@ func writeRotatedPair(in dir: URL) throws {
       import h5py, numpy as np
       rng = np.random.default_rng(4)
       for name in ('src', 'tgt'):
-          with h5py.File(f'{name}.h5', 'w') as f: f['embeddings'] = (rng.normal(size=(80, 6)) + 2).astype(np.float32)
+          with h5py.File(f'{name}.h5', 'w') as f: \
+      f['embeddings'] = (rng.normal(size=(80, 6)) + 2).astype(np.float32)
       def kept(name):
           e = h5py.File(f'{name}.h5')['embeddings'][:50].astype(np.float64)
           e -= e.mean(0); return e / np.linalg.norm(e, axis=1, keepdims=True)
@@ -284,7 +290,8 @@ func writeRotatedPair(in dir: URL) throws {
       import h5py, numpy as np
       rng = np.random.default_rng(2)
       for name in ('src', 'tgt'):
-          with h5py.File(f'{name}.h5', 'w') as f: f['embeddings'] = rng.normal(size=(40, 16)).astype(np.float32)
+          with h5py.File(f'{name}.h5', 'w') as f: \
+      f['embeddings'] = rng.normal(size=(40, 16)).astype(np.float32)
       """, in: dir)
     let result = try run(
       "align-adv",

@@ -107,9 +107,11 @@ import Testing
       """
       import h5py, numpy as np
       with h5py.File('flip.h5', 'w') as f:
-          f['boxes'] = np.array([[0, 0, 1, 1], [5, 0, 3, 1]], np.float32); f['scores'] = np.ones(2, np.float32)
+          f['boxes'] = np.array([[0, 0, 1, 1], [5, 0, 3, 1]], np.float32); \
+      f['scores'] = np.ones(2, np.float32)
       with h5py.File('nan.h5', 'w') as f:
-          f['boxes'] = np.array([[0, 0, 1, 1], [0, 0, 1, 1]], np.float32); f['scores'] = np.array([1, np.inf], np.float32)
+          f['boxes'] = np.array([[0, 0, 1, 1], [0, 0, 1, 1]], np.float32); \
+      f['scores'] = np.array([1, np.inf], np.float32)
       with h5py.File('short.h5', 'w') as f:
           f['boxes'] = np.zeros((2, 4), np.float32); f['scores'] = np.ones(3, np.float32)
       with h5py.File('noloss.h5', 'w') as f:

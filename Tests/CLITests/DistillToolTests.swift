@@ -25,7 +25,8 @@ let digits = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletin
       """
       import h5py, numpy as np
       def sm(z):
-          z = z.astype(np.float64) / 7.5; z -= z.max(1, keepdims=True); e = np.exp(z); return e / e.sum(1, keepdims=True)
+          z = z.astype(np.float64) / 7.5; z -= z.max(1, keepdims=True); \
+      e = np.exp(z); return e / e.sum(1, keepdims=True)
       p = (sm(h5py.File('t0.h5')['logits'][:]) + sm(h5py.File('t1.h5')['logits'][:])) / 2
       f = h5py.File('p.h5')
       w = p.max(1) / p.max(1).mean()

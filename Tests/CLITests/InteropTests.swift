@@ -54,7 +54,8 @@ import Testing
         # ohem without NMS: the 5 highest-loss rows of each image.
         loss = rng.uniform(0, 1, 500).astype(np.float32)
         keep = retort.ohem_select(loss, image=img, per_image=5, nms=False)
-        ref = np.concatenate([np.nonzero(img == i)[0][np.argsort(-loss[img == i], kind='stable')[:5]] for i in range(3)])
+        ref = np.concatenate([np.nonzero(img == i)[0][np.argsort(-loss[img == i], \
+        kind='stable')[:5]] for i in range(3)])
         found.update(ohem=keep, ohem_numpy=ref)
         # prototypes and classify against numpy.
         x = rng.normal(size=(40, 5)).astype(np.float32); y = rng.integers(3, 7, 40)

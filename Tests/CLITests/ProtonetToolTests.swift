@@ -121,7 +121,8 @@ let kanji = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deleting
     _ = try python(
       """
       import h5py, numpy as np
-      with h5py.File('p3.h5', 'w') as f: f['prototypes'] = np.zeros((2, 3), np.float32); f['classes'] = np.array([0, 1])
+      with h5py.File('p3.h5', 'w') as f: f['prototypes'] = np.zeros((2, 3), np.float32); \
+      f['classes'] = np.array([0, 1])
       """, in: dir)
     expectFailure(
       try run("protonet", ["classify", "--prototypes", "p3.h5", "test.h5", "-o", "c.h5"], in: dir),

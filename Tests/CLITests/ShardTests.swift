@@ -87,7 +87,8 @@ func shardedRun(_ tool: String, _ arguments: [String], shards n: Int, name: Stri
           f['loss'] = rng.uniform(0, 1, n).astype(np.float32)
           f['image'], f['classes'] = img, rng.integers(0, 3, n)
       with h5py.File('unsorted.h5', 'w') as f:
-          f['boxes'] = np.zeros((3, 4), np.float32); f['scores'] = np.ones(3, np.float32); f['image'] = np.array([1, 0, 1])
+          f['boxes'] = np.zeros((3, 4), np.float32); f['scores'] = np.ones(3, np.float32); \
+      f['image'] = np.array([1, 0, 1])
       """, in: dir)
     #expect(try run("nms", ["--iou", "0.4", "r.h5", "-o", "nwhole.h5"], in: dir).status == 0)
     let kept = try shardedRun("nms", ["--iou", "0.4", "r.h5"], shards: 4, name: "nms", in: dir)

@@ -29,9 +29,10 @@ public struct AdversarialResult: Sendable {
 /// Adversarial alignment (Conneau et al. 2017, MUSE): learns W so that the
 /// mapped source rows W·x cannot be told from target rows by a discriminator.
 ///
-/// W starts as the identity (or random: `mapIdentityInit`). Each iteration runs `disSteps` discriminator
-/// steps (minimise BCE with mapped source labelled 1 − ε, target ε) and one
-/// mapping step (minimise the BCE with flipped labels over W, SGD, then
+/// W starts as the identity (or random: `mapIdentityInit`). Each iteration
+/// runs `disSteps` discriminator steps (minimise BCE with mapped source
+/// labelled 1 − ε, target ε) and one mapping step (minimise the BCE with
+/// flipped labels over W, SGD, then
 /// W ← (1 + β)·W − β·(W·Wᵀ)·W). After each epoch the criterion of
 /// `unsupervisedCriterion` on unit-normalised X·Wᵀ and Y picks the best W,
 /// and the mapping rate decays (and shrinks, as MUSE's `update_lr`).

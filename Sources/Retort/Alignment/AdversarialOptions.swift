@@ -75,7 +75,8 @@ public struct AdversarialOptions: Sendable {
     try require(disSteps >= 1, "disSteps", "must be ≥ 1, got \(disSteps)")
     try require((0..<0.5).contains(disSmooth), "disSmooth", "must be in [0, 0.5), got \(disSmooth)")
     try require(disClipWeights >= 0, "disClipWeights", "must be ≥ 0, got \(disClipWeights)")
-    try require(disLambda >= 0 && disLambda.isFinite, "disLambda", "must be ≥ 0, got \(disLambda)")
+    try require(
+      disLambda >= 0 && disLambda.isFinite, "disLambda", "must be ≥ 0, got \(disLambda)")
     try require(disMostFrequent >= 0, "disMostFrequent", "must be ≥ 0, got \(disMostFrequent)")
     try require(
       disLearningRate > 0 && disLearningRate.isFinite,

@@ -44,7 +44,8 @@ public enum FewShotDistance: String, Sendable, CaseIterable {
 
   /// ∂L/∂queries and ∂L/∂prototypes from ∂L/∂d [N, K].
   ///
-  /// Squared Euclidean: ∂L/∂q_i = 2·Σ_k G_ik·(q_i − p_k), ∂L/∂p_k = 2·Σ_i G_ik·(p_k − q_i).
+  /// Squared Euclidean: ∂L/∂q_i = 2·Σ_k G_ik·(q_i − p_k),
+  /// ∂L/∂p_k = 2·Σ_i G_ik·(p_k − q_i).
   /// Cosine, with q̂ = q/‖q‖: ∂L/∂q̂ = −G·P̂, ∂L/∂p̂ = −Gᵀ·Q̂, and
   /// ∂L/∂q = (∂L/∂q̂ − q̂·(q̂·∂L/∂q̂))/‖q‖ (the same for p).
   func backward(_ g: FloatTensor, queries: FloatTensor, prototypes: FloatTensor)

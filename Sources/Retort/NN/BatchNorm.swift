@@ -90,7 +90,8 @@ public struct BatchNorm: Layer {
 
   /// With s = 1/√(σ² + ε): ∂L/∂γ = Σ ∂L/∂y·x̂, ∂L/∂β = Σ ∂L/∂y, and
   /// ∂L/∂x = γ·s·∂L/∂y with fixed statistics, or with batch statistics
-  /// ∂L/∂x = (γ·s/n)·(n·∂L/∂y − Σ ∂L/∂y − x̂·Σ ∂L/∂y·x̂), sums over the channel.
+  /// ∂L/∂x = (γ·s/n)·(n·∂L/∂y − Σ ∂L/∂y − x̂·Σ ∂L/∂y·x̂),
+  /// sums over the channel.
   public mutating func backward(_ dy: FloatTensor, accumulate: Bool) -> FloatTensor {
     guard let (normalized, inverseStd, training) = saved else {
       preconditionFailure("bn: backward before forward")

@@ -44,7 +44,8 @@ public struct Dense: InputRecordingLayer {
     return FloatTensor(shape: [rows, outputWidth], scalars: y)
   }
 
-  /// ∂L/∂x = ∂L/∂y·Wᵀ; adds ∂L/∂W = xᵀ·∂L/∂y and ∂L/∂b = Σ_rows ∂L/∂y.
+  /// ∂L/∂x = ∂L/∂y·Wᵀ; adds ∂L/∂W = xᵀ·∂L/∂y and
+  /// ∂L/∂b = Σ_rows ∂L/∂y.
   public mutating func backward(_ dy: FloatTensor, accumulate: Bool) -> FloatTensor {
     guard let x = recordedInput else { preconditionFailure("dense: backward before forward") }
     let rows = x.shape[0]

@@ -16,7 +16,8 @@ public func softmaxRows(
   }
 }
 
-/// Row-wise log-softmax at temperature T: log p_ij = (z_ij − m_i)/T − log Σ_j exp((z_ij − m_i)/T).
+/// Row-wise log-softmax at temperature T:
+/// log p_ij = (z_ij − m_i)/T − log Σ_j exp((z_ij − m_i)/T).
 public func logSoftmaxRows(
   _ logits: UnsafePointer<Float>, rows: Int, columns: Int, temperature: Float = 1,
   into output: UnsafeMutablePointer<Float>

@@ -22,7 +22,8 @@ import Testing
     #expect(matvec(a, [1, 1], transpose: true) == [5, 7, 9])
   }
 
-  // [[3, 0], [4, 5]] has singular values √45 and √5 (σ² are the roots of λ² − 50λ + 225).
+  // [[3, 0], [4, 5]] has singular values √45 and √5
+  // (σ² are the roots of λ² − 50λ + 225).
   @Test func svdClosedForm() throws {
     let a: [Double] = [3, 0, 4, 5]
     let (u, s, vt) = try svd(a, rows: 2, columns: 2)

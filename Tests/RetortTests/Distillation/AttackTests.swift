@@ -104,7 +104,8 @@ func weights(_ net: Network) -> (w: [Float], b: [Float]) {
     #expect(succeeded == stats.succeeded)
   }
 
-  /// ∂F_j/∂x = W·diag-jacobian: for z = xW + b, ∂F_j/∂x_i = Σ_k W_ik F_j(δ_jk − F_k)/T.
+  /// ∂F_j/∂x = W·diag-jacobian: for z = xW + b,
+  /// ∂F_j/∂x_i = Σ_k W_ik F_j(δ_jk − F_k)/T.
   @Test func gradientAmplitudeMatchesNumpy() throws {
     let (n, d, c) = (10, 5, 4)
     var net = try linearNetwork(inputs: d, classes: c, seed: 12)
@@ -118,8 +119,10 @@ func weights(_ net: Network) -> (w: [Float], b: [Float]) {
           """
           import sys, numpy as np
           v = np.array(sys.stdin.read().split(), np.float64)
-          x = v[:\(n * d)].reshape(\(n), \(d)); W = v[\(n * d):\(n * d + d * c)].reshape(\(d), \(c)); b = v[\(n * d + d * c):]
-          z = (x @ W + b) / \(t); z -= z.max(1, keepdims=True); F = np.exp(z); F /= F.sum(1, keepdims=True)
+          x = v[:\(n * d)].reshape(\(n), \(d)); \
+          W = v[\(n * d):\(n * d + d * c)].reshape(\(d), \(c)); b = v[\(n * d + d * c):]
+          z = (x @ W + b) / \(t); z -= z.max(1, keepdims=True); \
+          F = np.exp(z); F /= F.sum(1, keepdims=True)
           total = 0.0
           for r in range(\(n)):
               J = (np.diag(F[r]) - np.outer(F[r], F[r])) / \(t)   # J[j, k] = dF_j/dz_k

@@ -62,7 +62,8 @@ import Testing
         z -= z.max(1, keepdims=True); logp = z - np.log(np.exp(z).sum(1, keepdims=True))
         p = np.exp(logp); conf = p.max(1); pred = p.argmax(1); hit = pred == y
         bins = np.minimum((conf * 15).astype(int), 14)
-        ece = sum(abs(hit[bins == b].mean() - conf[bins == b].mean()) * (bins == b).mean() for b in range(15) if (bins == b).any())
+        ece = sum(abs(hit[bins == b].mean() - conf[bins == b].mean()) * (bins == b).mean() \
+        for b in range(15) if (bins == b).any())
         print(hit.mean(), -logp[np.arange(\(n)), y].mean(), ece)
         """,
         input: rowsText(logits.scalars, columns: c) + "\n"
