@@ -40,26 +40,18 @@ public enum DictionaryInduction {
     guard radii.source.count == mapped.shape[0], radii.target.count == target.shape[0] else {
       throw RetortError.usage("CSLS radii do not match the number of source and target rows")
     }
-    var s2t = Set<Pair>()
-    var t2s = Set<Pair>()
-    if mode != .targetToSource {
-      let n = min(maxRank, mapped.shape[0])
-      let best = cslsSearch(
-        queries: mapped.rows(0..<n), queryRadii: Array(radii.source[0..<n]),
-        candidates: target, candidateRadii: radii.target, top: 1, options: options)
-      for i in 0..<n where best.indices[i, 0] < maxRank {
-        s2t.insert(Pair(source: i, target: Int(best.indices[i, 0])))
-      }
-    }
-    if mode != .sourceToTarget {
-      let n = min(maxRank, target.shape[0])
-      let best = cslsSearch(
-        queries: target.rows(0..<n), queryRadii: Array(radii.target[0..<n]),
-        candidates: mapped, candidateRadii: radii.source, top: 1, options: options)
-      for j in 0..<n where best.indices[j, 0] < maxRank {
-        t2s.insert(Pair(source: Int(best.indices[j, 0]), target: j))
-      }
-    }
+    let s2t =
+      mode == .targetToSource
+      ? []
+      : Set(
+        bestCandidates(mapped, radii.source, among: target, radii.target, maxRank, options)
+          .map { Pair(source: $0.query, target: $0.candidate) })
+    let t2s =
+      mode == .sourceToTarget
+      ? []
+      : Set(
+        bestCandidates(target, radii.target, among: mapped, radii.source, maxRank, options)
+          .map { Pair(source: $0.candidate, target: $0.query) })
     let chosen: Set<Pair> =
       switch mode {
       case .sourceToTarget: s2t
@@ -70,6 +62,21 @@ public enum DictionaryInduction {
     let sorted = chosen.sorted { ($0.source, $0.target) < ($1.source, $1.target) }
     return IndexTensor(
       shape: [sorted.count, 2], scalars: sorted.flatMap { [Int64($0.source), Int64($0.target)] })
+  }
+
+  /// Each of the first min(maxRank, N) rows of `queries` with its CSLS nearest
+  /// candidate, when that candidate ranks below maxRank.
+  static func bestCandidates(
+    _ queries: FloatTensor, _ queryRadii: [Float], among candidates: FloatTensor,
+    _ candidateRadii: [Float], _ maxRank: Int, _ options: SearchOptions
+  ) -> [(query: Int, candidate: Int)] {
+    let n = min(maxRank, queries.shape[0])
+    let best = cslsSearch(
+      queries: queries.rows(0..<n), queryRadii: Array(queryRadii[0..<n]),
+      candidates: candidates, candidateRadii: candidateRadii, top: 1, options: options)
+    return (0..<n).compactMap { i in
+      best.indices[i, 0] < maxRank ? (i, Int(best.indices[i, 0])) : nil
+    }
   }
 
   /// Seed pairs of identical strings: each source word that also occurs among
