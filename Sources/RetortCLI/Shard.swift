@@ -33,11 +33,20 @@ public struct RunPart {
     self.init(rows: shard?.rows(of: total) ?? 0..<total, total: total, shard: shard, upstream: nil)
   }
 
-  /// Every row, or `shard`'s whole images (rows sorted by `image`; no
-  /// column: one image).
+  /// Every row, or `shard`'s whole images (rows sorted by `image`). Without
+  /// an image column every row is one image, which cannot be split: a usage
+  /// error with `--shard`.
   public init(total: Int, shard: ShardSpec?, images image: [Int64]?) throws {
-    let rows = try shard?.rows(ofImages: image ?? Array(repeating: 0, count: total)) ?? 0..<total
-    self.init(rows: rows, total: total, shard: shard, upstream: nil)
+    guard let shard else {
+      self.init(total: total, shard: nil)
+      return
+    }
+    guard let image else {
+      throw RetortError.usage(
+        "needs an 'image' column: without one all rows are one image, which cannot be split",
+        quantity: "--shard")
+    }
+    self.init(rows: try shard.rows(ofImages: image), total: total, shard: shard, upstream: nil)
   }
 
   /// `shard`'s rows of `file`'s `total`, or, without `--shard`, every row
