@@ -8,7 +8,8 @@ import Testing
     try vec.write(to: dir.appendingPathComponent("a.vec"), atomically: true, encoding: .utf8)
     let imported = try run("tensor", ["import", "a.vec", "-o", "a.h5"], in: dir)
     #expect(imported.status == 0, "\(imported.stderr)")
-    #expect(imported.stderr.contains("1 duplicate words"))
+    // One warning line naming the count, the first duplicate and the file.
+    expectWarning(imported.stderr, tool: "tensor", naming: "1", "'the'", "a.vec")
     let check = try pythonReport(
       """
       import h5py, numpy as np
@@ -162,7 +163,7 @@ import Testing
       "tensor", ["import", "d.txt", "--source", "en.h5", "--target", "fr.h5", "-o", "p.h5"], in: dir
     )
     #expect(r.status == 0, "\(r.stderr)")
-    #expect(r.stderr.contains("1 of 4 pairs dropped"))
+    expectWarning(r.stderr, tool: "tensor", naming: "1", "4")
     #expect(
       try run("tensor", ["export", "p.h5:pairs", "-o", "-", "--format", "csv"], in: dir).text
         == "0,0\n1,1\n")
@@ -261,5 +262,18 @@ import Testing
     let r = try run("tensor", ["--version"])
     #expect(r.status == 0)
     #expect(r.text.contains("OpenBLAS core "))
+  }
+}
+
+/// One warning line on stderr, `<tool>: warning: ...`, naming each of `names`.
+func expectWarning(
+  _ stderr: String, tool: String, naming names: String...,
+  sourceLocation: SourceLocation = #_sourceLocation
+) {
+  let lines = stderr.split(separator: "\n")
+  #expect(lines.count == 1, "\(stderr)", sourceLocation: sourceLocation)
+  #expect(stderr.hasPrefix("\(tool): warning: "), "\(stderr)", sourceLocation: sourceLocation)
+  for name in names {
+    #expect(stderr.contains(name), "'\(name)' not in: \(stderr)", sourceLocation: sourceLocation)
   }
 }
