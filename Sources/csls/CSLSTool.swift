@@ -114,13 +114,13 @@ struct CSLSTool: RetortCommand, RetortTool {
         } ?? CSLSRadii(source: mapped, target: tgt.vectors, k: k, options: options)
     }
     if let eval {
-      let (pairs, total, _) = try readDictionary(eval, source: src, target: tgt)
+      let (pairs, total, dropped) = try readDictionary(eval, source: src, target: tgt)
       guard pairs.rowCount > 0 else {
         throw RetortError.data(
           "no pair of the dictionary has both words in the vocabularies", file: eval)
       }
       let result = try evaluateTranslation(
-        source: mapped, target: tgt.vectors, pairs: pairs, dictionaryPairs: total,
+        source: mapped, target: tgt.vectors, pairs: pairs, dictionaryPairs: total, droppedPairs: dropped,
         retrieval: metric == .nn ? .nn : .csls(k: k), options: options)
       context.report([
         "p@1": result.p1, "p@5": result.p5, "p@10": result.p10, "coverage": result.coverage,

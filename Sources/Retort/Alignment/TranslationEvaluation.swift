@@ -37,19 +37,18 @@ public func evaluateTranslation(
     throw RetortError.data(
       "has no pair with both words in the vocabularies", quantity: "dictionary")
   }
-  var result = try evaluateTranslation(
-    source: source, target: target, pairs: pairs, retrieval: retrieval, options: options)
-  result.coverage = Double(dictionary.count - dropped) / Double(dictionary.count)
-  return result
+  return try evaluateTranslation(
+    source: source, target: target, pairs: pairs, dictionaryPairs: dictionary.count,
+    droppedPairs: dropped, retrieval: retrieval, options: options)
 }
 
 /// P@1, P@5, P@10 of gold (source row, target row) pairs. Coverage is the
-/// share of the `dictionaryPairs` (the pairs before those with a word
-/// outside the vocabularies were dropped; default: none dropped) that
-/// `pairs` kept.
+/// share of the `dictionaryPairs` (the dictionary's pairs, repeats included;
+/// nil: coverage 1) not dropped for a word outside the vocabularies
+/// (`droppedPairs`).
 public func evaluateTranslation(
   source: FloatTensor, target: FloatTensor, pairs: IndexTensor, dictionaryPairs: Int? = nil,
-  retrieval: Retrieval, options: SearchOptions = .init()
+  droppedPairs: Int = 0, retrieval: Retrieval, options: SearchOptions = .init()
 ) throws -> TranslationAccuracy {
   try checkEmbeddingPair(source, "source", target, "target")
   try checkPairs(pairs, sourceRows: source.shape[0], targetRows: target.shape[0])
@@ -74,6 +73,6 @@ public func evaluateTranslation(
   }
   return TranslationAccuracy(
     p1: precision(at: 1), p5: precision(at: 5), p10: precision(at: 10),
-    coverage: dictionaryPairs.map { Double(pairs.shape[0]) / Double($0) } ?? 1,
+    coverage: dictionaryPairs.map { Double($0 - droppedPairs) / Double($0) } ?? 1,
     queries: queries.count)
 }

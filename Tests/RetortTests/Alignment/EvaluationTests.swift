@@ -24,6 +24,17 @@ import Testing
   static let sourceWords = ["a", "b", "c", "d"]
   static let dictionary = [("a", "x"), ("b", "z"), ("b", "y"), ("c", "w"), ("e", "w"), ("a", "v")]
 
+  /// A pair given twice counts twice in the coverage (5/7 with (a, x)
+  /// repeated) though it is one gold pair; the precisions do not change.
+  @Test func repeatedPairsCountInCoverage() throws {
+    let result = try evaluateTranslation(
+      source: Self.source, target: Self.target, sourceWords: Self.sourceWords,
+      targetWords: Self.targetWords, dictionary: Self.dictionary + [("a", "x")], retrieval: .nn)
+    #expect(
+      result == TranslationAccuracy(p1: 1.0 / 3, p5: 2.0 / 3, p10: 1, coverage: 5.0 / 7, queries: 3)
+    )
+  }
+
   @Test func nearestNeighbourByHand() throws {
     let result = try evaluateTranslation(
       source: Self.source, target: Self.target, sourceWords: Self.sourceWords,
