@@ -46,6 +46,19 @@ import Testing
     #expect(try ShardMarks.order([a, b]) != nil)
   }
 
+  @Test func damagedMarksAreBadData() throws {
+    let path = FileManager.default.temporaryDirectory
+      .appendingPathComponent("retort-shard-\(UUID().uuidString).h5").path
+    let writer = try TensorFileWriter(.path(path))
+    try writer.write("x", FloatTensor(shape: [1], scalars: [0]))
+    try writer.setAttribute("shard_count", .integer(2))
+    try writer.setAttribute("shard_index", .integer(5))
+    try writer.commit()
+    let damaged = try TensorFile(path: path)
+    expectError(.data) { _ = try ShardMarks(damaged) }
+    expectError(.data, file: path) { _ = try ShardMarks.order([try shardFile(0, of: 2), damaged]) }
+  }
+
   @Test func mergeRules() throws {
     let labels = ["a", "b"]
     let top = try MergeRule.topk.combine(
