@@ -38,7 +38,7 @@ struct CSLSTool: RetortCommand, RetortTool {
   var map: InputSpec?
 
   @Option(name: .short, help: "Neighbours that define r.")
-  var k = 10
+  var k = CSLSRadii.defaultK
 
   @Option(name: .long, help: "Candidates written per query.")
   var top = 10
@@ -120,7 +120,8 @@ struct CSLSTool: RetortCommand, RetortTool {
           "no pair of the dictionary has both words in the vocabularies", file: eval)
       }
       let result = try evaluateTranslation(
-        source: mapped, target: tgt.vectors, pairs: pairs, dictionaryPairs: total, droppedPairs: dropped,
+        source: mapped, target: tgt.vectors, pairs: pairs, dictionaryPairs: total,
+        droppedPairs: dropped,
         retrieval: metric == .nn ? .nn : .csls(k: k), options: options)
       context.report([
         "p@1": result.p1, "p@5": result.p5, "p@10": result.p10, "coverage": result.coverage,

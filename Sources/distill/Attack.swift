@@ -44,10 +44,10 @@ extension Distill {
     var eps = NumberList(values: [0.1])
 
     @Option(name: .long, help: "JSMA: change of each selected feature (+1 increases).")
-    var theta: Float = 1
+    var theta = JSMA.defaultTheta
 
     @Option(name: .long, help: "JSMA: largest fraction of features changed.")
-    var gamma: Float = 0.145
+    var gamma = JSMA.defaultGamma
 
     @Option(
       name: .long, help: ArgumentHelp("Feature range to clip to, 'lo,hi'.", valueName: "lo,hi"))

@@ -35,7 +35,7 @@ struct NMSTool: RetortCommand, RetortTool {
   var input: InputSpec = InputSpec(path: "-")
 
   @Option(name: .long, help: "IoU above which a lower-scored box is suppressed.")
-  var iou: Float = 0.5
+  var iou = NMSOptions().iou
 
   @Option(name: .long, help: ArgumentHelp("Drop rows scoring below S before NMS.", valueName: "s"))
   var scoreMin: Float?
@@ -49,10 +49,10 @@ struct NMSTool: RetortCommand, RetortTool {
   var soft: SoftNMS.Decay?
 
   @Option(name: .long, help: "Soft-NMS gaussian sigma.")
-  var sigma: Float = 0.5
+  var sigma = SoftNMS(decay: .gaussian).sigma
 
   @Option(name: .long, help: "Soft-NMS: drop rows whose decayed score falls below this.")
-  var softMinScore: Float = 0.001
+  var softMinScore = SoftNMS(decay: .gaussian).minScore
 
   @Flag(name: .long, help: "Ignore 'classes': one group per image.")
   var classAgnostic = false

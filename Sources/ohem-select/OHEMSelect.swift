@@ -30,10 +30,10 @@ struct OHEMSelectTool: RetortCommand, RetortTool {
   var input: InputSpec = InputSpec(path: "-")
 
   @Option(name: .long, help: "RoIs kept per image (B/N).")
-  var perImage = 64
+  var perImage = OHEMOptions().perImage
 
   @Option(name: .long, help: "IoU above which a lower-loss RoI is a duplicate.")
-  var iou: Float = 0.7
+  var iou = OHEMOptions().iou
 
   @Flag(name: .long, help: "Skip the NMS de-duplication.")
   var noNms = false

@@ -49,10 +49,10 @@ struct ProcrustesTool: RetortCommand, RetortTool {
   var dicoBuild = "S2T&T2S"
 
   @Option(name: .long, help: "Induce dictionaries among this many most frequent words.")
-  var dicoMaxRank = 15_000
+  var dicoMaxRank = DictionaryInduction.defaultMaxRank
 
   @Option(name: .short, help: "Neighbours that define CSLS's r.")
-  var k = 10
+  var k = CSLSRadii.defaultK
 
   @OptionGroup var output: OutputOptions
   @OptionGroup var common: CommonOptions

@@ -42,13 +42,13 @@ extension Protonet {
     var episodes = 5000
 
     @Option(name: .long, help: "Distance: sqeuclidean or cosine.")
-    var distance: FewShotDistance = .sqeuclidean
+    var distance = PrototypicalDefaults.distance
 
     @Option(name: .long, help: "Adam learning rate.")
-    var lr: Float = 0.001
+    var lr = PrototypicalDefaults.learningRate
 
     @Option(name: .long, help: "Halve the learning rate every this many episodes.")
-    var halveEvery = 2000
+    var halveEvery = PrototypicalDefaults.halveEvery
 
     @OptionGroup var output: OutputOptions
     @OptionGroup var common: CommonOptions

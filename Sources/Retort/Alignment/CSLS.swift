@@ -6,6 +6,9 @@
 /// inner products are cosines. Precomputed radii can be kept and passed back to
 /// `cslsNeighbors` by a later run or by each shard of the queries.
 public struct CSLSRadii: Equatable, Sendable {
+  /// MUSE's neighbourhood size, the default k.
+  public static let defaultK = 10
+
   /// The neighbourhood size k.
   public var k: Int
   /// r_T(x_i) for every source row i.
@@ -23,7 +26,7 @@ public struct CSLSRadii: Equatable, Sendable {
   /// targets updates its rows' top k (giving r_T) and every column's top k,
   /// per worker, merged at the end (giving r_S).
   public init(
-    source: FloatTensor, target: FloatTensor, k: Int = 10, options: SearchOptions = .init()
+    source: FloatTensor, target: FloatTensor, k: Int = defaultK, options: SearchOptions = .init()
   ) throws {
     try checkEmbeddingPair(source, "source", target, "target")
     let (ns, nt) = (source.shape[0], target.shape[0])

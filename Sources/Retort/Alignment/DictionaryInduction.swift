@@ -21,6 +21,9 @@ public enum DictionaryMode: String, CaseIterable, Sendable {
 
 /// Bilingual dictionaries built from embeddings or from word lists.
 public enum DictionaryInduction {
+  /// MUSE's `dico_max_rank`: induce among the 15,000 most frequent words.
+  public static let defaultMaxRank = 15_000
+
   /// The (source row, target row) pairs of CSLS nearest neighbours among the
   /// `maxRank` most frequent words (rows are frequency-sorted), sorted by row.
   ///
@@ -31,7 +34,7 @@ public enum DictionaryInduction {
   /// maxRank itself too). `mapped` are the mapped source rows, unit length.
   public static func induce(
     mapped: FloatTensor, target: FloatTensor, radii: CSLSRadii, mode: DictionaryMode,
-    maxRank: Int = 15_000, options: SearchOptions = .init()
+    maxRank: Int = defaultMaxRank, options: SearchOptions = .init()
   ) throws -> IndexTensor {
     try checkEmbeddingPair(mapped, "mapped source", target, "target")
     guard maxRank >= 1 else {

@@ -34,8 +34,9 @@ public struct RefinementResult: Sendable {
 /// renormalised before CSLS, as MUSE does. `onStep` sees each step as it ends.
 public func refine(
   source: FloatTensor, target: FloatTensor, start: RefinementStart, iterations: Int,
-  mode: DictionaryMode = .intersection, maxRank: Int = 15_000, k: Int = 10,
-  options: SearchOptions = .init(), onStep: ((RefinementStep) -> Void)? = nil
+  mode: DictionaryMode = .intersection, maxRank: Int = DictionaryInduction.defaultMaxRank,
+  k: Int = CSLSRadii.defaultK, options: SearchOptions = .init(),
+  onStep: ((RefinementStep) -> Void)? = nil
 ) throws -> RefinementResult {
   try checkEmbeddingPair(source, "source", target, "target")
   guard iterations >= 0 else {

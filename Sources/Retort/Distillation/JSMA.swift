@@ -11,6 +11,11 @@ import Foundation
 /// it stops when the model predicts t or more than a fraction γ of the
 /// features have been changed.
 public enum JSMA {
+  /// The paper's change of each selected feature (+1: features increase).
+  public static let defaultTheta: Float = 1
+  /// The paper's largest fraction of features changed (14.5%).
+  public static let defaultGamma: Float = 0.145
+
   /// A target class ≠ label for each row, uniform, row r (counted from
   /// `firstRow`) drawing from its own stream of `seed`.
   public static func randomTargets(labels: [Int64], classes: Int, seed: UInt64, firstRow: Int = 0)
@@ -27,8 +32,9 @@ public enum JSMA {
   /// correctly are attacked; a row succeeds when the model predicts its target.
   /// Memory grows with `blockRows` × features, never with features².
   public static func attack(
-    _ network: Network, x: FloatTensor, labels: [Int64], targets: [Int64], theta: Float = 1,
-    gamma: Float = 0.145, clip: ClosedRange<Float> = 0...1, blockRows: Int = 64
+    _ network: Network, x: FloatTensor, labels: [Int64], targets: [Int64],
+    theta: Float = defaultTheta, gamma: Float = defaultGamma, clip: ClosedRange<Float> = 0...1,
+    blockRows: Int = 64
   ) -> AttackOutcome {
     let n = x.rowCount, w = x.rowWidth
     let before = SoftTargets.argmax(network.predict(x))

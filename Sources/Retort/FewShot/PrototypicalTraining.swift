@@ -1,5 +1,13 @@
 import Foundation
 
+/// The paper's training defaults: squared Euclidean distance, Adam at
+/// η = 10⁻³ halved every 2,000 episodes.
+public enum PrototypicalDefaults {
+  public static let distance = FewShotDistance.sqeuclidean
+  public static let learningRate: Float = 1e-3
+  public static let halveEvery = 2000
+}
+
 /// What one training episode gave, for progress and logs.
 public struct EpisodeReport: Sendable {
   /// The episode's index, from 0.
@@ -23,8 +31,9 @@ public struct EpisodeReport: Sendable {
 /// not fit the network, and a usage error for a `halveEvery` below 1.
 public func trainPrototypical(
   network: inout Network, x: FloatTensor, labels: [Int64], way: Int, shot: Int, query: Int,
-  episodes: Int, distance: FewShotDistance = .sqeuclidean, learningRate: Float = 1e-3,
-  halveEvery: Int = 2000, generator: inout SeededGenerator,
+  episodes: Int, distance: FewShotDistance = PrototypicalDefaults.distance,
+  learningRate: Float = PrototypicalDefaults.learningRate,
+  halveEvery: Int = PrototypicalDefaults.halveEvery, generator: inout SeededGenerator,
   onEpisode: (EpisodeReport) -> Void = { _ in }
 ) throws {
   guard halveEvery >= 1 else {
