@@ -131,7 +131,8 @@ public enum CarliniWagner {
     return (loss, gradient, margin, distance, adversarial)
   }
 
-  /// Whether margin `m` counts as reaching the goal with confidence κ.
+  /// Whether margin `m` counts as reaching the goal with confidence κ: m ≤ −κ,
+  /// and m < 0 (a tie with κ = 0 does not reach the goal, as in `LogitMargin`).
   static func reaches(_ m: Float, confidence: Float) -> Bool { m < 0 && m <= -confidence }
 
   /// The attack on one block of rows (all of them attacked): the closest x'

@@ -75,12 +75,14 @@ private func line<T>(_ values: [T]) -> String { values.map { "\($0)" }.joined(se
       #expect(margins.contains { $0 > Double(-kappa) + 1e-3 }, "\(name)")
       #expect(margins.contains { $0 < Double(-kappa) - 1e-3 }, "\(name)")
       #expect(margins.allSatisfy { abs($0 + Double(kappa)) > 1e-3 }, "\(name)")
-      // float32 against float64: losses and margins of size O(1) to ~1e-6.
+      // float32 against float64, values up to ~10 (gradients up to ~6):
+      // measured worst differences 1.5e-6 (loss), 5.6e-7 (margin) and 5.9e-7
+      // (gradient; the finite differences themselves are good to ~1e-9).
       expectApproximatelyEqual(
-        ours.loss, ref[0..<n], absoluteTolerance: 1e-5, relativeTolerance: 1e-5, name)
-      expectApproximatelyEqual(ours.margin, margins, absoluteTolerance: 1e-5, name)
+        ours.loss, ref[0..<n], absoluteTolerance: 5e-6, relativeTolerance: 1e-6, name)
+      expectApproximatelyEqual(ours.margin, margins, absoluteTolerance: 3e-6, name)
       expectApproximatelyEqual(
-        ours.gradient.scalars, ref[(2 * n)...], absoluteTolerance: 1e-5, relativeTolerance: 1e-4,
+        ours.gradient.scalars, ref[(2 * n)...], absoluteTolerance: 3e-6, relativeTolerance: 1e-6,
         name)
       let distances = (0..<n).map { r in
         zip(ours.adversarial.row(r), x.row(r)).reduce(0.0) {
@@ -94,10 +96,18 @@ private func line<T>(_ values: [T]) -> String { values.map { "\($0)" }.joined(se
 
   /// Two classes, z = xW + b: the smallest L2 change that flips the class is
   /// the distance |z_y − z_o|/‖W_o − W_y‖ to the hyperplane, when the foot of
-  /// the perpendicular stays in the box (numpy). C&W with the paper's settings
-  /// lands at most ~1% above it: Adam circles the kink of max(m, 0) with steps
-  /// of about lr·(hi − lo)/2·(1 − tanh²w) ≈ 1e-3 and the closest x' past the
-  /// boundary is kept. It can never be below (up to float32 rounding).
+  /// the perpendicular stays in the box (numpy). C&W can never land below it
+  /// (up to float32 rounding: ratio ≥ 0.999).
+  ///
+  /// How far above is set by Adam's step, which is about lr per coordinate of
+  /// w whatever the gradient's size, i.e. up to lr·(hi − lo)/2 per feature of
+  /// x': the closest x' kept past the boundary is within about one step of it.
+  /// Measured (16 rows, 5 features): with lr = 1e-3 the worst ratio is 1.0009,
+  /// so 1% is asserted; with the paper's lr = 1e-2 it is 1.005 on rows at
+  /// distance ≥ 0.03 and 1.03 at 0.016, but 1.86 on a row at distance 0.0058,
+  /// where the first step (L2 ≈ 0.005·√5 = 0.011) overshoots the boundary. So
+  /// with lr = 1e-2 a row passes within 5% or within one step's L2 of the
+  /// distance.
   @Test func twoClassesFindTheDistanceToTheHyperplane() throws {
     let (n, d) = (16, 5)
     let net = try linearNetwork(inputs: d, classes: 2, seed: 31)
@@ -122,19 +132,29 @@ private func line<T>(_ values: [T]) -> String { values.map { "\($0)" }.joined(se
           separator: "\n")))
     #expect(ref.count == 2 * n)
     guard ref.count == 2 * n else { return }
-    let outcome = try CarliniWagner.attack(net, x: x, labels: labels, goal: .untargeted)
-    #expect(outcome.attacked.allSatisfy { $0 })
-    #expect(outcome.succeeded.allSatisfy { $0 })
-    let l2 = PerturbationNorms(original: x, adversarial: outcome.adversarial).l2
     let inBox = (0..<n).filter { ref[2 * $0 + 1] == 1 }
     #expect(inBox.count >= n / 2)
-    var worst = 0.0
-    for r in inBox {
-      let ratio = l2[r] / ref[2 * r]
-      worst = max(worst, ratio)
-      #expect(ratio >= 0.999 && ratio <= 1.05, "row \(r): \(l2[r]) vs \(ref[2 * r])")
+    for lr: Float in [1e-3, 1e-2] {
+      let outcome = try CarliniWagner.attack(
+        net, x: x, labels: labels, goal: .untargeted, options: .init(learningRate: lr))
+      #expect(outcome.attacked.allSatisfy { $0 })
+      #expect(outcome.succeeded.allSatisfy { $0 })
+      let l2 = PerturbationNorms(original: x, adversarial: outcome.adversarial).l2
+      let step = Double(lr) / 2 * Double(d).squareRoot()
+      var worst = 0.0
+      for r in inBox {
+        let (found, best) = (l2[r], ref[2 * r])
+        worst = max(worst, found / best)
+        #expect(found >= 0.999 * best, "lr \(lr) row \(r): \(found) vs \(best)")
+        if lr < 5e-3 {
+          #expect(found <= 1.01 * best, "lr \(lr) row \(r): \(found) vs \(best)")
+        } else {
+          #expect(
+            found <= 1.05 * best || found <= best + step, "lr \(lr) row \(r): \(found) vs \(best)")
+        }
+      }
+      print("C&W two classes, lr \(lr): worst L2 / distance \(worst) over \(inBox.count) rows")
     }
-    print("C&W two classes: worst L2 / distance \(worst) over \(inBox.count) rows")
   }
 
   /// A random 5-class linear model over 12 features: nearly every attacked row
@@ -189,8 +209,9 @@ private func line<T>(_ values: [T]) -> String { values.map { "\($0)" }.joined(se
       try CarliniWagner.attack(
         net, x: x, labels: labels, goal: .untargeted, options: options, blockRows: 7)
     }
-    #expect(runs[0].adversarial.scalars.map(\.bitPattern)
-      == runs[1].adversarial.scalars.map(\.bitPattern))
+    #expect(
+      runs[0].adversarial.scalars.map(\.bitPattern)
+        == runs[1].adversarial.scalars.map(\.bitPattern))
     #expect(runs[0].succeeded == runs[1].succeeded)
     #expect(runs[0].succeeded.contains(true))
   }
