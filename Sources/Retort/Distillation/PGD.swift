@@ -22,9 +22,12 @@ public struct PGDOptions: Sendable, Equatable {
   public static let defaultSteps = 40
   /// The step size is this times ε/steps unless given (Madry et al.: 2.5).
   public static let defaultStepFactor: Float = 2.5
+  /// L∞, as in Madry et al.
   public static let defaultNorm = Norm.inf
+  /// Cross-entropy, as in Madry et al.
   public static let defaultLoss = Loss.ce
 
+  /// The norm of the ball.
   public var norm: Norm
   /// The radius of the ball (> 0).
   public var epsilon: Float
@@ -34,6 +37,7 @@ public struct PGDOptions: Sendable, Equatable {
   public var steps: Int
   /// Start from a uniform draw in the ball instead of x.
   public var randomStart: Bool
+  /// The loss ascended.
   public var loss: Loss
   /// The cross-entropy is taken at softmax(z/T) (> 0).
   public var temperature: Float
@@ -95,10 +99,10 @@ public enum PGD {
   /// too); the others stay as they are. A row succeeds when it was attacked
   /// and the model's prediction at the final x' reaches `goal`. Row r's random
   /// start draws from its own stream of `seed` (row `firstRow + r`), the same
-  /// for every ε. Gradients are computed `blockRows` attacked rows at a time,
-  /// blocks aligned to multiples of `blockRows` in row numbers counted from
-  /// `firstRow`, so a shard that starts at such a multiple computes exactly
-  /// what the whole run computes for its rows.
+  /// for every ε. Gradients are computed on blocks of attacked rows: those
+  /// whose row numbers `firstRow + r` lie in the same interval
+  /// [k·blockRows, (k+1)·blockRows), so a shard whose `firstRow` is a multiple
+  /// of `blockRows` computes exactly what the whole run computes for its rows.
   public static func attack(
     _ network: Network, x: FloatTensor, labels: [Int64], goal: AttackGoal, epsilons: [Float],
     options: PGDOptions, seed: UInt64, firstRow: Int = 0, blockRows: Int = 256
