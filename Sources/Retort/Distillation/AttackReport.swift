@@ -1,13 +1,14 @@
 /// What an attack on a set of rows gave, from its per-row outcomes (one run,
-/// or the merged rows of its shards): per step size for FGSM, once for JSMA.
+/// or the merged rows of its shards): per radius for FGSM and PGD, once for
+/// JSMA and C&W.
 public struct AttackReport: Sendable {
-  /// `fgsm` or `jsma`.
+  /// `fgsm`, `jsma`, `pgd` or `cw`.
   public var method: String
-  /// FGSM's step sizes (empty for JSMA).
+  /// The radii of FGSM and PGD (empty for the others).
   public var epsilons: [Double]
   /// Rows given and rows attacked (classified correctly before).
   public var examples: Int
-  /// One entry per step size (one for JSMA).
+  /// One entry per radius (one without radii).
   public var statistics: [AttackStatistics]
   /// Mean and median over rows of the gradient amplitude (the mean of the
   /// two middle rows for an even count).
@@ -15,7 +16,7 @@ public struct AttackReport: Sendable {
   public var medianAmplitude: Double
 
   /// The report of per-row outcomes: `succeeded` and `norms` hold one entry
-  /// per step size.
+  /// per radius.
   public init(
     method: String, epsilons: [Double], attacked: [Bool], succeeded: [[Bool]],
     norms: [PerturbationNorms], amplitudes: [Double]
@@ -33,9 +34,9 @@ public struct AttackReport: Sendable {
   }
 
   /// The report's stable keys (DESIGN "Command line"): `success_rate`,
-  /// `mean_l0`, `mean_l2`, `mean_linf` (arrays when several step sizes were
+  /// `mean_l0`, `mean_l2`, `mean_linf` (arrays when several radii were
   /// given), `gradient_amplitude` and `gradient_amplitude_median`, `attacked`,
-  /// `examples`, `method` and, for FGSM, `eps`.
+  /// `examples`, `method` and, for FGSM and PGD, `eps`.
   public var fields: [String: Any] {
     var out: [String: Any] = [
       "method": method, "examples": examples, "attacked": statistics[0].attacked,
@@ -48,7 +49,9 @@ public struct AttackReport: Sendable {
     put("mean_l0") { $0.meanL0 }
     put("mean_l2") { $0.meanL2 }
     put("mean_linf") { $0.meanLinf }
-    if method == "fgsm" { out["eps"] = epsilons.count == 1 ? epsilons[0] as Any : epsilons as Any }
+    if !epsilons.isEmpty {
+      out["eps"] = epsilons.count == 1 ? epsilons[0] as Any : epsilons as Any
+    }
     return out
   }
 }

@@ -1,10 +1,11 @@
-/// Attack result files as `distill attack -o` writes them: the adversarial
-/// examples `x` and the per-row outcomes `succeeded`, `l0`, `l2`, `linf` —
-/// each suffixed `_eps<ε>` when FGSM ran several step sizes — plus
-/// `attacked`, `amplitude`, `labels`, JSMA's `target`, and the root
-/// attributes `method` and (FGSM) `eps`. Rows are independent, so the files
-/// of shards concatenate into the file of one run, and `report(of:)` gives
-/// the same report from either.
+/// Attack result files as `distill attack -o` writes them, one row per
+/// attempt: the adversarial examples `x` and the outcomes `succeeded`, `l0`,
+/// `l2`, `linf` — each suffixed `_eps<ε>` when FGSM or PGD ran several radii —
+/// plus `attacked`, `amplitude`, `labels`, for targeted attacks `target` and
+/// `row` (the input row attacked), and the root attributes `method` and
+/// (FGSM, PGD) `eps`. Attempts are independent, so the files of shards
+/// concatenate into the file of one run, and `report(of:)` gives the same
+/// report from either.
 public enum AttackResultFile {
   /// One attack's per-row results.
   public struct Contents {
@@ -16,10 +17,12 @@ public enum AttackResultFile {
     public var amplitudes: [Double]
     public var labels: [Int64]
     public var targets: [Int64]?
+    /// The input row of each attempt (targeted attacks).
+    public var rows: [Int64]?
 
     public init(
       method: String, epsilons: [Double], original: FloatTensor, outcomes: [AttackOutcome],
-      amplitudes: [Double], labels: [Int64], targets: [Int64]?
+      amplitudes: [Double], labels: [Int64], targets: [Int64]?, rows: [Int64]? = nil
     ) {
       self.method = method
       self.epsilons = epsilons
@@ -29,6 +32,7 @@ public enum AttackResultFile {
       self.amplitudes = amplitudes
       self.labels = labels
       self.targets = targets
+      self.rows = rows
     }
 
     /// The report of these results.
@@ -39,9 +43,12 @@ public enum AttackResultFile {
     }
   }
 
-  /// The dataset suffix of each step size: none for one, `_eps<ε>` for several.
+  /// The methods whose results these files hold.
+  public static let methods = ["fgsm", "jsma", "pgd", "cw"]
+
+  /// The dataset suffix of each radius: none for one, `_eps<ε>` for several.
   static func suffixes(method: String, epsilons: [Double]) -> [String] {
-    guard method == "fgsm", epsilons.count > 1 else { return [""] }
+    guard epsilons.count > 1 else { return [""] }
     return epsilons.map { "_eps\(shortDecimal(Float($0)))" }
   }
 
@@ -66,18 +73,24 @@ public enum AttackResultFile {
     try writer.write("amplitude", floats(c.amplitudes))
     try writer.write("labels", IndexTensor(shape: [c.labels.count], scalars: c.labels))
     if let t = c.targets { try writer.write("target", IndexTensor(shape: [t.count], scalars: t)) }
+    if let r = c.rows { try writer.write("row", IndexTensor(shape: [r.count], scalars: r)) }
     try writer.setAttribute("method", .text(c.method))
-    if c.method == "fgsm" { try writer.setAttribute("eps", .reals(c.epsilons)) }
+    if !c.epsilons.isEmpty { try writer.setAttribute("eps", .reals(c.epsilons)) }
   }
 
   /// The report of a file that `write` (or `tensor merge` of shards) made.
   public static func report(of file: TensorFile) throws -> AttackReport {
     let root = try file.attributes()
-    guard case .text(let method)? = root["method"], ["fgsm", "jsma"].contains(method) else {
+    guard case .text(let method)? = root["method"], methods.contains(method) else {
       throw RetortError.data("not an attack result (no 'method' attribute)", file: file.label)
     }
     var epsilons = [Double]()
-    if case .reals(let e)? = root["eps"] { epsilons = e }
+    // One radius is read back as a scalar attribute, several as an array.
+    switch root["eps"] {
+    case .reals(let e)?: epsilons = e
+    case .real(let e)?: epsilons = [e]
+    default: break
+    }
     func doubles(_ name: String) throws -> [Double] {
       try file.readFloat(name).scalars.map(Double.init)
     }

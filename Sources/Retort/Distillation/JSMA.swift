@@ -1,31 +1,33 @@
 import Foundation
 
-/// The Jacobian-based saliency map attack of Papernot et al. (2016), in its
-/// pairwise form, on the logits Z (as most implementations do: with softmax
-/// outputs β = −α and the map degenerates).
+/// The Jacobian-based saliency map attack of Papernot et al. (2016), pairwise.
 ///
-/// For target t, α_i = ∂Z_t/∂x_i and β_i = Σ_{j≠t} ∂Z_j/∂x_i. Each step picks
-/// the pair (p, q) of features still in the search domain with
-/// θ(α_p+α_q) > 0 and θ(β_p+β_q) < 0 that maximises |α_p+α_q|·|β_p+β_q|, moves
-/// both by θ (clipped to the feature range) and removes them from the domain;
-/// it stops when the model predicts t or more than a fraction γ of the
-/// features have been changed.
+/// For target t, α_i = ∂F_t/∂x_i and β_i = Σ_{j≠t} ∂F_j/∂x_i, where F are the
+/// softmax outputs F = softmax(z/T) of the deployed network (`Saliency.probs`,
+/// the paper's form) or the logits F = z (`Saliency.logits`, the form most
+/// implementations use). Each step picks the pair (p, q) of features still in
+/// the search domain with θ(α_p+α_q) > 0 and θ(β_p+β_q) < 0 that maximises
+/// |α_p+α_q|·|β_p+β_q|, moves both by θ (clipped to the feature range) and
+/// removes them from the domain; it stops when the model predicts t or more
+/// than a fraction γ of the features have been changed.
+///
+/// On the softmax outputs, ∂F_j/∂z_k = F_j(δ_jk − F_k)/T is formed in float32,
+/// as the paper's networks compute it. A distilled network deployed at T = 1
+/// has logits so large that F_t of every class but the predicted one is 0 in
+/// float32: α and β vanish, no pair qualifies, and the attack fails. This is
+/// the gradient masking that defensive distillation relies on.
 public enum JSMA {
   /// The paper's change of each selected feature (+1: features increase).
   public static let defaultTheta: Float = 1
   /// The paper's largest fraction of features changed (14.5%).
   public static let defaultGamma: Float = 0.145
 
-  /// A target class ≠ label for each row, uniform, row r (counted from
-  /// `firstRow`) drawing from its own stream of `seed`.
-  public static func randomTargets(labels: [Int64], classes: Int, seed: UInt64, firstRow: Int = 0)
-    -> [Int64]
-  {
-    labels.enumerated().map { r, y in
-      var generator = SeededGenerator(seed: seed, row: firstRow + r)
-      let k = generator.index(below: classes - 1)
-      return Int64(k >= Int(y) ? k + 1 : k)
-    }
+  /// The outputs whose Jacobian makes the saliency map.
+  public enum Saliency: String, CaseIterable, Sendable {
+    /// The softmax outputs F = softmax(z/T), as in the paper.
+    case probs
+    /// The logits z.
+    case logits
   }
 
   /// Adversarial examples of `x` towards `targets`. Rows the model classified
@@ -33,8 +35,8 @@ public enum JSMA {
   /// Memory grows with `blockRows` × features, never with features².
   public static func attack(
     _ network: Network, x: FloatTensor, labels: [Int64], targets: [Int64],
-    theta: Float = defaultTheta, gamma: Float = defaultGamma, clip: ClosedRange<Float> = 0...1,
-    blockRows: Int = 64
+    on saliency: Saliency = .probs, temperature: Float = 1, theta: Float = defaultTheta,
+    gamma: Float = defaultGamma, clip: ClosedRange<Float> = 0...1, blockRows: Int = 64
   ) -> AttackOutcome {
     let n = x.rowCount, w = x.rowWidth
     let before = SoftTargets.argmax(network.predict(x))
@@ -56,12 +58,10 @@ public enum JSMA {
         let batch = current.gather(active)
         let z = net.forward(batch, training: false)
         let predicted = SoftTargets.argmax(z)
-        let c = z.rowWidth
-        var targetGrad = FloatTensor(repeating: 0, shape: [active.count, c])
-        let allGrad = FloatTensor(repeating: 1, shape: [active.count, c])
-        for (k, r) in active.enumerated() { targetGrad.scalars[k * c + Int(targets[rows[r]])] = 1 }
+        let (targetGrad, otherGrad) = outputGradients(
+          z, targets: active.map { targets[rows[$0]] }, on: saliency, temperature: temperature)
         let alpha = net.backward(targetGrad, accumulate: false).reshaped([active.count, w])
-        let total = net.backward(allGrad, accumulate: false).reshaped([active.count, w])
+        let beta = net.backward(otherGrad, accumulate: false).reshaped([active.count, w])
         var next = [Int]()
         for (k, r) in active.enumerated() {
           if predicted[k] == Int(targets[rows[r]]) {
@@ -70,7 +70,7 @@ public enum JSMA {
           }
           if changed[r] + 2 > maxChanged { continue }
           let a = alpha.row(k).map { $0 * theta }
-          let b = zip(total.row(k), alpha.row(k)).map { ($0 - $1) * theta }
+          let b = beta.row(k).map { $0 * theta }
           guard let (p, q) = bestPair(a: a, b: b, domain: domain[r]) else { continue }
           for i in [p, q] {
             let v = current.scalars[r * w + i] + theta
@@ -90,6 +90,37 @@ public enum JSMA {
     return AttackOutcome(
       adversarial: adversarial, attacked: (0..<n).map { before[$0] == Int(labels[$0]) },
       succeeded: succeededRows)
+  }
+
+  /// ∂F_t/∂z and Σ_{j≠t} ∂F_j/∂z for each row of logits `z` [B, C] and its
+  /// target t. Logits: e_t and 1 − e_t. Softmax outputs at T, in float32:
+  /// F_t(δ_tk − F_k)/T and (1 − δ_tk)·F_k/T − F_k·(Σ_{j≠t} F_j)/T.
+  static func outputGradients(
+    _ z: FloatTensor, targets: [Int64], on saliency: Saliency, temperature: Float
+  ) -> (target: FloatTensor, others: FloatTensor) {
+    let (b, c) = (z.rowCount, z.rowWidth)
+    var target = FloatTensor(repeating: 0, shape: [b, c])
+    var others = FloatTensor(repeating: saliency == .logits ? 1 : 0, shape: [b, c])
+    if saliency == .logits {
+      for r in 0..<b {
+        target[r, Int(targets[r])] = 1
+        others[r, Int(targets[r])] = 0
+      }
+      return (target, others)
+    }
+    let f = z.softmax(temperature: temperature)
+    for r in 0..<b {
+      let t = Int(targets[r])
+      let ft = f[r, t]
+      var rest: Float = 0
+      for j in 0..<c where j != t { rest += f[r, j] }
+      for k in 0..<c {
+        let fk = f[r, k]
+        target[r, k] = (k == t ? ft - ft * fk : -ft * fk) / temperature
+        others[r, k] = ((k == t ? 0 : fk) - fk * rest) / temperature
+      }
+    }
+    return (target, others)
   }
 
   /// Whether a feature can still move by θ inside the clip range.

@@ -98,16 +98,20 @@ public enum PGD {
   /// Rows the model classifies correctly are attacked (for a targeted goal
   /// too); the others stay as they are. A row succeeds when it was attacked
   /// and the model's prediction at the final x' reaches `goal`. Row r's random
-  /// start draws from its own stream of `seed` (row `firstRow + r`), the same
-  /// for every ε. Gradients are computed on blocks of attacked rows: those
-  /// whose row numbers `firstRow + r` lie in the same interval
-  /// [k·blockRows, (k+1)·blockRows), so a shard whose `firstRow` is a multiple
+  /// start draws from its own stream of `seed`, `streams[r]` (default: r),
+  /// the same for every ε. Gradients are computed on blocks of attacked rows:
+  /// those whose streams lie in the same interval
+  /// [k·blockRows, (k+1)·blockRows), so a shard whose first stream is a multiple
   /// of `blockRows` computes exactly what the whole run computes for its rows.
   public static func attack(
     _ network: Network, x: FloatTensor, labels: [Int64], goal: AttackGoal, epsilons: [Float],
-    options: PGDOptions, seed: UInt64, firstRow: Int = 0, blockRows: Int = 256
+    options: PGDOptions, seed: UInt64, streams: [Int]? = nil, blockRows: Int = 256
   ) throws -> [AttackOutcome] {
     let n = x.rowCount, w = x.rowWidth
+    let streams = streams ?? Array(0..<n)
+    guard streams.count == n else {
+      throw RetortError.usage("has \(streams.count) rows, x has \(n)", quantity: "streams")
+    }
     let classes = network.outputWidth
     try validate(options, epsilons: epsilons, blockRows: blockRows)
     try validate(labels: labels, goal: goal, rows: n, classes: classes)
@@ -116,7 +120,7 @@ public enum PGD {
     let candidates = (0..<n).filter { attacked[$0] }
     var blocks = [[Int]]()
     for r in candidates {
-      if let last = blocks.last?.last, (firstRow + last) / blockRows == (firstRow + r) / blockRows {
+      if let last = blocks.last?.last, streams[last] / blockRows == streams[r] / blockRows {
         blocks[blocks.count - 1].append(r)
       } else {
         blocks.append([r])
@@ -128,7 +132,7 @@ public enum PGD {
       for rows in blocks {
         let block = run(
           &net, x: x.gather(rows), rows: rows, labels: labels, goal: goal, epsilon: eps,
-          options: options, seed: seed, firstRow: firstRow)
+          options: options, seed: seed, streams: streams)
         for (i, r) in rows.enumerated() {
           adversarial.scalars.replaceSubrange(r * w..<(r + 1) * w, with: block.row(i))
         }
@@ -145,24 +149,24 @@ public enum PGD {
   /// The attack at `options.epsilon`.
   public static func attack(
     _ network: Network, x: FloatTensor, labels: [Int64], goal: AttackGoal, options: PGDOptions,
-    seed: UInt64, firstRow: Int = 0, blockRows: Int = 256
+    seed: UInt64, streams: [Int]? = nil, blockRows: Int = 256
   ) throws -> AttackOutcome {
     try attack(
       network, x: x, labels: labels, goal: goal, epsilons: [options.epsilon], options: options,
-      seed: seed, firstRow: firstRow, blockRows: blockRows)[0]
+      seed: seed, streams: streams, blockRows: blockRows)[0]
   }
 
   /// PGD on the rows `x` (rows `rows` of the whole input) at radius `epsilon`.
   private static func run(
     _ net: inout Network, x: FloatTensor, rows: [Int], labels: [Int64], goal: AttackGoal,
-    epsilon: Float, options: PGDOptions, seed: UInt64, firstRow: Int
+    epsilon: Float, options: PGDOptions, seed: UInt64, streams: [Int]
   ) -> FloatTensor {
     let w = x.rowWidth
     let alpha = options.stepSize(epsilon: epsilon)
     var current = x
     if options.randomStart {
       for (i, r) in rows.enumerated() {
-        var generator = SeededGenerator(seed: seed, row: firstRow + r)
+        var generator = SeededGenerator(seed: seed, row: streams[r])
         let delta = randomStart(
           width: w, norm: options.norm, epsilon: epsilon, generator: &generator)
         let o = i * w

@@ -86,10 +86,13 @@ func weights(_ net: Network) -> (w: [Float], b: [Float]) {
     var g = SeededGenerator(seed: 11)
     let x = FloatTensor(shape: [n, d], scalars: (0..<n * d).map { _ in Float(g.uniform() * 0.5) })
     let labels = SoftTargets.argmax(net.predict(x)).map(Int64.init)
-    let targets = JSMA.randomTargets(labels: labels, classes: c, seed: 12)
+    let targets = try TargetedAttempts(
+      labels: labels, classes: c, choice: .random, seed: 12
+    ).targets
     #expect(zip(targets, labels).allSatisfy { $0 != $1 })
     let gamma: Float = 0.4
-    let outcome = JSMA.attack(net, x: x, labels: labels, targets: targets, gamma: gamma)
+    let outcome = JSMA.attack(
+      net, x: x, labels: labels, targets: targets, on: .logits, gamma: gamma)
     let (adv, stats) = (outcome.adversarial, AttackStatistics(original: x, outcome: outcome))
     #expect(stats.attacked == n)
     #expect(stats.succeeded > n / 2)

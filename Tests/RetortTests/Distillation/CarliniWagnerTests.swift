@@ -168,7 +168,9 @@ private func line<T>(_ values: [T]) -> String { values.map { "\($0)" }.joined(se
     var labels = SoftTargets.argmax(net.predict(x)).map(Int64.init)
     let wrong = Set(stride(from: 3, to: n, by: 7))
     for r in wrong { labels[r] = (labels[r] + 1) % Int64(c) }
-    let targets = JSMA.randomTargets(labels: labels, classes: c, seed: 43)
+    let targets = try TargetedAttempts(
+      labels: labels, classes: c, choice: .random, seed: 43
+    ).targets
     let runs: [(String, AttackGoal, Float)] = [
       ("untargeted", .untargeted, 0), ("targeted", .targeted(targets), 0),
       ("targeted κ=1", .targeted(targets), 1),

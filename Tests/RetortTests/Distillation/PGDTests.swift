@@ -192,7 +192,7 @@ private func text(_ values: [some Numeric]) -> String {
   }
 
   /// Random starts: fixed by the seed, changed by another seed, and a shard
-  /// of rows 5..<10 with firstRow 5 gives those rows of the whole run.
+  /// of rows 5..<10 with streams 5..<10 gives those rows of the whole run.
   @Test func randomStartIsSeededPerRow() throws {
     let (n, d, c) = (10, 6, 3)
     let net = try linearNetwork(inputs: d, classes: c, seed: 51)
@@ -208,7 +208,7 @@ private func text(_ values: [some Numeric]) -> String {
         func run(_ rows: Range<Int>, seed: UInt64) throws -> [AttackOutcome] {
           try PGD.attack(
             net, x: x.rows(rows), labels: Array(labels[rows]), goal: goal.rows(Array(rows)),
-            epsilons: [0.1, 0.4], options: options, seed: seed, firstRow: rows.lowerBound,
+            epsilons: [0.1, 0.4], options: options, seed: seed, streams: Array(rows),
             blockRows: 5)
         }
         let a = try run(0..<n, seed: 7), b = try run(0..<n, seed: 7)
