@@ -41,9 +41,12 @@ extension Distill {
         "distill attack -m model.h5 --method jsma --on logits --gamma 0.145 --limit 100 test.h5 "
           + "-o adv.h5",
         "distill attack -m model.h5 --method pgd --loss margin --eps 0.1,0.3 --steps 20 test.h5",
-        "distill attack -m model.h5 --method pgd --norm 2 --eps 2 --random-start test.h5",
+        "distill attack -m model.h5 --method pgd --norm 2 --eps 2 --step 0.25 --steps 20 "
+          + "--random-start --target 3 test.h5",
         "distill attack -m model.h5 --method cw --binary-steps 5 --max-iter 200 --limit 50 "
           + "test.h5",
+        "distill attack -m model.h5 --method cw --confidence 1 --initial-const 0.01 --lr 0.005 "
+          + "--target random --limit 20 test.h5 -o cw.h5",
         "distill attack -m model.h5 --method fgsm --eps 0.1,0.3 --shard 0/2 test.h5 -o part-0.h5",
       ])
 

@@ -115,7 +115,8 @@ struct CWCommandOptions: ParsableArguments {
     name: .long, help: "C&W: Adam iterations per c, at most (default \(defaults.maxIterations)).")
   var maxIter: Int?
 
-  @Option(name: .long, help: "C&W: Adam learning rate (default \(shortDecimal(defaults.learningRate))).")
+  @Option(
+    name: .long, help: "C&W: Adam learning rate (default \(shortDecimal(defaults.learningRate))).")
   var lr: Float?
 
   var given: [String] {
