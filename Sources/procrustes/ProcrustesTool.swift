@@ -16,16 +16,27 @@ struct ProcrustesTool: RetortCommand, RetortTool {
       induces a dictionary of CSLS nearest neighbours among the --dico-max-rank most \
       frequent words (--dico-build), and solves again, keeping the W with the best \
       unsupervised criterion (mean cosine of the CSLS translations of the 10,000 most \
-      frequent source words). Writes 'W' [D,D] and the final 'pairs'; the log has the \
-      dictionary size and criterion per iteration.
+      frequent source words). --seed-dict unsupervised needs no dictionary and no words: \
+      the first dictionary pairs the CSLS nearest neighbours between the sorted \
+      square-root similarity profiles of the --unsupervised-vocab most frequent words \
+      of each side (Artetxe, Labaka and Agirre 2018), which a rotation does not change. \
+      --self-learning refines with that paper's loop instead: Procrustes, then CSLS \
+      induction among the --vocabulary-cutoff most frequent words in both directions \
+      with every similarity kept with probability p (stochastic induction), p \
+      multiplied by --stochastic-multiplier after --stochastic-interval iterations \
+      without a gain of --threshold in the objective (the mean best similarity), until \
+      p = 1 and a last plateau. Writes 'W' [D,D] and the final 'pairs'; the log has the \
+      dictionary size and criterion (or objective and p) per iteration.
       """,
     examples: [
       "procrustes en.h5 fr.h5 --dict en-fr.train.txt -o W.h5",
       "procrustes en.h5 fr.h5 --init W-adv.h5 --refine 5 -o W.h5",
       "procrustes en.h5 fr.h5 --seed-dict identical --refine 5 --log - -o W.h5",
+      "procrustes en.h5 fr.h5 --seed-dict unsupervised --self-learning "
+        + "--stochastic-interval 5 -o W.h5",
     ])
 
-  enum Seed: String, ExpressibleByArgument, CaseIterable { case identical }
+  enum Seed: String, ExpressibleByArgument, CaseIterable { case identical, unsupervised }
 
   @OptionGroup var inputs: EmbeddingPairOptions
 
@@ -34,8 +45,13 @@ struct ProcrustesTool: RetortCommand, RetortTool {
     help: ArgumentHelp("Seed dictionary (HDF5 'pairs' or word-pair text).", valueName: "file"))
   var dict: String?
 
-  @Option(name: .long, help: "Seed dictionary from identical strings ('identical').")
+  @Option(
+    name: .long,
+    help: "Seed dictionary from identical strings, or from the embeddings alone (unsupervised).")
   var seedDict: Seed?
+
+  @Option(name: .long, help: "Most frequent words used by --seed-dict unsupervised.")
+  var unsupervisedVocab = UnsupervisedInitialization.defaultVocabulary
 
   @Option(
     name: .customLong("init"),
@@ -54,18 +70,42 @@ struct ProcrustesTool: RetortCommand, RetortTool {
   @Option(name: .short, help: "Neighbours that define CSLS's r.")
   var k = CSLSRadii.defaultK
 
+  @OptionGroup(title: "Self-learning") var learning: SelfLearningCommandOptions
+
   @OptionGroup var output: OutputOptions
   @OptionGroup var common: CommonOptions
 
   func validate() throws {
     let seeds = [dict != nil, seedDict != nil, initial != nil].filter { $0 }.count
     guard seeds == 1 else {
-      throw ValidationError("give exactly one of --dict, --seed-dict identical, --init")
+      throw ValidationError("give exactly one of --dict, --seed-dict, --init")
+    }
+    try requireOption(
+      unsupervisedVocab >= 2, "--unsupervised-vocab", unsupervisedVocab, "at least 2")
+    if learning.selfLearning {
+      if refine > 0 { throw ValidationError("--self-learning and --refine exclude each other") }
+      try requireOption(
+        learning.vocabularyCutoff >= 1, "--vocabulary-cutoff", learning.vocabularyCutoff,
+        "at least 1")
+      try requireOption(
+        learning.stochasticInitial > 0 && learning.stochasticInitial <= 1,
+        "--stochastic-initial", learning.stochasticInitial, "in (0, 1]")
+      try requireOption(
+        learning.stochasticMultiplier > 1, "--stochastic-multiplier",
+        learning.stochasticMultiplier, "above 1")
+      try requireOption(
+        learning.stochasticInterval >= 1, "--stochastic-interval", learning.stochasticInterval,
+        "at least 1")
+      try requireOption(learning.threshold >= 0, "--threshold", learning.threshold, "≥ 0")
+      try requireOption(
+        learning.maxIterations >= 1, "--max-iterations", learning.maxIterations, "at least 1")
+    } else if let first = learning.changed.first {
+      throw ValidationError("\(first) needs --self-learning")
     }
     try requireOption(refine >= 0, "--refine", refine, "at least 0")
     try requireOption(dicoMaxRank >= 1, "--dico-max-rank", dicoMaxRank, "at least 1")
     try requireOption(k >= 1, "-k", k, "at least 1")
-    if initial != nil && refine == 0 {
+    if initial != nil && refine == 0 && !learning.selfLearning {
       throw ValidationError("--init needs --refine K >= 1 (nothing to solve otherwise)")
     }
     do { _ = try DictionaryMode(name: dicoBuild) } catch let e as RetortError {
@@ -85,6 +125,23 @@ struct ProcrustesTool: RetortCommand, RetortTool {
         context.warn("\(dropped) of \(total) dictionary pairs have a word outside the vocabularies")
       }
       start = .dictionary(pairs)
+    } else if seedDict == .unsupervised {
+      let n = min(unsupervisedVocab, src.vectors.shape[0], tgt.vectors.shape[0])
+      if n < unsupervisedVocab {
+        context.warn(
+          "--unsupervised-vocab \(unsupervisedVocab) is more than the vocabularies: using \(n)")
+      }
+      let clock = Stopwatch()
+      let pairs = try UnsupervisedInitialization.dictionary(
+        source: src.vectors, target: tgt.vectors, vocabulary: n, k: k,
+        options: SearchOptions(threads: context.threads))
+      context.log.record([
+        "initial_dictionary_size": pairs.rowCount, "vocabulary": n,
+        "seconds": clock.milliseconds / 1000,
+      ])
+      context.note(
+        "unsupervised initial dictionary: \(pairs.rowCount) pairs in \(clock.milliseconds) ms")
+      start = .dictionary(pairs)
     } else if seedDict != nil {
       let pairs = DictionaryInduction.identical(
         source: try src.requireWords(for: "--seed-dict identical"),
@@ -99,6 +156,10 @@ struct ProcrustesTool: RetortCommand, RetortTool {
       let w = try file.readFiniteFloat(initial!.dataset(or: "W"))
       try context.naming(file) { try Procrustes.checkMapping(w, dimension: src.vectors.shape[1]) }
       start = .mapping(w)
+    }
+    if learning.selfLearning {
+      try runSelfLearning(from: start, src.vectors, tgt.vectors, continuing: src.file, in: context)
+      return
     }
     let result = try Retort.refine(
       source: src.vectors, target: tgt.vectors, start: start, iterations: refine,
@@ -120,5 +181,54 @@ struct ProcrustesTool: RetortCommand, RetortTool {
       ])
     try writer.write("pairs", result.pairs)
     try context.finish(writer, continuing: src.file)
+  }
+
+  /// The self-learning loop from `start` (a dictionary, or W whose CSLS
+  /// dictionary starts the loop), written as 'W' and 'pairs'.
+  func runSelfLearning(
+    from start: RefinementStart, _ source: FloatTensor, _ target: FloatTensor,
+    continuing input: TensorFile, in context: ToolContext
+  ) throws {
+    let search = SearchOptions(threads: context.threads)
+    let seed: IndexTensor
+    switch start {
+    case .dictionary(let pairs): seed = pairs
+    case .mapping(let w):
+      seed = try inducedDictionary(mapping: w, source, target, search: search)
+    }
+    let clock = Stopwatch()
+    let result = try selfLearning(
+      source: source, target: target, seed: seed, options: learning.options(k: k),
+      randomSeed: context.seed, search: search
+    ) { step in
+      context.log.record([
+        "iteration": step.iteration, "objective": step.objective,
+        "keep_probability": step.keepProbability, "dictionary_size": step.dictionarySize,
+        "seconds": clock.milliseconds / 1000,
+      ])
+      context.note(
+        "iteration \(step.iteration): objective \(step.objective), p \(step.keepProbability)")
+    }
+    let writer = try context.writer(output)
+    try writer.write(
+      "W", result.mapping,
+      attributes: [
+        "orthogonality_defect": .real(Procrustes.orthogonalityDefect(result.mapping)),
+        "objective": .reals(result.steps.map(\.objective)),
+      ])
+    try writer.write("pairs", result.pairs)
+    try context.finish(writer, continuing: input)
+  }
+
+  /// The CSLS dictionary (S2T&T2S) of a given mapping, to start self-learning from.
+  func inducedDictionary(
+    mapping w: FloatTensor, _ source: FloatTensor, _ target: FloatTensor, search: SearchOptions
+  ) throws -> IndexTensor {
+    var mapped = try Procrustes.map(source, by: w)
+    Normalization([.unit]).apply(to: &mapped)
+    let radii = try CSLSRadii(source: mapped, target: target, k: k, options: search)
+    return try DictionaryInduction.induce(
+      mapped: mapped, target: target, radii: radii, mode: .intersection,
+      maxRank: learning.vocabularyCutoff, options: search)
   }
 }
