@@ -20,15 +20,20 @@ struct CSLSTool: RetortCommand, RetortTool {
       'queries' [Q]; --write-r adds 'r_src' and 'r_tgt', which --radii reuses. With \
       --eval DICT it prints {"coverage", "p@1", "p@5", "p@10", "queries"} as JSON (a \
       query is right at k when any of its gold translations is among its k best) and \
-      writes HDF5 only with -o; --text prints source<TAB>target<TAB>score lines.
+      writes HDF5 only with -o; --text prints source<TAB>target<TAB>score lines. \
+      --metric invnn ranks targets by the rank of the query among each target's \
+      nearest sources (Dinu et al. 2015), invsoftmax by exp(beta*cos(x, y_j)) / \
+      sum_i exp(beta*cos(x_i, y_j)) over every source x_i (Smith et al. 2017), as \
+      VecMap's evaluation does; both look at every source for each target.
       """,
     examples: [
       "csls en.h5 fr.h5 --map W.h5 --eval en-fr.test.txt",
       "csls en.h5 fr.h5 --map W.h5 --queries some-words.h5 --top 5 --text",
       "csls en.h5 fr.h5 -k 10 --write-r -o neighbours.h5",
+      "csls en.h5 fr.h5 --map W.h5 --metric invsoftmax --inv-temperature 30 --eval en-fr.test.txt",
     ])
 
-  enum Metric: String, ExpressibleByArgument, CaseIterable { case csls, nn }
+  enum Metric: String, ExpressibleByArgument, CaseIterable { case csls, nn, invnn, invsoftmax }
 
   @OptionGroup var inputs: EmbeddingPairOptions
 
@@ -43,8 +48,13 @@ struct CSLSTool: RetortCommand, RetortTool {
   @Option(name: .long, help: "Candidates written per query.")
   var top = 10
 
-  @Option(name: .long, help: "Retrieval: csls or nn (plain cosine).")
+  @Option(
+    name: .long,
+    help: "Retrieval: csls, nn (plain cosine), invnn (inverted nearest neighbour) or invsoftmax.")
   var metric: Metric = .csls
+
+  @Option(name: .long, help: "Inverse temperature beta of --metric invsoftmax.")
+  var invTemperature: Float = 1
 
   @Option(
     name: .long,
@@ -89,6 +99,10 @@ struct CSLSTool: RetortCommand, RetortTool {
 
   func validate() throws {
     try requireOption(k >= 1, "-k", k, "at least 1")
+    try requirePositiveOption(invTemperature, "--inv-temperature")
+    if invTemperature != 1 && metric != .invsoftmax {
+      throw ValidationError("--inv-temperature needs --metric invsoftmax")
+    }
     try requireOption(top >= 1, "--top", top, "at least 1")
     if let block { try requireOption(block >= 1, "--block", block, "at least 1") }
   }
@@ -122,7 +136,7 @@ struct CSLSTool: RetortCommand, RetortTool {
       let result = try evaluateTranslation(
         source: mapped, target: tgt.vectors, pairs: pairs, dictionaryPairs: total,
         droppedPairs: dropped,
-        retrieval: metric == .nn ? .nn : .csls(k: k), options: options)
+        retrieval: retrieval, options: options)
       context.report([
         "p@1": result.p1, "p@5": result.p5, "p@10": result.p10, "coverage": result.coverage,
         "queries": result.queries, "metric": metric.rawValue,
@@ -133,13 +147,16 @@ struct CSLSTool: RetortCommand, RetortTool {
     let part = RunPart(total: all.count, shard: sharding.shard)
     let rows = Array(all[part.rows])
     let found: Neighbors
-    switch metric {
+    switch retrieval {
     case .csls:
       found = try cslsNeighbors(
         source: mapped, target: tgt.vectors, radii: r!, queries: rows, top: top, options: options)
     case .nn:
       found = try nearestNeighbors(
         queries: mapped.gather(rows), candidates: tgt.vectors, k: top, options: options)
+    case .inverted(let rule):
+      found = try rule.neighbors(
+        source: mapped, target: tgt.vectors, queries: rows, top: top, options: options)
     }
     if text {
       let sw = try src.requireWords(for: "--text"), tw = try tgt.requireWords(for: "--text")
@@ -168,6 +185,16 @@ struct CSLSTool: RetortCommand, RetortTool {
         attributes: ["k": .integer(Int64(k))])
     }
     try context.finish(writer, part: part, carrying: src.file, carry: false)
+  }
+
+  /// The retrieval rule of --metric.
+  var retrieval: Retrieval {
+    switch metric {
+    case .csls: return .csls(k: k)
+    case .nn: return .nn
+    case .invnn: return .inverted(.nearestNeighbor)
+    case .invsoftmax: return .inverted(.softmax(beta: invTemperature))
+    }
   }
 
   /// Phase 1 of a sharded CSLS: r_T of this shard's source rows and, for

@@ -1,8 +1,10 @@
-/// How translations are retrieved: plain nearest neighbours by cosine, or CSLS.
+/// How translations are retrieved: plain nearest neighbours by cosine, CSLS,
+/// or one of the `InvertedRetrieval` rules.
 public enum Retrieval: Equatable, Sendable {
   case nn
   /// CSLS with radii over the `k` nearest neighbours in the other space.
   case csls(k: Int)
+  case inverted(InvertedRetrieval)
 }
 
 /// Word translation precision as MUSE reports it.
@@ -64,6 +66,9 @@ public func evaluateTranslation(
     let radii = try CSLSRadii(source: source, target: target, k: k, options: options)
     found = try cslsNeighbors(
       source: source, target: target, radii: radii, queries: queries, top: top, options: options)
+  case .inverted(let rule):
+    found = try rule.neighbors(
+      source: source, target: target, queries: queries, top: top, options: options)
   }
   func precision(at k: Int) -> Double {
     let hits = queries.indices.filter { q in
