@@ -49,7 +49,9 @@ public struct EmbeddingMap: Sendable {
   ) throws -> EmbeddingMap {
     let dataset = name ?? side.dataset
     if name == nil, side == .target, !file.contains(dataset) {
-      throw RetortError.data("has no target map '\(dataset)'", file: file.label)
+      let names = (try? file.datasetNames().joined(separator: ", ")) ?? ""
+      throw RetortError.data(
+        "the mapping file has no target map '\(dataset)' (it has: \(names))", file: file.label)
     }
     let w = try file.readFiniteFloat(dataset)
     do { return try EmbeddingMap(w, dataset: dataset) } catch let e as RetortError {
