@@ -98,7 +98,8 @@ private let numpyMap = """
     #expect(whole.status == 0, "\(whole.stderr)")
     let info = try run(
       "tensor", ["export", ":embeddings", "--format", "csv", "-o", "-"], stdin: whole.stdout)
-    let blocked = try run("tensor", ["export", "unit.h5:embeddings", "--format", "csv", "-o", "-"],
+    let blocked = try run(
+      "tensor", ["export", "unit.h5:embeddings", "--format", "csv", "-o", "-"],
       in: dir)
     #expect(info.status == 0, "\(info.stderr)")
     #expect(info.text == blocked.text)
@@ -107,11 +108,13 @@ private let numpyMap = """
   @Test func vecOutputMatchesNumpy() throws {
     let dir = try temporaryDirectory()
     try writeMapInputs(in: dir)
-    let h5 = try run("tensor", ["map", "maps.h5", "emb.h5", "--block", "3", "-o", "out.vec"], in: dir)
+    let h5 = try run(
+      "tensor", ["map", "maps.h5", "emb.h5", "--block", "3", "-o", "out.vec"], in: dir)
     #expect(h5.status == 0, "\(h5.stderr)")
     let txt = try run("tensor", ["map", "maps.h5", "emb.h5", "-o", "out.txt"], in: dir)
     #expect(txt.status == 0, "\(txt.stderr)")
-    let piped = try run("tensor", ["map", "maps.h5", "emb.h5", "--format", "vec", "-o", "-"],
+    let piped = try run(
+      "tensor", ["map", "maps.h5", "emb.h5", "--format", "vec", "-o", "-"],
       in: dir)
     #expect(piped.status == 0, "\(piped.stderr)")
     let fromVec = try run(
@@ -120,8 +123,9 @@ private let numpyMap = """
     #expect(fromVec.status == 0, "\(fromVec.stderr)")
     let written = try String(contentsOf: dir.appendingPathComponent("out.vec"), encoding: .utf8)
     #expect(piped.text == written)
-    #expect(try String(contentsOf: dir.appendingPathComponent("out.txt"), encoding: .utf8)
-      == written)
+    #expect(
+      try String(contentsOf: dir.appendingPathComponent("out.txt"), encoding: .utf8)
+        == written)
     let check = try pythonReport(
       numpyMap + """
         def parse(name):
@@ -147,7 +151,8 @@ private let numpyMap = """
     #expect(check.strings("words2") == (0..<10).map { "w\($0)" })
     #expect(check.number("err2") < 1e-5)
     // The values are those of the HDF5 output, formatted as `tensor export` formats .vec.
-    let same = try run("tensor", ["map", "maps.h5", "emb.h5", "--block", "3", "-o", "out.h5"],
+    let same = try run(
+      "tensor", ["map", "maps.h5", "emb.h5", "--block", "3", "-o", "out.h5"],
       in: dir)
     #expect(same.status == 0, "\(same.stderr)")
     let exported = try run("tensor", ["export", "out.h5", "-o", "-", "--format", "vec"], in: dir)
