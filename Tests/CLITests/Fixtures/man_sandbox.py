@@ -90,6 +90,10 @@ def tensor():
         with h5py.File(f"shard-{i}.h5", "a") as f:
             f.attrs.update({"shard_index": i, "shard_count": 2, "shard_rows": np.array([2 * i, 2 * i + 2, 4]),
                             "shard_source": "softlabel -T 2 logits.h5"})
+    # A rotation of the 4-dimensional wiki.en.vec for tensor map (its own generator, so the
+    # files above stay as they were).
+    q, _ = np.linalg.qr(np.random.default_rng(1).normal(size=(4, 4)))
+    write("W.h5", W=q.astype(np.float32))
 
 
 def softlabel():

@@ -179,11 +179,52 @@ public struct WordVectors: Equatable, Sendable {
   /// Writes the vectors as `.vec` text with its `count dim` header.
   public func write(to out: AtomicOutput) throws {
     let dim = embeddings.rowWidth
-    try out.write("\(words.count) \(dim)\n")
+    try Self.writeHeader(count: words.count, dimension: dim, to: out)
     for (i, w) in words.enumerated() {
       var line = w
       for v in embeddings.row(i) { line += " " + shortDecimal(v) }
       try out.write(line + "\n")
+    }
+  }
+
+  /// Writes the `.vec` header line `count dim`.
+  public static func writeHeader(count: Int, dimension: Int, to out: AtomicOutput) throws {
+    try out.write("\(count) \(dimension)\n")
+  }
+
+  /// Writes one `word v1 ... vD` line per word, the values of row i being
+  /// `values[i·D ..< (i+1)·D]`, formatted as `write(to:)` formats them (the
+  /// shortest decimal that reads back as the same float32). Lines are
+  /// formatted on `threads` threads a few hundred at a time, so the text held
+  /// at once stays small whatever the number of rows.
+  public static func writeLines(
+    words: ArraySlice<String>, values: UnsafeBufferPointer<Float>, dimension: Int,
+    threads: Int = 1, to out: AtomicOutput
+  ) throws {
+    precondition(values.count == words.count * dimension, "one row of values per word")
+    let chunk = 256
+    let chunks = (words.count + chunk - 1) / chunk
+    let group = max(1, threads) * 4
+    let first = words.startIndex
+    for groupStart in stride(from: 0, to: chunks, by: group) {
+      let count = min(group, chunks - groupStart)
+      var texts = [String](repeating: "", count: count)
+      texts.withUnsafeMutableBufferPointer { texts in
+        let texts = UnsafeSendable(texts), values = UnsafeSendable(values)
+        parallelFor(count, threads: threads) { c in
+          let start = (groupStart + c) * chunk
+          var text = ""
+          for i in start..<min(start + chunk, words.count) {
+            text += words[first + i]
+            for v in values.value[i * dimension..<(i + 1) * dimension] {
+              text += " " + shortDecimal(v)
+            }
+            text += "\n"
+          }
+          texts.value[c] = text
+        }
+      }
+      for text in texts { try out.write(text) }
     }
   }
 }
