@@ -158,7 +158,7 @@ extension Distill {
       let input = try context.featureRows(
         data, .rows(for: network, labels: true, limit: limit), shard: sharding.shard)
       let result = try context.naming(input.file) {
-        try attack(network, input, seed: context.seed)
+        try attack(network, input, seed: context.seed, log: context.log)
       }
       if let writer = try output.makeWriter() {
         try AttackResultFile.write(result, to: writer)
@@ -206,7 +206,9 @@ extension Distill {
     var bounds: ClosedRange<Float> { clip.values[0]...clip.values[1] }
 
     /// The attack's per-attempt results on `input`.
-    func attack(_ network: Network, _ input: FeatureRows, seed: UInt64) throws
+    /// The attack's per-attempt results on `input`; the seconds of the attack
+    /// alone and of the gradient amplitudes go to `log`.
+    func attack(_ network: Network, _ input: FeatureRows, seed: UInt64, log: MetricsLog) throws
       -> AttackResultFile.Contents
     {
       var network = network
@@ -221,7 +223,10 @@ extension Distill {
       let rows = attempts?.rows ?? Array(0..<x.rowCount)
       let (ax, al) = attempts == nil ? (x, labels) : (x.gather(rows), rows.map { labels[$0] })
       let goal = attempts.map { AttackGoal.targeted($0.targets) } ?? .untargeted
+      var clock = Stopwatch()
       let amplitudes = network.outputGradientAmplitudes(x, temperature: model.temperature)
+      log.record(["amplitude_seconds": clock.milliseconds / 1000])
+      clock = Stopwatch()
       let outcomes: [AttackOutcome]
       switch method {
       case .fgsm:
@@ -249,6 +254,7 @@ extension Distill {
             network, x: ax, labels: al, goal: goal, options: cw.options(clip: bounds))
         ]
       }
+      log.record(["attack_seconds": clock.milliseconds / 1000, "attempts": ax.rowCount])
       return AttackResultFile.Contents(
         method: method.rawValue, epsilons: epsilons.map(typedDecimal), original: ax,
         outcomes: outcomes, amplitudes: rows.map { amplitudes[$0] }, labels: al,
