@@ -84,10 +84,17 @@ static void on_stop(int sig) {
   _exit(128 + sig);
 }
 
+/* Installs `handler` for `sig` and unblocks it in this thread (and so in the
+   threads it starts): a mask inherited from the parent must not hold back
+   the handlers. */
 static void handle(int sig, void (*handler)(int), int keep_ignored) {
   struct sigaction action;
   if (keep_ignored && sigaction(sig, NULL, &action) == 0 && action.sa_handler == SIG_IGN)
     return;
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, sig);
+  sigprocmask(SIG_UNBLOCK, &set, NULL);
   memset(&action, 0, sizeof action);
   action.sa_handler = handler;
   action.sa_flags = SA_ONSTACK;

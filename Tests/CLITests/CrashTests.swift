@@ -5,10 +5,10 @@ import Testing
 /// A fatal signal ends a tool with one line and no Swift backtrace: status 65
 /// naming the input while the HDF5 library reads it, else 70.
 @Suite("fatal signals") struct CrashTests {
-  /// Runs a bash script with job control in `dir`, `$BIN` the tools' folder.
+  /// Runs a bash script in `dir`, `$BIN` the tools' folder.
   func bash(_ script: String, in dir: URL) throws -> ProcessResult {
     try runProcess(
-      URL(fileURLWithPath: "/bin/bash"), ["-c", "set -m\n" + script], in: dir,
+      URL(fileURLWithPath: "/bin/bash"), ["-c", script], in: dir,
       environment: ["BIN": toolDirectory.path, "OPENBLAS_NUM_THREADS": "1"], timeout: 300)
   }
 
@@ -20,11 +20,7 @@ import Testing
     let r = try bash(
       """
       mkfifo in.h5
-      "$BIN/tensor" info in.h5 &
-      pid=$!
-      sleep 2
-      kill -\(name) $pid
-      wait $pid
+      timeout --preserve-status -s \(name) 2 "$BIN/tensor" info in.h5
       echo $? >&2
       """, in: dir)
     #expect(
@@ -44,11 +40,8 @@ import Testing
       """, in: dir)
     let r = try bash(
       """
-      "$BIN/distill" train --arch 20-64-10 --epochs 100000 data.h5 -o model.h5 &
-      pid=$!
-      sleep 3
-      kill -\(name) $pid
-      wait $pid
+      timeout --preserve-status -s \(name) 3 \\
+        "$BIN/distill" train --arch 20-64-10 --epochs 100000 data.h5 -o model.h5
       echo $? >&2
       """, in: dir)
     #expect(r.stderr == "distill: internal error (signal \(number))\n70\n")

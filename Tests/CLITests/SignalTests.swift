@@ -6,11 +6,10 @@ import Testing
 /// output file, temporary or not; a closed pipe on standard output (SIGPIPE)
 /// ends it quietly with status 141.
 @Suite("signals") struct SignalTests {
-  /// Runs a bash script with job control (so background jobs keep SIGINT)
-  /// in `dir`, with `$BIN` set to the tools' folder.
+  /// Runs a bash script in `dir`, with `$BIN` set to the tools' folder.
   func bash(_ script: String, in dir: URL) throws -> ProcessResult {
     try runProcess(
-      URL(fileURLWithPath: "/bin/bash"), ["-c", "set -m\n" + script], in: dir,
+      URL(fileURLWithPath: "/bin/bash"), ["-c", script], in: dir,
       environment: ["BIN": toolDirectory.path, "OPENBLAS_NUM_THREADS": "1"], timeout: 300)
   }
 
@@ -34,11 +33,8 @@ import Testing
     let dir = try trainingFolder()
     let r = try bash(
       """
-      "$BIN/distill" train --arch 20-64-10 --epochs 100000 data.h5 -o out/model.h5 2>err &
-      pid=$!
-      sleep 3
-      kill -\(name) $pid
-      wait $pid
+      timeout --preserve-status -s \(name) 3 \\
+        "$BIN/distill" train --arch 20-64-10 --epochs 100000 data.h5 -o out/model.h5 2>err
       echo $?
       """, in: dir)
     #expect(r.text == "\(128 + number)\n", "\(r.stderr)")
@@ -56,13 +52,13 @@ import Testing
       """, in: dir)
     let r = try bash(
       """
-      "$BIN/tensor" import big.npy --deflate 9 -o out/big.h5 2>err &
+      ("$BIN/tensor" import big.npy --deflate 9 -o out/big.h5 2>err; echo $? > status) &
       pid=$!
       for i in $(seq 6000); do ls -A out | grep -q tmp && break; sleep 0.01; done
       ls -A out | grep -q tmp && echo seen
-      kill -TERM $pid
-      wait $pid
-      echo $?
+      pkill -TERM -P $pid
+      while [ ! -s status ]; do sleep 0.1; done
+      cat status
       """, in: dir)
     #expect(r.text == "seen\n143\n", "\(r.stderr)")
     let err = try String(contentsOf: dir.appendingPathComponent("err"), encoding: .utf8)
