@@ -16,11 +16,15 @@ let package = Package(
     .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial"),
     .systemLibrary(name: "CBLAS", pkgConfig: "openblas"),
     .systemLibrary(name: "CLAPACKE", pkgConfig: "lapacke"),
-    .target(name: "Retort", dependencies: ["CHDF5", "CBLAS", "CLAPACKE"]),
+    .target(name: "CRetortGuard"),
+    .target(name: "Retort", dependencies: ["CHDF5", "CBLAS", "CLAPACKE", "CRetortGuard"]),
     .target(name: "RetortC", dependencies: ["Retort"]),
     .target(
       name: "RetortCLI",
-      dependencies: ["Retort", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+      dependencies: [
+        "Retort", "CRetortGuard",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
     .target(name: "RetortTestSupport", path: "Tests/Support"),
     .testTarget(name: "RetortTests", dependencies: ["Retort", "RetortTestSupport"]),
     .testTarget(

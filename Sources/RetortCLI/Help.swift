@@ -3,7 +3,8 @@ import ArgumentParser
 /// The exit statuses every tool uses (sysexits), as the root help says them.
 let exitStatusParagraph = """
   EXIT STATUS: 0 success, 64 usage, 65 bad input data, 66 missing input, \
-  70 internal error, 73 cannot create output, 74 I/O error.
+  70 internal error, 73 cannot create output, 74 I/O error, 128+N ended by signal N \
+  (130 SIGINT, 141 closed pipe, 143 SIGTERM; no message).
   """
 
 extension CommandConfiguration {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CRetortGuard
 import Foundation
 import Retort
 
@@ -48,6 +49,8 @@ extension RetortCommand {
   public static func main() {
     reexecOnBestBLASKernel()
     toolName = configuration.commandName ?? "retort"
+    // After the Swift runtime's own handlers: ours replace its backtracer.
+    retort_guard_install(toolName)
     do {
       var command = try parseAsRoot()
       try command.run()

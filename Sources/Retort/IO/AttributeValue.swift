@@ -29,8 +29,11 @@ public enum AttributeValue: Equatable, Sendable, CustomStringConvertible {
 }
 
 extension HDF5 {
-  /// All attributes of the object `obj`, by name.
-  static func readAttributes(of obj: hid_t) -> [String: AttributeValue] {
+  /// All attributes of the object `obj`, by name. An attribute whose values
+  /// would take more than `limit` bytes (more than the file holds) is a data
+  /// error; one of a type Retort does not read is left out.
+  static func readAttributes(of obj: hid_t, limit: Int = .max) throws -> [String: AttributeValue]
+  {
     var result = [String: AttributeValue]()
     var info = H5O_info_t()
     guard H5Oget_info2(obj, &info, UInt32(H5O_INFO_NUM_ATTRS)) >= 0 else { return result }
@@ -43,12 +46,14 @@ extension HDF5 {
       var buf = [CChar](repeating: 0, count: Int(len) + 1)
       H5Aget_name(aid, buf.count, &buf)
       let name = String(decoding: buf.prefix(Int(len)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-      if let v = readAttribute(aid) { result[name] = v }
+      if let v = try readAttribute(aid, name: name, limit: limit) { result[name] = v }
     }
     return result
   }
 
-  private static func readAttribute(_ aid: hid_t) -> AttributeValue? {
+  private static func readAttribute(_ aid: hid_t, name: String, limit: Int) throws
+    -> AttributeValue?
+  {
     let tid = H5Aget_type(aid)
     let sid = H5Aget_space(aid)
     defer {
@@ -56,6 +61,11 @@ extension HDF5 {
       H5Sclose(sid)
     }
     let n = Int(H5Sget_simple_extent_npoints(sid))
+    let (bytes, overflow) = max(n, 0).multipliedReportingOverflow(by: max(1, H5Tget_size(tid)))
+    guard n >= 0, !overflow, bytes <= limit else {
+      throw RetortError.data(
+        "attribute '\(name)' claims \(n) values, more than the file could hold")
+    }
     let scalar = dimensions(space: sid).reduce(1, *) == 1 && n == 1
     switch H5Tget_class(tid) {
     case H5T_INTEGER:

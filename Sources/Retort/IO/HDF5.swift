@@ -1,4 +1,5 @@
 import CHDF5
+import CRetortGuard
 import Foundation
 
 /// Serialises every call into the HDF5 library and keeps its error printing off.
@@ -13,6 +14,16 @@ enum HDF5 {
     _ = opened
     retort_h5_silence()
     return try body()
+  }
+
+  /// Runs `body` holding the HDF5 lock, marked as a read of the input
+  /// `label`: a fatal signal inside is reported as a corrupt input (65).
+  static func reading<T>(_ label: String, _ body: () throws -> T) rethrows -> T {
+    try locked {
+      retort_guard_enter_read(label)
+      defer { retort_guard_leave_read() }
+      return try body()
+    }
   }
 
   /// Closes `id` with `close` when it is valid.
@@ -57,13 +68,28 @@ extension HDF5 {
     }
   }
 
-  /// The dimensions of a dataspace (empty for a scalar).
+  /// The dimensions of a dataspace (empty for a scalar); a dimension beyond
+  /// `Int.max` (a damaged header) is clamped to it.
   static func dimensions(space sid: hid_t) -> [Int] {
     let rank = Int(H5Sget_simple_extent_ndims(sid))
-    guard rank > 0 else { return [] }
+    guard rank > 0, rank <= maxRank else { return [] }
     var dims = [hsize_t](repeating: 0, count: rank)
     H5Sget_simple_extent_dims(sid, &dims, nil)
-    return dims.map { Int($0) }
+    return dims.map { Int(clamping: $0) }
+  }
+
+  /// The largest rank HDF5 allows (`H5S_MAX_RANK`).
+  static let maxRank = 32
+
+  /// The product of `dims`, or nil when it overflows.
+  static func count(_ dims: [Int]) -> Int? {
+    var n = 1
+    for d in dims {
+      let (p, overflow) = n.multipliedReportingOverflow(by: d)
+      if overflow { return nil }
+      n = p
+    }
+    return n
   }
 
   /// A datatype for variable-length UTF-8 strings in memory; the caller closes it.

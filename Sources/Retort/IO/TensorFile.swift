@@ -10,6 +10,8 @@ public final class TensorFile {
   public let path: String
   public var label: String { path == "-" ? "standard input" : path }
   private let fid: hid_t
+  /// The file's size in bytes: what no dataset's claims may exceed.
+  let fileSize: Int
   /// The file image, kept alive while HDF5 reads from it.
   private var image: UnsafeMutableRawBufferPointer?
 
@@ -34,12 +36,16 @@ public final class TensorFile {
     guard FileManager.default.isReadableFile(atPath: filePath) else {
       throw RetortError.noInput("cannot read file", file: filePath)
     }
-    let isHDF5 = HDF5.locked { H5Fis_hdf5(filePath) > 0 }
+    let isHDF5 = HDF5.reading(filePath) { H5Fis_hdf5(filePath) > 0 }
     guard isHDF5 else { throw RetortError.data("not an HDF5 file (or truncated)", file: filePath) }
-    let id = HDF5.locked { H5Fopen(filePath, retort_h5f_acc_rdonly(), retort_h5p_default()) }
+    let id = HDF5.reading(filePath) {
+      H5Fopen(filePath, retort_h5f_acc_rdonly(), retort_h5p_default())
+    }
     guard id >= 0 else {
       throw RetortError.data("cannot open HDF5 file (damaged or truncated)", file: filePath)
     }
+    var st = stat()
+    self.fileSize = stat(filePath, &st) == 0 ? Int(st.st_size) : 0
     self.path = filePath
     self.fid = id
   }
@@ -56,7 +62,7 @@ public final class TensorFile {
     buffer.copyMemory(
       from: UnsafeRawBufferPointer(
         start: bytes.withUnsafeBytes { $0.baseAddress }, count: bytes.count))
-    let id = HDF5.locked {
+    let id = HDF5.reading(name) {
       H5LTopen_file_image(buffer.baseAddress, bytes.count, retort_image_flags())
     }
     guard id >= 0 else {
@@ -66,11 +72,12 @@ public final class TensorFile {
     // A truncated image can open; reading the root group's links detects most damage.
     self.path = label
     self.fid = id
+    self.fileSize = bytes.count
     self.image = buffer
   }
 
   deinit {
-    HDF5.locked { _ = H5Fclose(fid) }
+    HDF5.reading(label) { _ = H5Fclose(fid) }
     image?.deallocate()
   }
 
@@ -85,7 +92,7 @@ public final class TensorFile {
     }
     var found = [String]()
     var pending = ["/"]
-    try HDF5.locked {
+    try HDF5.reading(label) {
       while let group = pending.popLast() {
         let walk = Walk()
         let box = Unmanaged.passUnretained(walk).toOpaque()
@@ -120,7 +127,7 @@ public final class TensorFile {
 
   /// Whether a dataset `name` exists (with or without the leading slash).
   public func contains(_ name: String) -> Bool {
-    HDF5.locked {
+    HDF5.reading(label) {
       let abs = HDF5.absolute(name)
       var path = ""
       for part in abs.split(separator: "/") {
@@ -145,7 +152,7 @@ public final class TensorFile {
   /// Opens dataset `name`, runs `body` with its id, and closes it.
   private func withDataset<T>(_ name: String, _ body: (hid_t) throws -> T) throws -> T {
     guard contains(name) else { throw missing(name) }
-    return try HDF5.locked {
+    return try HDF5.reading(label) {
       let did = H5Dopen2(fid, HDF5.absolute(name), retort_h5p_default())
       guard did >= 0 else { throw RetortError.data("cannot open dataset '\(name)'", file: label) }
       defer { H5Dclose(did) }
@@ -163,6 +170,12 @@ public final class TensorFile {
       defer {
         H5Tclose(tid)
         H5Sclose(sid)
+      }
+      let rank = Int(H5Sget_simple_extent_ndims(sid))
+      guard rank <= HDF5.maxRank else {
+        throw RetortError.data(
+          "claims rank \(rank), more than HDF5's \(HDF5.maxRank) (damaged header)",
+          dataset: HDF5.display(name), file: label)
       }
       let (kind, typeName) = HDF5.describe(type: tid)
       return DatasetInfo(
@@ -232,8 +245,8 @@ public final class TensorFile {
         "is \(info.typeName), expected numbers", dataset: info.name, file: label)
     }
     return try withDataset(name) { did in
+      try checkClaim(did, info)
       var shape = info.shape
-      if shape.isEmpty { shape = [] }
       let fileSpace = H5Dget_space(did)
       defer { H5Sclose(fileSpace) }
       var memSpace = retort_h5s_all()
@@ -281,11 +294,18 @@ public final class TensorFile {
         H5Tclose(tid)
         H5Sclose(sid)
       }
+      try checkClaim(did, info)
       let n = Int(H5Sget_simple_extent_npoints(sid))
       if n == 0 { return [] }
       if H5Tis_variable_str(tid) > 0 {
         let mt = HDF5.variableStringType()
         defer { H5Tclose(mt) }
+        var total: hsize_t = 0
+        guard H5Dvlen_get_buf_size(did, mt, sid, &total) >= 0, total <= fileSize else {
+          throw RetortError.data(
+            "claims strings longer than the file (damaged data)", dataset: info.name,
+            file: label)
+        }
         var ptrs = [UnsafeMutablePointer<CChar>?](repeating: nil, count: n)
         guard H5Dread(did, mt, retort_h5s_all(), retort_h5s_all(), retort_h5p_default(), &ptrs) >= 0
         else {
@@ -304,15 +324,45 @@ public final class TensorFile {
     }
   }
 
+  /// Refuses, before anything is allocated, a dataset whose header claims
+  /// more data than the file could hold: more stored bytes (elements × the
+  /// stored element size) than the file's size for contiguous or compact
+  /// storage, or than 1,100 times it for chunked storage (deflate shrinks
+  /// data at most about 1,032 times).
+  private func checkClaim(_ did: hid_t, _ info: DatasetInfo) throws {
+    let tid = H5Dget_type(did)
+    let dcpl = H5Dget_create_plist(did)
+    defer {
+      H5Tclose(tid)
+      H5Pclose(dcpl)
+    }
+    let element = max(1, H5Tget_size(tid))
+    let layout = H5Pget_layout(dcpl)
+    let factor = layout == H5D_CHUNKED || layout == H5D_VIRTUAL ? 1100 : 1
+    let limit = fileSize.multipliedReportingOverflow(by: factor)
+    let claimed = HDF5.count(info.shape).map { $0.multipliedReportingOverflow(by: element) }
+    if let claimed, !claimed.overflow,
+      limit.overflow || claimed.partialValue <= limit.partialValue
+    {
+      return
+    }
+    let count = HDF5.count(info.shape).map(String.init) ?? "more than \(Int.max)"
+    throw RetortError.data(
+      "claims \(count) elements of \(element) bytes (shape \(info.shape)), more than the file"
+        + " of \(fileSize) bytes could hold (damaged header)", dataset: info.name, file: label)
+  }
+
   // MARK: Attributes
 
   /// The attributes of dataset or group `name` (`/` is the file's root).
   public func attributes(of name: String = "/") throws -> [String: AttributeValue] {
-    try HDF5.locked {
+    try HDF5.reading(label) {
       let oid = H5Oopen(fid, HDF5.absolute(name), retort_h5p_default())
       guard oid >= 0 else { throw missing(name) }
       defer { H5Oclose(oid) }
-      return HDF5.readAttributes(of: oid)
+      do { return try HDF5.readAttributes(of: oid, limit: fileSize) } catch let e as RetortError {
+        throw e.kind == .data && e.file == nil ? e.naming(label) : e
+      }
     }
   }
 
@@ -322,6 +372,33 @@ public final class TensorFile {
     return h.split(separator: "\n").map(String.init)
   }
 
-  /// The file's HDF5 id, for writers that copy objects out of it.
-  var id: hid_t { fid }
+  /// Dataset `name` as stored, for carrying it into an output: its shape, a
+  /// native copy of its numeric type (the caller closes it; byte order and
+  /// float16 become native) and its values in that type. The claim is
+  /// checked against the file's size first.
+  func readStoredNumbers(_ name: String) throws -> (shape: [Int], type: hid_t, bytes: [UInt8]) {
+    let info = try info(name)
+    guard info.kind == .float || info.kind == .integer else {
+      throw RetortError.data(
+        "is \(info.typeName), expected numbers", dataset: info.name, file: label)
+    }
+    return try withDataset(name) { did in
+      try checkClaim(did, info)
+      let stored = H5Dget_type(did)
+      defer { H5Tclose(stored) }
+      let native = H5Tget_native_type(stored, H5T_DIR_ASCEND)
+      guard native >= 0 else {
+        throw RetortError.data("has a type Retort cannot read", dataset: info.name, file: label)
+      }
+      var bytes = [UInt8](repeating: 0, count: (HDF5.count(info.shape) ?? 0) * H5Tget_size(native))
+      if !bytes.isEmpty,
+        H5Dread(did, native, retort_h5s_all(), retort_h5s_all(), retort_h5p_default(), &bytes) < 0
+      {
+        H5Tclose(native)
+        throw RetortError.data(
+          "cannot read dataset '\(info.name)' (damaged or truncated data)", file: label)
+      }
+      return (info.shape, native, bytes)
+    }
+  }
 }

@@ -2,8 +2,9 @@ import CHDF5
 import Foundation
 
 /// An HDF5 file being written: to a temporary file beside its target that is
-/// renamed on `commit()`, or in memory and copied to standard output on
-/// `commit()`. A writer dropped without `commit()` leaves nothing behind.
+/// renamed on `commit()`, or in memory and copied to standard output (or to
+/// the device, FIFO or socket a path names) on `commit()`. A writer dropped
+/// without `commit()` leaves nothing behind.
 public final class TensorFileWriter {
   public enum Destination: Equatable, Sendable {
     case path(String)
@@ -16,6 +17,8 @@ public final class TensorFileWriter {
   public var deflateLevel: Int = 1
   private var fid: hid_t
   private let file: AtomicFile?
+  /// The device, FIFO or socket that `-o` named, written on `commit()`.
+  private let direct: String?
   private var finished = false
 
   /// Datasets larger than this many bytes are chunked and compressed.
@@ -30,19 +33,22 @@ public final class TensorFileWriter {
 
   public init(_ destination: Destination) throws {
     self.destination = destination
-    switch destination {
-    case .path(let path):
-      let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
-      let file = AtomicFile(path: path)
-      var isDir: ObjCBool = false
-      if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
-        throw RetortError.cannotCreate("cannot create output, it is a directory", file: path)
-      }
+    var target: OutputTarget?
+    var path = ""
+    if case .path(let given) = destination {
+      path = given
+      target = try OutputTarget.resolve(given)
+    }
+    switch target {
+    case .replace(let resolved):
+      let dir = URL(fileURLWithPath: resolved).deletingLastPathComponent().path
+      let file = AtomicFile(path: resolved, label: path)
       let id = HDF5.locked {
         H5Fcreate(
           file.temporaryPath, retort_h5f_acc_excl(), retort_h5p_default(), retort_h5p_default())
       }
       guard id >= 0 else {
+        file.discard()
         let reason =
           FileManager.default.fileExists(atPath: dir)
           ? "permission denied or read-only" : "no such directory"
@@ -50,7 +56,9 @@ public final class TensorFileWriter {
       }
       fid = id
       self.file = file
-    case .standardOutput:
+      direct = nil
+    case .direct, nil:
+      // Standard output, a device, a FIFO or a socket: built in memory.
       let id: hid_t = HDF5.locked {
         let fapl = H5Pcreate(retort_h5p_file_access())
         defer { H5Pclose(fapl) }
@@ -62,6 +70,7 @@ public final class TensorFileWriter {
       }
       fid = id
       file = nil
+      if case .direct(let resolved) = target { direct = resolved } else { direct = nil }
       deflateLevel = 0
     }
   }
@@ -220,42 +229,61 @@ public final class TensorFileWriter {
     HDF5.locked { H5Lexists(fid, HDF5.absolute(name), retort_h5p_default()) > 0 }
   }
 
-  /// Copies dataset `name` of `source` unchanged (type, shape, attributes).
+  /// Writes dataset `name` of `source` anew, as `target` (default: the same
+  /// name), with its attributes copied by value. Its values are read through
+  /// the checked readers (never `H5Ocopy`, which trusts a damaged input):
+  /// numbers keep their stored type in native byte order (float16 becomes
+  /// float32, enums stay enums), strings become variable-length UTF-8, and a
+  /// dataset of another type (compound, opaque, references) is left out.
   public func copy(_ name: String, from source: TensorFile, as target: String? = nil) throws {
     ensureOpen()
-    try HDF5.locked {
-      let lcpl = linkCreationList()
-      defer { H5Pclose(lcpl) }
-      let status = H5Ocopy(
-        source.id, HDF5.absolute(name), fid, HDF5.absolute(target ?? name), retort_h5p_default(),
-        lcpl)
-      guard status >= 0 else {
-        throw RetortError.io("cannot copy dataset '\(name)' from \(source.label) to \(label)")
+    let out = target ?? name
+    let info = try source.info(name)
+    let attributes = try source.attributes(of: name)
+    switch info.kind {
+    case .float, .integer:
+      let (shape, type, bytes) = try source.readStoredNumbers(name)
+      defer { HDF5.locked { _ = H5Tclose(type) } }
+      try bytes.withUnsafeBytes {
+        try writeNumbers(out, shape: shape, bytes: $0, memType: type, fileType: type)
       }
+    case .string:
+      try writeStrings(out, try source.readStrings(name))
+    case .other:
+      return
+    }
+    for (key, value) in attributes.sorted(by: { $0.key < $1.key }) {
+      try setAttribute(key, value, on: out)
     }
   }
 
   /// Finishes the file: renames the temporary file into place, or writes the
-  /// image to standard output.
+  /// image to standard output or to the device, FIFO or socket.
   public func commit() throws {
     ensureOpen()
     finished = true
-    switch destination {
-    case .path:
+    if let file {
       let closed = HDF5.locked { H5Fclose(fid) }
-      try file!.finish(closed: closed >= 0)
-    case .standardOutput:
-      let image: [UInt8]? = HDF5.locked {
-        defer { H5Fclose(fid) }
-        guard H5Fflush(fid, H5F_SCOPE_GLOBAL) >= 0 else { return nil }
-        let size = H5Fget_file_image(fid, nil, 0)
-        guard size > 0 else { return nil }
-        var bytes = [UInt8](repeating: 0, count: size)
-        guard H5Fget_file_image(fid, &bytes, size) == size else { return nil }
-        return bytes
-      }
-      guard let image else { throw RetortError.software("cannot take the HDF5 file image") }
-      try writeAllToStandardOutput(image)
+      try file.finish(closed: closed >= 0)
+      return
+    }
+    let image: [UInt8]? = HDF5.locked {
+      defer { H5Fclose(fid) }
+      guard H5Fflush(fid, H5F_SCOPE_GLOBAL) >= 0 else { return nil }
+      let size = H5Fget_file_image(fid, nil, 0)
+      guard size > 0 else { return nil }
+      var bytes = [UInt8](repeating: 0, count: size)
+      guard H5Fget_file_image(fid, &bytes, size) == size else { return nil }
+      return bytes
+    }
+    guard let image else { throw RetortError.software("cannot take the HDF5 file image") }
+    guard let direct else { return try writeAllToStandardOutput(image) }
+    let fd = try OutputTarget.openDirect(direct, label: label)
+    defer { close(fd) }
+    do {
+      try writeAll(fd, image)
+    } catch {
+      throw RetortError.io("cannot write \(label): \(error.reason)")
     }
   }
 }

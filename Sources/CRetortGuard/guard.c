@@ -1,0 +1,121 @@
+#include "retort_guard.h"
+
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { SLOTS = 16, PATH_BYTES = 4096, NAME_BYTES = 256 };
+
+static char temporaries[SLOTS][PATH_BYTES];
+static volatile sig_atomic_t used[SLOTS];
+static char tool_name[NAME_BYTES] = "retort";
+static char input_label[PATH_BYTES];
+static volatile sig_atomic_t read_depth;
+static char alternate_stack[1 << 16];
+
+int retort_guard_add_temporary(const char *path) {
+  size_t n = strlen(path);
+  if (n >= PATH_BYTES) return -1;
+  for (int i = 0; i < SLOTS; i++) {
+    if (used[i]) continue;
+    memcpy(temporaries[i], path, n + 1);
+    used[i] = 1; /* only now can a handler see the slot */
+    return i;
+  }
+  return -1;
+}
+
+void retort_guard_remove_temporary(int slot) {
+  if (slot >= 0 && slot < SLOTS) used[slot] = 0;
+}
+
+void retort_guard_enter_read(const char *label) {
+  if (read_depth == 0) {
+    size_t n = strlen(label);
+    if (n >= PATH_BYTES) n = PATH_BYTES - 1;
+    memcpy(input_label, label, n);
+    input_label[n] = 0;
+  }
+  read_depth = read_depth + 1;
+}
+
+void retort_guard_leave_read(void) {
+  if (read_depth > 0) read_depth = read_depth - 1;
+}
+
+static void put(const char *s) {
+  size_t n = strlen(s);
+  while (n > 0) {
+    ssize_t w = write(2, s, n);
+    if (w <= 0) return;
+    s += w;
+    n -= (size_t)w;
+  }
+}
+
+static void remove_temporaries(void) {
+  for (int i = 0; i < SLOTS; i++)
+    if (used[i]) unlink(temporaries[i]);
+}
+
+/* SIGSEGV and the like: one line, status 65 inside an input read, else 70. */
+static void on_fatal(int sig) {
+  remove_temporaries();
+  put(tool_name);
+  if (read_depth > 0) {
+    put(": corrupt HDF5 input (the HDF5 library failed reading it): ");
+    put(input_label);
+    put("\n");
+    _exit(65);
+  }
+  char number[4] = {0};
+  int i = 0;
+  if (sig >= 10) number[i++] = (char)('0' + sig / 10);
+  number[i] = (char)('0' + sig % 10);
+  put(": internal error (signal ");
+  put(number);
+  put(")\n");
+  _exit(70);
+}
+
+/* SIGINT, SIGTERM, SIGHUP and SIGPIPE: no message, status 128 + N. */
+static void on_stop(int sig) {
+  remove_temporaries();
+  _exit(128 + sig);
+}
+
+/* Installs `handler` for `sig` and unblocks it in this thread (and so in the
+   threads it starts): a mask inherited from the parent must not hold back
+   the handlers. */
+static void handle(int sig, void (*handler)(int), int keep_ignored) {
+  struct sigaction action;
+  if (keep_ignored && sigaction(sig, NULL, &action) == 0 && action.sa_handler == SIG_IGN)
+    return;
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, sig);
+  sigprocmask(SIG_UNBLOCK, &set, NULL);
+  memset(&action, 0, sizeof action);
+  action.sa_handler = handler;
+  action.sa_flags = SA_ONSTACK;
+  sigfillset(&action.sa_mask);
+  sigaction(sig, &action, NULL);
+}
+
+void retort_guard_install(const char *tool) {
+  size_t n = strlen(tool);
+  if (n >= NAME_BYTES) n = NAME_BYTES - 1;
+  memcpy(tool_name, tool, n);
+  tool_name[n] = 0;
+  stack_t stack;
+  memset(&stack, 0, sizeof stack);
+  stack.ss_sp = alternate_stack;
+  stack.ss_size = sizeof alternate_stack;
+  sigaltstack(&stack, NULL);
+  const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP};
+  for (unsigned i = 0; i < sizeof fatal / sizeof fatal[0]; i++) handle(fatal[i], on_fatal, 0);
+  handle(SIGINT, on_stop, 1);
+  handle(SIGTERM, on_stop, 1);
+  handle(SIGHUP, on_stop, 1);
+  handle(SIGPIPE, on_stop, 0);
+}
