@@ -74,9 +74,24 @@ extension RetortCommand {
 
 /// Prints `<tool>: <message>` on stderr and exits with `status`.
 func fail(tool: String, message: String, status: Int32) -> Never {
-  let line = message.split(separator: "\n").joined(separator: "; ")
+  let line = printable(message.split(separator: "\n").joined(separator: "; "))
   FileHandle.standardError.write(Data("\(tool): \(line)\n".utf8))
   exit(status)
+}
+
+/// `text` with every control character and line or paragraph separator (which
+/// a damaged file's bytes can put into a message) written as `\u{…}`, so that
+/// an error stays one line.
+func printable(_ text: String) -> String {
+  var out = ""
+  for scalar in text.unicodeScalars {
+    switch scalar.properties.generalCategory {
+    case .control, .lineSeparator, .paragraphSeparator, .format:
+      out += "\\u{" + String(scalar.value, radix: 16) + "}"
+    default: out.unicodeScalars.append(scalar)
+    }
+  }
+  return out
 }
 
 /// Flushes and closes standard output, so that a full disk or a closed pipe is

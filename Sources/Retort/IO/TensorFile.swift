@@ -162,7 +162,8 @@ public final class TensorFile {
 
   // MARK: Reading
 
-  /// Shape and stored type of dataset `name`.
+  /// Shape and stored type of dataset `name`. A shape larger than the file
+  /// could hold is a data error here, before anything is sized by it.
   public func info(_ name: String) throws -> DatasetInfo {
     try withDataset(name) { did in
       let tid = H5Dget_type(did)
@@ -178,9 +179,11 @@ public final class TensorFile {
           dataset: HDF5.display(name), file: label)
       }
       let (kind, typeName) = HDF5.describe(type: tid)
-      return DatasetInfo(
+      let info = DatasetInfo(
         name: HDF5.display(name), shape: HDF5.dimensions(space: sid), kind: kind, typeName: typeName
       )
+      try checkClaim(did, info)
+      return info
     }
   }
 
@@ -245,7 +248,6 @@ public final class TensorFile {
         "is \(info.typeName), expected numbers", dataset: info.name, file: label)
     }
     return try withDataset(name) { did in
-      try checkClaim(did, info)
       var shape = info.shape
       let fileSpace = H5Dget_space(did)
       defer { H5Sclose(fileSpace) }
@@ -294,7 +296,6 @@ public final class TensorFile {
         H5Tclose(tid)
         H5Sclose(sid)
       }
-      try checkClaim(did, info)
       let n = Int(H5Sget_simple_extent_npoints(sid))
       if n == 0 { return [] }
       if H5Tis_variable_str(tid) > 0 {
@@ -374,8 +375,8 @@ public final class TensorFile {
 
   /// Dataset `name` as stored, for carrying it into an output: its shape, a
   /// native copy of its numeric type (the caller closes it; byte order and
-  /// float16 become native) and its values in that type. The claim is
-  /// checked against the file's size first.
+  /// float16 become native) and its values in that type (`info` has checked
+  /// the claim against the file's size).
   func readStoredNumbers(_ name: String) throws -> (shape: [Int], type: hid_t, bytes: [UInt8]) {
     let info = try info(name)
     guard info.kind == .float || info.kind == .integer else {
@@ -383,7 +384,6 @@ public final class TensorFile {
         "is \(info.typeName), expected numbers", dataset: info.name, file: label)
     }
     return try withDataset(name) { did in
-      try checkClaim(did, info)
       let stored = H5Dget_type(did)
       defer { H5Tclose(stored) }
       let native = H5Tget_native_type(stored, H5T_DIR_ASCEND)
