@@ -52,8 +52,13 @@ def targets():
                                          "FUZZ", "-o", "out.h5"]),
         "protonet-embed": ("images.h5", ["protonet", "embed", "-m", "$W/proto.h5", "FUZZ",
                                          "-o", "out.h5"]),
+        "protonet-prototypes": ("support.h5", ["protonet", "prototypes", "-m", "$W/proto.h5",
+                                               "FUZZ", "-o", "out.h5"]),
         "protonet-classify": ("queries.h5", ["protonet", "classify", "-m", "$W/proto.h5",
-                                             "--support", "$I/support.h5", "FUZZ", "-o",
+                                             "--prototypes", "$W/protos.h5", "FUZZ", "-o",
+                                             "out.h5"]),
+        "protonet-protos": ("$W/protos.h5", ["protonet", "classify", "-m", "$W/proto.h5",
+                                             "--prototypes", "FUZZ", "$I/queries.h5", "-o",
                                              "out.h5"]),
         "protonet-eval": ("images.h5", ["protonet", "eval", "-m", "$W/proto.h5", "--way", "3",
                                         "--shot", "1", "--query", "2", "--episodes", "3",
@@ -143,7 +148,7 @@ def run_one(tool, words, folder, timeout, memory):
     try:
         p = subprocess.run(words, cwd=folder, capture_output=True, timeout=timeout,
                            preexec_fn=limit(memory))
-    except subprocess.TimeoutExpired as e:
+    except subprocess.TimeoutExpired:
         return "hang", None, b"", b""
     return None, p.returncode, p.stdout, p.stderr
 
@@ -191,6 +196,15 @@ def main():
         data = open(src, "rb").read()
         ext = os.path.splitext(src)[1]
         rng = random.Random(f"{args.seed}-{name}")
+        # The unmutated input must be accepted, or every refusal below means nothing.
+        folder = tempfile.mkdtemp(prefix="fuzz-", dir=args.work)
+        words = [w.replace("FUZZ", src).replace("$I", args.inputs).replace("$W", args.work)
+                 for w in template]
+        _, status, _, err = run_one(tool, words, folder, args.timeout, args.memory)
+        shutil.rmtree(folder, ignore_errors=True)
+        if status != 0:
+            sys.exit(f"fuzz: {name} refuses its valid input (status {status}): "
+                     + err.decode("utf-8", "replace").strip())
         counts = {k: 0 for k in ["runs", "accepted", "clean", "messy", "crash", "hang", "litter"]}
         for i in range(args.per_tool):
             folder = tempfile.mkdtemp(prefix="fuzz-", dir=args.work)
