@@ -171,16 +171,12 @@ struct ProcrustesTool: RetortCommand, RetortTool {
       context.log.record(fields)
       context.note("iteration \(step.iteration): criterion \(step.criterion)")
     }
-    let writer = try context.writer(output)
-    try writer.write(
-      "W", result.mapping,
+    try write(
+      result.mapping, result.pairs, continuing: src.file, in: context,
       attributes: [
-        "orthogonality_defect": .real(Procrustes.orthogonalityDefect(result.mapping)),
         "criterion": .reals(result.steps.map(\.criterion)),
         "best_iteration": .integer(Int64(result.best)),
       ])
-    try writer.write("pairs", result.pairs)
-    try context.finish(writer, continuing: src.file)
   }
 
   /// The self-learning loop from `start` (a dictionary, or W whose CSLS
@@ -209,14 +205,22 @@ struct ProcrustesTool: RetortCommand, RetortTool {
       context.note(
         "iteration \(step.iteration): objective \(step.objective), p \(step.keepProbability)")
     }
+    try write(
+      result.mapping, result.pairs, continuing: input, in: context,
+      attributes: ["objective": .reals(result.steps.map(\.objective))])
+  }
+
+  /// Writes `W` (with its orthogonality defect and `attributes`) and `pairs`.
+  func write(
+    _ w: FloatTensor, _ pairs: IndexTensor, continuing input: TensorFile, in context: ToolContext,
+    attributes: [String: AttributeValue]
+  ) throws {
     let writer = try context.writer(output)
     try writer.write(
-      "W", result.mapping,
-      attributes: [
-        "orthogonality_defect": .real(Procrustes.orthogonalityDefect(result.mapping)),
-        "objective": .reals(result.steps.map(\.objective)),
-      ])
-    try writer.write("pairs", result.pairs)
+      "W", w,
+      attributes: attributes.merging(
+        ["orthogonality_defect": .real(Procrustes.orthogonalityDefect(w))]) { a, _ in a })
+    try writer.write("pairs", pairs)
     try context.finish(writer, continuing: input)
   }
 
