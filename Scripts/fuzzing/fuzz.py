@@ -11,7 +11,8 @@ claimed size of 10^12 rows, NaN and infinity). Each run gets a fresh folder, a
 time limit and an address-space limit. Outcomes per target: accepted (status
 0), clean (one line '<tool>: ...' on stderr, status 64/65/66/73/74, nothing on
 stdout, no file left), messy (a refusal that breaks one of those rules),
-crash (a signal, or status 70), hang (the time limit), litter (a file left
+crash (a signal, or status 70), hang (the time limit, 90 s by default: above the
+60 s after which a tool itself gives up on an HDF5 read), litter (a file left
 behind: an output after a failure, or a temporary file). Failing inputs are
 saved under --failures. Exits 1 when any run crashed, hung or littered.
 """
@@ -188,7 +189,7 @@ def main():
     a.add_argument("--seed", type=int, default=1)
     a.add_argument("--only", default="")
     a.add_argument("--failures", default="")
-    a.add_argument("--timeout", type=float, default=30)
+    a.add_argument("--timeout", type=float, default=90)
     a.add_argument("--memory", type=float, default=4)
     a.add_argument("--json", default="")
     args = a.parse_args()

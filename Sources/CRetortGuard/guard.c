@@ -12,6 +12,7 @@ static char tool_name[NAME_BYTES] = "retort";
 static char input_label[PATH_BYTES];
 static volatile sig_atomic_t read_depth;
 static char alternate_stack[1 << 16];
+static int installed; /* only a process with the handlers arms the read deadline */
 
 int retort_guard_add_temporary(const char *path) {
   size_t n = strlen(path);
@@ -29,18 +30,20 @@ void retort_guard_remove_temporary(int slot) {
   if (slot >= 0 && slot < SLOTS) used[slot] = 0;
 }
 
-void retort_guard_enter_read(const char *label) {
+void retort_guard_enter_read(const char *label, unsigned seconds) {
   if (read_depth == 0) {
     size_t n = strlen(label);
     if (n >= PATH_BYTES) n = PATH_BYTES - 1;
     memcpy(input_label, label, n);
     input_label[n] = 0;
+    if (installed) alarm(seconds);
   }
   read_depth = read_depth + 1;
 }
 
 void retort_guard_leave_read(void) {
   if (read_depth > 0) read_depth = read_depth - 1;
+  if (read_depth == 0 && installed) alarm(0);
 }
 
 static void put(const char *s) {
@@ -76,6 +79,19 @@ static void on_fatal(int sig) {
   put(number);
   put(")\n");
   _exit(70);
+}
+
+/* SIGALRM: a read of an input that has not ended in its time (a damaged
+   file can send the HDF5 library round a loop): one line, status 65. */
+static void on_deadline(int sig) {
+  (void)sig;
+  if (read_depth == 0) return;
+  remove_temporaries();
+  put(tool_name);
+  put(": corrupt HDF5 input (the HDF5 library did not finish reading it): ");
+  put(input_label);
+  put("\n");
+  _exit(65);
 }
 
 /* SIGINT, SIGTERM, SIGHUP and SIGPIPE: no message, status 128 + N. */
@@ -118,4 +134,6 @@ void retort_guard_install(const char *tool) {
   handle(SIGTERM, on_stop, 1);
   handle(SIGHUP, on_stop, 1);
   handle(SIGPIPE, on_stop, 0);
+  handle(SIGALRM, on_deadline, 0);
+  installed = 1;
 }

@@ -82,15 +82,17 @@ public final class ToolContext {
   /// A writer for `output`'s destination.
   public func writer(_ output: OutputOptions) throws -> TensorFileWriter { try output.makeWriter() }
 
-  /// Stamps `history` and `retort_version`, then commits the file. The
-  /// history continues `history`, else that of `continuing`, else that of
-  /// the first input opened.
+  /// Stamps `history` and `retort_version`, closes the inputs, then commits
+  /// the file. The history continues `history`, else that of `continuing`,
+  /// else that of the first input opened.
   public func finish(
     _ writer: TensorFileWriter, continuing main: TensorFile? = nil, history: [String]? = nil
   ) throws {
     let arguments = Array(CommandLine.arguments.dropFirst())
     let previous = history ?? (main ?? inputs.first)?.history() ?? []
     try writer.stamp(tool: tool, arguments: arguments, inheriting: previous)
+    for input in inputs { input.close() }
+    if let main { main.close() }
     try writer.commit()
   }
 

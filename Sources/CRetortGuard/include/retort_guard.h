@@ -22,8 +22,9 @@ void retort_guard_remove_temporary(int slot);
 
 /* Marks the start of a call into the HDF5 library that reads the input
    `label`; calls nest. A fatal signal inside is reported as corrupt input
-   (status 65) rather than an internal error (70). */
-void retort_guard_enter_read(const char *label);
+   (status 65) rather than an internal error (70), and so is an outermost
+   call that has not returned after `seconds` (SIGALRM; 0: no limit). */
+void retort_guard_enter_read(const char *label, unsigned seconds);
 
 /* Marks the end of the region begun by `retort_guard_enter_read`. */
 void retort_guard_leave_read(void);

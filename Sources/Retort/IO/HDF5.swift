@@ -17,10 +17,11 @@ enum HDF5 {
   }
 
   /// Runs `body` holding the HDF5 lock, marked as a read of the input
-  /// `label`: a fatal signal inside is reported as a corrupt input (65).
-  static func reading<T>(_ label: String, _ body: () throws -> T) rethrows -> T {
+  /// `label`: a fatal signal inside, or a call still running after its time
+  /// (60 s plus 1 s per 10 MB of `size`), is reported as a corrupt input (65).
+  static func reading<T>(_ label: String, size: Int = 0, _ body: () throws -> T) rethrows -> T {
     try locked {
-      retort_guard_enter_read(label)
+      retort_guard_enter_read(label, UInt32(clamping: 60 + size / 10_000_000))
       defer { retort_guard_leave_read() }
       return try body()
     }

@@ -10,6 +10,7 @@ public final class TensorFile {
   public let path: String
   public var label: String { path == "-" ? "standard input" : path }
   private let fid: hid_t
+  private var closed = false
   /// The file's size in bytes: what no dataset's claims may exceed.
   let fileSize: Int
   /// The file image, kept alive while HDF5 reads from it.
@@ -76,8 +77,17 @@ public final class TensorFile {
     self.image = buffer
   }
 
+  /// Closes the file now; reading it afterwards fails. Tools close their
+  /// inputs before committing an output, so that a damaged file that makes
+  /// the HDF5 library fail while closing cannot follow a committed output.
+  public func close() {
+    guard !closed else { return }
+    closed = true
+    HDF5.reading(label, size: fileSize) { _ = H5Fclose(fid) }
+  }
+
   deinit {
-    HDF5.reading(label) { _ = H5Fclose(fid) }
+    close()
     image?.deallocate()
   }
 
@@ -92,7 +102,7 @@ public final class TensorFile {
     }
     var found = [String]()
     var pending = ["/"]
-    try HDF5.reading(label) {
+    try HDF5.reading(label, size: fileSize) {
       while let group = pending.popLast() {
         let walk = Walk()
         let box = Unmanaged.passUnretained(walk).toOpaque()
@@ -127,7 +137,7 @@ public final class TensorFile {
 
   /// Whether a dataset `name` exists (with or without the leading slash).
   public func contains(_ name: String) -> Bool {
-    HDF5.reading(label) {
+    HDF5.reading(label, size: fileSize) {
       let abs = HDF5.absolute(name)
       var path = ""
       for part in abs.split(separator: "/") {
@@ -152,7 +162,7 @@ public final class TensorFile {
   /// Opens dataset `name`, runs `body` with its id, and closes it.
   private func withDataset<T>(_ name: String, _ body: (hid_t) throws -> T) throws -> T {
     guard contains(name) else { throw missing(name) }
-    return try HDF5.reading(label) {
+    return try HDF5.reading(label, size: fileSize) {
       let did = H5Dopen2(fid, HDF5.absolute(name), retort_h5p_default())
       guard did >= 0 else { throw RetortError.data("cannot open dataset '\(name)'", file: label) }
       defer { H5Dclose(did) }
@@ -357,7 +367,7 @@ public final class TensorFile {
 
   /// The attributes of dataset or group `name` (`/` is the file's root).
   public func attributes(of name: String = "/") throws -> [String: AttributeValue] {
-    try HDF5.reading(label) {
+    try HDF5.reading(label, size: fileSize) {
       let oid = H5Oopen(fid, HDF5.absolute(name), retort_h5p_default())
       guard oid >= 0 else { throw missing(name) }
       defer { H5Oclose(oid) }
