@@ -16,7 +16,10 @@ struct ProcrustesTool: RetortCommand, RetortTool {
       induces a dictionary of CSLS nearest neighbours among the --dico-max-rank most \
       frequent words (--dico-build), and solves again, keeping the W with the best \
       unsupervised criterion (mean cosine of the CSLS translations of the 10,000 most \
-      frequent source words). --seed-dict unsupervised needs no dictionary and no words: \
+      frequent source words); --dico-method nn|csls|invsm, --dico-threshold, --dico-min-size \
+      and --dico-max-size change how each dictionary is induced, as MUSE's options do \
+      (pairs ranked by the margin between their best and second-best score). \
+      --seed-dict unsupervised needs no dictionary and no words: \
       the first dictionary pairs the CSLS nearest neighbours between the sorted \
       square-root similarity profiles of the --unsupervised-vocab most frequent words \
       of each side (Artetxe, Labaka and Agirre 2018), which a rotation does not change. \
@@ -32,6 +35,8 @@ struct ProcrustesTool: RetortCommand, RetortTool {
       "procrustes en.h5 fr.h5 --dict en-fr.train.txt -o W.h5",
       "procrustes en.h5 fr.h5 --init W-adv.h5 --refine 5 -o W.h5",
       "procrustes en.h5 fr.h5 --seed-dict identical --refine 5 --log - -o W.h5",
+      "procrustes en.h5 fr.h5 --dict en-fr.train.txt --refine 3 --dico-method nn "
+        + "--dico-max-size 100 -o W.h5",
       "procrustes en.h5 fr.h5 --seed-dict unsupervised --self-learning "
         + "--stochastic-interval 5 -o W.h5",
     ])
@@ -70,6 +75,8 @@ struct ProcrustesTool: RetortCommand, RetortTool {
   @Option(name: .short, help: "Neighbours that define CSLS's r.")
   var k = CSLSRadii.defaultK
 
+  @OptionGroup(title: "MUSE's dictionary options") var dico: DictionaryCommandOptions
+
   @OptionGroup(title: "Self-learning") var learning: SelfLearningCommandOptions
 
   @OptionGroup var output: OutputOptions
@@ -105,6 +112,9 @@ struct ProcrustesTool: RetortCommand, RetortTool {
     try requireOption(refine >= 0, "--refine", refine, "at least 0")
     try requireOption(dicoMaxRank >= 1, "--dico-max-rank", dicoMaxRank, "at least 1")
     try requireOption(k >= 1, "-k", k, "at least 1")
+    if refine == 0, let first = dico.given.first {
+      throw ValidationError("\(first) needs --refine K")
+    }
     if initial != nil && refine == 0 && !learning.selfLearning {
       throw ValidationError("--init needs --refine K >= 1 (nothing to solve otherwise)")
     }
@@ -163,8 +173,8 @@ struct ProcrustesTool: RetortCommand, RetortTool {
     }
     let result = try Retort.refine(
       source: src.vectors, target: tgt.vectors, start: start, iterations: refine,
-      mode: try DictionaryMode(name: dicoBuild), maxRank: dicoMaxRank, k: k,
-      options: SearchOptions(threads: context.threads)
+      mode: try DictionaryMode(name: dicoBuild), maxRank: dicoMaxRank, k: k, score: dico.score,
+      filter: dico.filter, options: SearchOptions(threads: context.threads)
     ) { step in
       var fields: [String: Any] = ["iteration": step.iteration, "criterion": step.criterion]
       if let size = step.dictionarySize { fields["dictionary_size"] = size }

@@ -32,11 +32,15 @@ public enum DictionaryInduction {
   /// CSLS(x, y) = 2·cos(x, y) − r_T(x) − r_S(y) with radii over all rows; a pair
   /// whose neighbour ranks maxRank or lower is dropped (MUSE's `<=` keeps rank
   /// maxRank itself too). `mapped` are the mapped source rows, unit length.
+  /// `score` replaces CSLS by cosine or the inverted softmax, and `filter`
+  /// drops the least confident pairs of each direction, as MUSE's options do.
   public static func induce(
     mapped: FloatTensor, target: FloatTensor, radii: CSLSRadii, mode: DictionaryMode,
-    maxRank: Int = defaultMaxRank, options: SearchOptions = .init()
+    maxRank: Int = defaultMaxRank, score: InductionScore = .csls,
+    filter: CandidateFilter = .init(), options: SearchOptions = .init()
   ) throws -> IndexTensor {
     try checkEmbeddingPair(mapped, "mapped source", target, "target")
+    try filter.check()
     guard maxRank >= 1 else {
       throw RetortError.usage("must be positive, got \(maxRank)", quantity: "maxRank")
     }
@@ -47,14 +51,16 @@ public enum DictionaryInduction {
       mode == .targetToSource
       ? []
       : Set(
-        bestCandidates(mapped, radii.source, among: target, radii.target, maxRank, options)
-          .map { Pair(source: $0.query, target: $0.candidate) })
+        try bestCandidates(
+          mapped, radii.source, among: target, radii.target, maxRank, score, filter, options
+        ).map { Pair(source: $0.query, target: $0.candidate) })
     let t2s =
       mode == .sourceToTarget
       ? []
       : Set(
-        bestCandidates(target, radii.target, among: mapped, radii.source, maxRank, options)
-          .map { Pair(source: $0.candidate, target: $0.query) })
+        try bestCandidates(
+          target, radii.target, among: mapped, radii.source, maxRank, score, filter, options
+        ).map { Pair(source: $0.candidate, target: $0.query) })
     let chosen: Set<Pair> =
       switch mode {
       case .sourceToTarget: s2t
@@ -67,19 +73,39 @@ public enum DictionaryInduction {
       shape: [sorted.count, 2], scalars: sorted.flatMap { [Int64($0.source), Int64($0.target)] })
   }
 
-  /// Each of the first min(maxRank, N) rows of `queries` with its CSLS nearest
-  /// candidate, when that candidate ranks below maxRank.
+  /// Each of the first min(maxRank, N) rows of `queries` with its best
+  /// candidate by `score`, when that candidate ranks below maxRank, then
+  /// `filter`ed by the margin to the second-best score.
   static func bestCandidates(
     _ queries: FloatTensor, _ queryRadii: [Float], among candidates: FloatTensor,
-    _ candidateRadii: [Float], _ maxRank: Int, _ options: SearchOptions
-  ) -> [(query: Int, candidate: Int)] {
+    _ candidateRadii: [Float], _ maxRank: Int, _ score: InductionScore = .csls,
+    _ filter: CandidateFilter = .init(), _ options: SearchOptions
+  ) throws -> [(query: Int, candidate: Int)] {
     let n = min(maxRank, queries.shape[0])
-    let best = cslsSearch(
-      queries: queries.rows(0..<n), queryRadii: Array(queryRadii[0..<n]),
-      candidates: candidates, candidateRadii: candidateRadii, top: 1, options: options)
-    return (0..<n).compactMap { i in
-      best.indices[i, 0] < maxRank ? (i, Int(best.indices[i, 0])) : nil
+    let top = filter.isActive ? min(2, candidates.shape[0]) : 1
+    let best: Neighbors
+    // Margins on MUSE's scales: cosine for nn (cslsSearch with zero radii gives 2·cos).
+    var scale: Float = 1
+    switch score {
+    case .csls, .nn:
+      let zero = score == .nn
+      scale = zero ? 0.5 : 1
+      best = cslsSearch(
+        queries: queries.rows(0..<n),
+        queryRadii: zero ? [Float](repeating: 0, count: n) : Array(queryRadii[0..<n]),
+        candidates: candidates,
+        candidateRadii: zero ? [Float](repeating: 0, count: candidates.shape[0]) : candidateRadii,
+        top: top, options: options)
+    case .invertedSoftmax(let beta):
+      best = try InvertedRetrieval.softmax(beta: beta).neighbors(
+        source: queries, target: candidates, queries: Array(0..<n), top: top, options: options)
     }
+    let found = (0..<n).compactMap { i -> (query: Int, candidate: Int, margin: Float)? in
+      guard best.indices[i, 0] < maxRank else { return nil }
+      let margin = top > 1 ? scale * (best.scores[i, 0] - best.scores[i, 1]) : 0
+      return (i, Int(best.indices[i, 0]), margin)
+    }
+    return filter.isActive ? filter.apply(found) : found.map { ($0.query, $0.candidate) }
   }
 
   /// Seed pairs of identical strings: each source word that also occurs among

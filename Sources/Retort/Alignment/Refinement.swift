@@ -31,12 +31,14 @@ public struct RefinementResult: Sendable {
 /// of CSLS nearest neighbours, solve W = Procrustes(dictionary); K times.
 ///
 /// Rows of `source` and `target` must be unit length; mapped rows X·Wᵀ are
-/// renormalised before CSLS, as MUSE does. `onStep` sees each step as it ends.
+/// renormalised before CSLS, as MUSE does; `score` and `filter` change how
+/// each dictionary is induced (`DictionaryInduction.induce`; the criterion
+/// stays CSLS). `onStep` sees each step as it ends.
 public func refine(
   source: FloatTensor, target: FloatTensor, start: RefinementStart, iterations: Int,
   mode: DictionaryMode = .intersection, maxRank: Int = DictionaryInduction.defaultMaxRank,
-  k: Int = CSLSRadii.defaultK, options: SearchOptions = .init(),
-  onStep: ((RefinementStep) -> Void)? = nil
+  k: Int = CSLSRadii.defaultK, score: InductionScore = .csls, filter: CandidateFilter = .init(),
+  options: SearchOptions = .init(), onStep: ((RefinementStep) -> Void)? = nil
 ) throws -> RefinementResult {
   try checkEmbeddingPair(source, "source", target, "target")
   guard iterations >= 0 else {
@@ -73,8 +75,8 @@ public func refine(
     if iteration == iterations { break }
     iteration += 1
     pairs = try DictionaryInduction.induce(
-      mapped: mapped, target: target, radii: radii, mode: mode, maxRank: maxRank,
-      options: options)
+      mapped: mapped, target: target, radii: radii, mode: mode, maxRank: maxRank, score: score,
+      filter: filter, options: options)
     w = try Procrustes.solve(source: source, target: target, pairs: pairs)
   }
   return RefinementResult(mapping: best.mapping, pairs: best.pairs, best: best.index, steps: steps)
