@@ -51,6 +51,16 @@ extension Network {
     case .integer(let v)?: inputShape = [Int(v)]
     default: throw bad("group '\(group)' has no 'input_shape' attribute")
     }
+    // A damaged attribute can claim any shape: every dimension positive and the
+    // row no larger than 2^31 scalars, before anything is sized by it.
+    let width = inputShape.reduce((1, false)) { acc, d in
+      let (p, overflow) = acc.0.multipliedReportingOverflow(by: max(d, 0))
+      return (p, acc.1 || overflow)
+    }
+    guard !inputShape.isEmpty, inputShape.allSatisfy({ $0 >= 1 }), !width.1, width.0 <= 1 << 31
+    else {
+      throw bad("group '\(group)' has an impossible 'input_shape' \(inputShape)")
+    }
     let architecture: Architecture
     do { architecture = try Architecture(parsing: text) } catch let error as RetortError {
       throw bad(error.message)
