@@ -2,6 +2,7 @@
 
     python3 fuzz.py INPUTS BIN WORK [--per-tool N] [--seed S] [--only NAME,...]
                     [--failures DIR] [--timeout SECONDS] [--memory GIB] [--json FILE]
+                    [--jobs N]
 
 INPUTS holds the valid inputs (Tests/cases/inputs), BIN the tools. Each target
 is one command with one input replaced by a mutated copy: byte flips,
@@ -14,9 +15,11 @@ stdout, no file left), messy (a refusal that breaks one of those rules),
 crash (a signal, or status 70), hang (the time limit, 90 s by default: above the
 60 s after which a tool itself gives up on an HDF5 read), litter (a file left
 behind: an output after a failure, or a temporary file). Failing inputs are
-saved under --failures. Exits 1 when any run crashed, hung or littered.
+saved under --failures. --jobs runs that many targets at once. Exits 1 when
+any run crashed, hung or littered.
 """
 import argparse
+import concurrent.futures
 import json
 import os
 import random
@@ -182,6 +185,58 @@ def classify(tool, status, stdout, stderr, before, folder, writes_stdout):
     return "messy", extra
 
 
+def fuzz_target(name, args):
+    """Runs one target's mutated inputs; returns its counts and whether any run failed."""
+    all_targets = targets()
+    bad = False
+    source, template = all_targets[name]
+    tool = template[0]
+    src = source.replace("$W", args.work) if source.startswith("$W") else \
+        os.path.join(args.inputs, source)
+    data = open(src, "rb").read()
+    ext = os.path.splitext(src)[1]
+    rng = random.Random(f"{args.seed}-{name}")
+    # The unmutated input must be accepted, or every refusal below means nothing.
+    folder = tempfile.mkdtemp(prefix="fuzz-", dir=args.work)
+    words = [w.replace("FUZZ", src).replace("$I", args.inputs).replace("$W", args.work)
+             for w in template]
+    _, status, _, err = run_one(tool, words, folder, args.timeout, args.memory)
+    shutil.rmtree(folder, ignore_errors=True)
+    if status != 0:
+        sys.exit(f"fuzz: {name} refuses its valid input (status {status}): "
+                 + err.decode("utf-8", "replace").strip())
+    counts = {k: 0 for k in ["runs", "accepted", "clean", "messy", "crash", "hang", "litter"]}
+    for i in range(args.per_tool):
+        folder = tempfile.mkdtemp(prefix="fuzz-", dir=args.work)
+        fuzz = os.path.join(folder, "input" + ext)
+        if ext == ".h5" and rng.random() < 0.3:
+            kind = mutate_hdf5(src, fuzz, rng)
+        else:
+            damaged, kind = mutate_bytes(data, rng)
+            open(fuzz, "wb").write(damaged)
+        words = [w.replace("FUZZ", fuzz).replace("$I", args.inputs).replace("$W", args.work)
+                 for w in template]
+        before = set(os.listdir(folder))
+        outcome, status, out, err = run_one(tool, words, folder, args.timeout, args.memory)
+        extra = []
+        if outcome is None:
+            outcome, extra = classify(tool, status, out, err, before, folder, False)
+        counts["runs"] += 1
+        counts[outcome] += 1
+        if outcome in ("crash", "hang", "litter", "messy"):
+            bad |= outcome != "messy"
+            if args.failures:
+                keep = os.path.join(args.failures, name)
+                os.makedirs(keep, exist_ok=True)
+                base = os.path.join(keep, f"{i:05d}-{outcome}-{kind}")
+                shutil.copy(fuzz, base + ext)
+                with open(base + ".txt", "w") as f:
+                    f.write(f"{' '.join(words)}\nstatus {status}\nleft {extra}\n")
+                    f.write(err.decode("utf-8", "replace")[:4000])
+        shutil.rmtree(folder, ignore_errors=True)
+    return counts, bad
+
+
 def main():
     a = argparse.ArgumentParser()
     a.add_argument("inputs"), a.add_argument("bin"), a.add_argument("work")
@@ -192,62 +247,21 @@ def main():
     a.add_argument("--timeout", type=float, default=90)
     a.add_argument("--memory", type=float, default=4)
     a.add_argument("--json", default="")
+    a.add_argument("--jobs", type=int, default=1)
     args = a.parse_args()
     env_path = args.bin + os.pathsep + os.environ.get("PATH", "")
     os.environ["PATH"] = env_path
     os.environ["OPENBLAS_NUM_THREADS"] = "1"
     all_targets = targets()
     chosen = [t for t in all_targets if not args.only or t in args.only.split(",")]
-    totals = {}
-    bad = False
-    for name in chosen:
-        source, template = all_targets[name]
-        tool = template[0]
-        src = source.replace("$W", args.work) if source.startswith("$W") else \
-            os.path.join(args.inputs, source)
-        data = open(src, "rb").read()
-        ext = os.path.splitext(src)[1]
-        rng = random.Random(f"{args.seed}-{name}")
-        # The unmutated input must be accepted, or every refusal below means nothing.
-        folder = tempfile.mkdtemp(prefix="fuzz-", dir=args.work)
-        words = [w.replace("FUZZ", src).replace("$I", args.inputs).replace("$W", args.work)
-                 for w in template]
-        _, status, _, err = run_one(tool, words, folder, args.timeout, args.memory)
-        shutil.rmtree(folder, ignore_errors=True)
-        if status != 0:
-            sys.exit(f"fuzz: {name} refuses its valid input (status {status}): "
-                     + err.decode("utf-8", "replace").strip())
-        counts = {k: 0 for k in ["runs", "accepted", "clean", "messy", "crash", "hang", "litter"]}
-        for i in range(args.per_tool):
-            folder = tempfile.mkdtemp(prefix="fuzz-", dir=args.work)
-            fuzz = os.path.join(folder, "input" + ext)
-            if ext == ".h5" and rng.random() < 0.3:
-                kind = mutate_hdf5(src, fuzz, rng)
-            else:
-                damaged, kind = mutate_bytes(data, rng)
-                open(fuzz, "wb").write(damaged)
-            words = [w.replace("FUZZ", fuzz).replace("$I", args.inputs).replace("$W", args.work)
-                     for w in template]
-            before = set(os.listdir(folder))
-            outcome, status, out, err = run_one(tool, words, folder, args.timeout, args.memory)
-            extra = []
-            if outcome is None:
-                outcome, extra = classify(tool, status, out, err, before, folder, False)
-            counts["runs"] += 1
-            counts[outcome] += 1
-            if outcome in ("crash", "hang", "litter", "messy"):
-                bad |= outcome != "messy"
-                if args.failures:
-                    keep = os.path.join(args.failures, name)
-                    os.makedirs(keep, exist_ok=True)
-                    base = os.path.join(keep, f"{i:05d}-{outcome}-{kind}")
-                    shutil.copy(fuzz, base + ext)
-                    with open(base + ".txt", "w") as f:
-                        f.write(f"{' '.join(words)}\nstatus {status}\nleft {extra}\n")
-                        f.write(err.decode("utf-8", "replace")[:4000])
-            shutil.rmtree(folder, ignore_errors=True)
-        totals[name] = counts
-        print(f"{name:20s} " + " ".join(f"{k} {v:5d}" for k, v in counts.items()), flush=True)
+    jobs = max(1, min(args.jobs, len(chosen)))
+    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
+        results = pool.map(fuzz_target, chosen, [args] * len(chosen))
+        totals, bad = {}, False
+        for name, (counts, target_bad) in zip(chosen, results):
+            totals[name] = counts
+            bad |= target_bad
+            print(f"{name:20s} " + " ".join(f"{k} {v:5d}" for k, v in counts.items()), flush=True)
     if args.json:
         json.dump(totals, open(args.json, "w"), indent=1)
     sys.exit(1 if bad else 0)
