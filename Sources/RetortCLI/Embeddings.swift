@@ -13,8 +13,8 @@ public struct EmbeddingInput {
   public let totalRows: Int
 
   /// Reads `spec` (default dataset `embeddings`; only `rows`, clamped to the file, when given) and
-  /// applies `normalization`. A chain that centres needs the mean of all rows,
-  /// so then every row is read and normalised before `rows` are kept.
+  /// applies `normalization`. A chain that centres or scales columns needs
+  /// every row, so then every row is read and normalised before `rows` are kept.
   public init(
     _ spec: InputSpec, in context: ToolContext, normalization: Normalization,
     rows: Range<Int>? = nil
@@ -32,8 +32,8 @@ public struct EmbeddingInput {
     let total = try file.info(name).shape.first ?? 0
     totalRows = total
     let rows = rows.map { $0.clamped(to: 0..<total) }
-    let centres = normalization.steps.contains(.center)
-    vectors = try file.readFiniteFloat(name, rows: centres ? nil : rows)
+    let wholeFile = normalization.needsAllRows
+    vectors = try file.readFiniteFloat(name, rows: wholeFile ? nil : rows)
     guard vectors.rank == 2, vectors.rowCount > 0, vectors.shape[1] > 0 else {
       throw RetortError.data(
         "must be a non-empty [N, D] matrix, it is \(vectors.shape)", dataset: name, file: file.label
@@ -50,7 +50,7 @@ public struct EmbeddingInput {
       words = nil
     }
     normalization.apply(to: &vectors)
-    if centres, let rows { vectors = vectors.rows(rows) }
+    if wholeFile, let rows { vectors = vectors.rows(rows) }
   }
 
   /// Source and target embeddings of one dimension, normalised by

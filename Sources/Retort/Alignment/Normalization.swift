@@ -5,15 +5,28 @@ public enum NormalizationStep: String, CaseIterable, Sendable {
   /// Scale rows to unit length: x_i ← x_i / ‖x_i‖₂. Zero rows are left as they
   /// are (as VecMap does), so they stay zero instead of becoming NaN.
   case unit
+  /// Scale columns to unit length: x_ij ← x_ij / ‖x_·j‖₂ (VecMap's `unitdim`);
+  /// zero columns are left as they are.
+  case unitdim
+  /// Subtract each row's own mean: x_ij ← x_ij − (1/D) Σ_k x_ik (VecMap's
+  /// `centeremb`).
+  case centeremb
+
+  /// Whether the step depends on other rows (the mean row, the column
+  /// lengths), so that it must see every row of a file.
+  public var needsAllRows: Bool { self == .center || self == .unitdim }
 
   /// The step a name stands for; `renorm` (MUSE's name) is `unit`.
   public init(name: String) throws {
     switch name {
     case "center": self = .center
     case "unit", "renorm": self = .unit
+    case "unitdim": self = .unitdim
+    case "centeremb": self = .centeremb
     default:
       throw RetortError.usage(
-        "has an unknown step '\(name)', expected center, renorm or unit", quantity: "normalization")
+        "has an unknown step '\(name)', expected center, unit (or renorm), unitdim or centeremb",
+        quantity: "normalization")
     }
   }
 }
@@ -22,6 +35,13 @@ public enum NormalizationStep: String, CaseIterable, Sendable {
 /// `unit,center,unit`.
 public struct Normalization: Equatable, Sendable {
   public var steps: [NormalizationStep]
+
+  /// The chain's name as `init(parsing:)` reads it: steps joined by commas,
+  /// `none` for no steps.
+  public var name: String { steps.isEmpty ? "none" : steps.map(\.rawValue).joined(separator: ",") }
+
+  /// Whether a step needs every row of a file (see `NormalizationStep.needsAllRows`).
+  public var needsAllRows: Bool { steps.contains(where: \.needsAllRows) }
 
   public init(_ steps: [NormalizationStep]) { self.steps = steps }
 
@@ -44,6 +64,8 @@ public struct Normalization: Equatable, Sendable {
       switch step {
       case .center: centerRows(&x)
       case .unit: unitRows(&x)
+      case .unitdim: unitColumns(&x)
+      case .centeremb: centerEachRow(&x)
       }
     }
   }
@@ -68,6 +90,35 @@ func centerRows(_ x: inout FloatTensor) {
     let m = mean.map { Float($0 / Double(n)) }
     for i in 0..<n {
       for j in 0..<d { p[i * d + j] -= m[j] }
+    }
+  }
+}
+
+/// Scales every non-zero column to unit length (lengths in double precision).
+func unitColumns(_ x: inout FloatTensor) {
+  let (n, d) = (x.shape[0], x.shape[1])
+  var squares = [Double](repeating: 0, count: d)
+  x.scalars.withUnsafeMutableBufferPointer { p in
+    for i in 0..<n {
+      for j in 0..<d { squares[j] += Double(p[i * d + j]) * Double(p[i * d + j]) }
+    }
+    let scale = squares.map { $0 > 0 ? Float(1 / $0.squareRoot()) : 1 }
+    for i in 0..<n {
+      for j in 0..<d { p[i * d + j] *= scale[j] }
+    }
+  }
+}
+
+/// Subtracts from every row the mean of its own entries.
+func centerEachRow(_ x: inout FloatTensor) {
+  let (n, d) = (x.shape[0], x.shape[1])
+  guard d > 0 else { return }
+  x.scalars.withUnsafeMutableBufferPointer { p in
+    for i in 0..<n {
+      var sum = 0.0
+      for j in 0..<d { sum += Double(p[i * d + j]) }
+      let mean = Float(sum / Double(d))
+      for j in 0..<d { p[i * d + j] -= mean }
     }
   }
 }
