@@ -16,12 +16,14 @@ public struct EmbeddingPairOptions: ParsableArguments {
 
   public init() {}
 
-  /// Both sides, normalised (see `EmbeddingInput.pair`).
+  /// Both sides, normalised by --normalize or else `fallback` (see
+  /// `EmbeddingInput.pair`).
   public func read(
-    in context: ToolContext, rows: Range<Int>? = nil, normalizingAfterRows: Bool = false
+    in context: ToolContext, rows: Range<Int>? = nil, normalizingAfterRows: Bool = false,
+    defaultNormalization fallback: Normalization = Normalization([.unit])
   ) throws -> (source: EmbeddingInput, target: EmbeddingInput) {
     try EmbeddingInput.pair(
-      source, target, in: context, normalization: normalization.chain, rows: rows,
+      source, target, in: context, normalization: normalization.chain(default: fallback), rows: rows,
       normalizingAfterRows: normalizingAfterRows)
   }
 }

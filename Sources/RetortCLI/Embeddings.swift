@@ -96,21 +96,30 @@ public struct NormalizationOptions: ParsableArguments {
   @Option(
     name: .long,
     help: ArgumentHelp(
-      "Normalisation chain applied to both sides on load: steps center, unit (or renorm), "
-        + "comma-separated, e.g. 'center,unit' (MUSE) or 'unit,center,unit' (VecMap); "
-        + "'none' for none.",
+      "Normalisation chain applied to both sides on load: steps unit (or renorm), center, "
+        + "unitdim, centeremb, comma-separated, e.g. 'center,unit' (MUSE) or 'unit,center,unit' "
+        + "(VecMap); 'none' for none (default: unit, or what the command's mapping or recipe "
+        + "records).",
       valueName: "chain"))
-  public var normalize = "unit"
+  public var normalize: String?
 
   public init() {}
 
   public func validate() throws {
+    guard let normalize else { return }
     do { _ = try Normalization(parsing: normalize) } catch let e as RetortError {
       throw e.asValidationError(["normalization": "--normalize"])
     }
   }
 
-  public var chain: Normalization { (try? Normalization(parsing: normalize)) ?? Normalization([]) }
+  /// The chain given, else `fallback` (unit length unless a mapping file or
+  /// a recipe says otherwise).
+  public func chain(default fallback: Normalization = Normalization([.unit])) -> Normalization {
+    normalize.flatMap { try? Normalization(parsing: $0) } ?? fallback
+  }
+
+  /// The chain given, else unit length.
+  public var chain: Normalization { chain() }
 }
 
 /// A dictionary as row pairs: an HDF5 file with `pairs` [M, 2], or a text file

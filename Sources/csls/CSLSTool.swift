@@ -13,8 +13,11 @@ struct CSLSTool: RetortCommand, RetortTool {
       CSLS(x, y) = 2cos(Wx, y) - r_T(Wx) - r_S(y), where r is the mean cosine to the \
       -k nearest neighbours in the other space over its whole vocabulary (Conneau et \
       al. 2017). Both r come from one blocked multiply of all sources by all targets; \
-      memory is O(block x N), never O(N^2). Rows are normalised on load (--normalize, \
-      default unit length) and mapped rows src*W^T are renormalised.
+      memory is O(block x N), never O(N^2). Rows are normalised on load (--normalize; \
+      default: the chain recorded in the --map file, else unit length) and mapped rows \
+      src*W^T are renormalised. A --map file that maps both sides into a shared space \
+      (procrustes with --whiten and the other multi-step options) holds 'W_tgt' too: \
+      then target rows are mapped by it and renormalised as well.
 
       Output (HDF5): 'neighbors' [Q,top] target rows, best first, 'scores' [Q,top] and \
       'queries' [Q]; --write-r adds 'r_src' and 'r_tgt', which --radii reuses. With \
@@ -39,7 +42,9 @@ struct CSLSTool: RetortCommand, RetortTool {
 
   @Option(
     name: .long,
-    help: ArgumentHelp("Mapping W [D,D]; mapped rows are src*W^T.", valueName: "file[:W]"))
+    help: ArgumentHelp(
+      "Mapping W [D_out,D]; mapped rows are src*W^T (and tgt*W_tgt^T when the file has W_tgt).",
+      valueName: "file[:W]"))
   var map: InputSpec?
 
   @Option(name: .short, help: "Neighbours that define r.")
@@ -117,8 +122,11 @@ struct CSLSTool: RetortCommand, RetortTool {
         "--shard writes HDF5 with -o FILE; --eval and --text need the merged result")
     }
     let options = SearchOptions(blockSize: block, threads: context.threads)
-    let (src, tgt) = try inputs.read(in: context)
-    let mapped = try mapRows(src, in: context)
+    let mapping = try map.map { try MappingInput($0, in: context) }
+    var (src, tgt) = try inputs.read(
+      in: context, defaultNormalization: mapping?.normalization ?? Normalization([.unit]))
+    try mapping?.apply(source: &src, target: &tgt)
+    let mapped = src.vectors
     var r: CSLSRadii? = nil
     if metric == .csls || writeR {
       r =
@@ -208,12 +216,14 @@ struct CSLSTool: RetortCommand, RetortTool {
     let file = try context.open(inputs.source)
     let name = inputs.source.dataset(or: "embeddings")
     let part = RunPart(total: try file.info(name).shape.first ?? 0, shard: shard)
-    let src = try EmbeddingInput(
-      file, dataset: name, normalization: inputs.normalization.chain, rows: part.rows)
-    let tgt = try EmbeddingInput(
-      inputs.target, in: context, normalization: inputs.normalization.chain)
+    let mapping = try map.map { try MappingInput($0, in: context) }
+    let chain = inputs.normalization.chain(
+      default: mapping?.normalization ?? Normalization([.unit]))
+    var src = try EmbeddingInput(file, dataset: name, normalization: chain, rows: part.rows)
+    var tgt = try EmbeddingInput(inputs.target, in: context, normalization: chain)
     try EmbeddingInput.checkDimensions(src, tgt)
-    let mapped = try mapRows(src, in: context)
+    try mapping?.apply(source: &src, target: &tgt)
+    let mapped = src.vectors
     let (radii, topK) = try CSLSRadii.partial(
       source: mapped, target: tgt.vectors, k: k, options: options)
     let writer = try context.writer(output)
@@ -224,19 +234,6 @@ struct CSLSTool: RetortCommand, RetortTool {
       "tgt_topk", topK,
       attributes: ["merge": .text(MergeRule.topk.rawValue), "k": .integer(Int64(k))])
     try context.finish(writer, part: part, carrying: src.file, carry: false)
-  }
-
-  /// The source rows mapped by --map (renormalised), or as they are.
-  func mapRows(_ src: EmbeddingInput, in context: ToolContext) throws -> FloatTensor {
-    guard let map else { return src.vectors }
-    let wFile = try context.open(map)
-    let w = try wFile.readFiniteFloat(map.dataset(or: "W"))
-    var mapped = try context.naming(wFile) {
-      try Procrustes.checkMapping(w, dimension: src.vectors.shape[1])
-      return try Procrustes.map(src.vectors, by: w)
-    }
-    Normalization([.unit]).apply(to: &mapped)
-    return mapped
   }
 
   /// The query rows: from --queries (indices or words), or every source row.

@@ -30,6 +30,23 @@ struct ProcrustesTool: RetortCommand, RetortTool {
       without a gain of --threshold in the objective (the mean best similarity), until \
       p = 1 and a last plateau. Writes 'W' [D,D] and the final 'pairs'; the log has the \
       dictionary size and criterion (or objective and p) per iteration.
+
+      The multi-step framework of Artetxe, Labaka and Agirre (AAAI 2018) replaces the \
+      last orthogonal solve: --whiten whitens each side over the final dictionary's \
+      rows, the orthogonal step maps both into a shared space, --src-reweight and \
+      --trg-reweight scale its dimensions by the singular values to a power, \
+      --src-dewhiten and --trg-dewhiten restore the source's (src) or the target's \
+      (trg) covariance, --dim-reduction keeps the first N dimensions. Then the output \
+      holds the source map 'W' [N,D] and the target map 'W_tgt' [N,D] (csls --map and \
+      tensor map --side target apply it). Every 'W' records its --normalize chain, \
+      which csls and tensor map apply by default.
+
+      --recipe names VecMap's defaults, which single options override: every recipe \
+      normalises unit,center,unit, whitens, re-weights both sides by 0.5 and \
+      de-whitens each side with its own covariance; 'unsupervised' seeds with \
+      --seed-dict unsupervised and runs --self-learning, 'identical' seeds with \
+      identical strings and self-learns, 'semi-supervised' self-learns from --dict, \
+      'supervised' solves once from --dict.
       """,
     examples: [
       "procrustes en.h5 fr.h5 --dict en-fr.train.txt -o W.h5",
@@ -39,7 +56,13 @@ struct ProcrustesTool: RetortCommand, RetortTool {
         + "--dico-max-size 100 -o W.h5",
       "procrustes en.h5 fr.h5 --seed-dict unsupervised --self-learning "
         + "--stochastic-interval 5 -o W.h5",
+      "procrustes en.h5 fr.h5 --recipe unsupervised --stochastic-interval 5 -o W.h5",
+      "procrustes en.h5 fr.h5 --dict en-fr.train.txt --recipe supervised --dim-reduction 6 "
+        + "-o W.h5",
     ])
+
+  static let optionNames = RetortCLI.optionNames(
+    ["dimensions"], except: ["dimensions": "--dim-reduction"])
 
   enum Seed: String, ExpressibleByArgument, CaseIterable { case identical, unsupervised }
 
@@ -79,17 +102,41 @@ struct ProcrustesTool: RetortCommand, RetortTool {
 
   @OptionGroup(title: "Self-learning") var learning: SelfLearningCommandOptions
 
+  @Option(
+    name: .long,
+    help: "VecMap's defaults: unsupervised, supervised, semi-supervised or identical.")
+  var recipe: Recipe?
+
+  @OptionGroup(title: "Multi-step mapping") var steps: MultiStepCommandOptions
+
   @OptionGroup var output: OutputOptions
   @OptionGroup var common: CommonOptions
 
+  /// The seed: --seed-dict, else the recipe's unless --dict or --init is given.
+  var seedChoice: Seed? { seedDict ?? (dict == nil && initial == nil ? recipe?.seed : nil) }
+
+  /// --self-learning or --no-self-learning, else the recipe's.
+  var selfLearns: Bool { learning.selfLearning ?? recipe?.selfLearning ?? false }
+
+  /// The multi-step options given over the recipe's.
+  var multiStep: MultiStepOptions { steps.options(over: recipe?.multiStep ?? MultiStepOptions()) }
+
+  /// --normalize, else the recipe's chain, else unit length.
+  var normalization: Normalization {
+    inputs.normalization.chain(default: recipe?.normalization ?? Normalization([.unit]))
+  }
+
   func validate() throws {
-    let seeds = [dict != nil, seedDict != nil, initial != nil].filter { $0 }.count
+    let seeds = [dict != nil, seedChoice != nil, initial != nil].filter { $0 }.count
+    if seeds == 0, let recipe {
+      throw ValidationError("--recipe \(recipe.rawValue) needs --dict")
+    }
     guard seeds == 1 else {
       throw ValidationError("give exactly one of --dict, --seed-dict, --init")
     }
     try requireOption(
       unsupervisedVocab >= 2, "--unsupervised-vocab", unsupervisedVocab, "at least 2")
-    if learning.selfLearning {
+    if selfLearns {
       if refine > 0 { throw ValidationError("--self-learning and --refine exclude each other") }
       try requireOption(
         learning.vocabularyCutoff >= 1, "--vocabulary-cutoff", learning.vocabularyCutoff,
@@ -115,7 +162,7 @@ struct ProcrustesTool: RetortCommand, RetortTool {
     if refine == 0, let first = dico.given.first {
       throw ValidationError("\(first) needs --refine K")
     }
-    if initial != nil && refine == 0 && !learning.selfLearning {
+    if initial != nil && refine == 0 && !selfLearns {
       throw ValidationError("--init needs --refine K >= 1 (nothing to solve otherwise)")
     }
     do { _ = try DictionaryMode(name: dicoBuild) } catch let e as RetortError {
@@ -124,7 +171,7 @@ struct ProcrustesTool: RetortCommand, RetortTool {
   }
 
   func run(in context: ToolContext) throws {
-    let (src, tgt) = try inputs.read(in: context)
+    let (src, tgt) = try inputs.read(in: context, defaultNormalization: normalization)
     let start: RefinementStart
     if let dict {
       let (pairs, total, dropped) = try readDictionary(dict, source: src, target: tgt)
@@ -135,7 +182,7 @@ struct ProcrustesTool: RetortCommand, RetortTool {
         context.warn("\(dropped) of \(total) dictionary pairs have a word outside the vocabularies")
       }
       start = .dictionary(pairs)
-    } else if seedDict == .unsupervised {
+    } else if seedChoice == .unsupervised {
       let n = min(unsupervisedVocab, src.vectors.shape[0], tgt.vectors.shape[0])
       if n < unsupervisedVocab {
         context.warn(
@@ -152,7 +199,7 @@ struct ProcrustesTool: RetortCommand, RetortTool {
       context.note(
         "unsupervised initial dictionary: \(pairs.rowCount) pairs in \(clock.milliseconds) ms")
       start = .dictionary(pairs)
-    } else if seedDict != nil {
+    } else if seedChoice != nil {
       let pairs = DictionaryInduction.identical(
         source: try src.requireWords(for: "--seed-dict identical"),
         target: try tgt.requireWords(for: "--seed-dict identical"))
@@ -167,7 +214,7 @@ struct ProcrustesTool: RetortCommand, RetortTool {
       try context.naming(file) { try Procrustes.checkMapping(w, dimension: src.vectors.shape[1]) }
       start = .mapping(w)
     }
-    if learning.selfLearning {
+    if selfLearns {
       try runSelfLearning(from: start, src.vectors, tgt.vectors, continuing: src.file, in: context)
       return
     }
@@ -182,7 +229,7 @@ struct ProcrustesTool: RetortCommand, RetortTool {
       context.note("iteration \(step.iteration): criterion \(step.criterion)")
     }
     try write(
-      result.mapping, result.pairs, continuing: src.file, in: context,
+      result.mapping, result.pairs, src.vectors, tgt.vectors, continuing: src.file, in: context,
       attributes: [
         "criterion": .reals(result.steps.map(\.criterion)),
         "best_iteration": .integer(Int64(result.best)),
@@ -216,22 +263,45 @@ struct ProcrustesTool: RetortCommand, RetortTool {
         "iteration \(step.iteration): objective \(step.objective), p \(step.keepProbability)")
     }
     try write(
-      result.mapping, result.pairs, continuing: input, in: context,
+      result.mapping, result.pairs, source, target, continuing: input, in: context,
       attributes: ["objective": .reals(result.steps.map(\.objective))])
   }
 
-  /// Writes `W` (with its orthogonality defect and `attributes`) and `pairs`.
+  /// Writes `pairs` and the orthogonal `w` (with its orthogonality defect),
+  /// or, when multi-step options apply, the source and target maps of the
+  /// multi-step mapping solved from `pairs`; each 'W' records the
+  /// normalisation chain and `attributes`.
   func write(
-    _ w: FloatTensor, _ pairs: IndexTensor, continuing input: TensorFile, in context: ToolContext,
-    attributes: [String: AttributeValue]
+    _ w: FloatTensor, _ pairs: IndexTensor, _ source: FloatTensor, _ target: FloatTensor,
+    continuing input: TensorFile, in context: ToolContext, attributes: [String: AttributeValue]
   ) throws {
+    var attributes = attributes
+    attributes["normalization"] = .text(normalization.name)
+    let steps = multiStep
     let writer = try context.writer(output)
-    try writer.write(
-      "W", w,
-      attributes: attributes.merging(
-        ["orthogonality_defect": .real(Procrustes.orthogonalityDefect(w))]) { a, _ in a })
+    if steps.isOrthogonalOnly {
+      attributes["orthogonality_defect"] = .real(Procrustes.orthogonalityDefect(w))
+      try writer.write("W", w, attributes: attributes)
+    } else {
+      let maps = try MultiStepMapping.solve(
+        source: source, target: target, pairs: pairs, options: steps)
+      attributes.merge(stepAttributes(steps)) { a, _ in a }
+      try writer.write("W", maps.source, attributes: attributes)
+      try writer.write("W_tgt", maps.target, attributes: stepAttributes(steps))
+    }
     try writer.write("pairs", pairs)
     try context.finish(writer, continuing: input)
+  }
+
+  /// The multi-step settings, recorded with the maps.
+  func stepAttributes(_ o: MultiStepOptions) -> [String: AttributeValue] {
+    [
+      "whiten": .integer(o.whiten ? 1 : 0), "src_reweight": .real(o.sourceReweight),
+      "trg_reweight": .real(o.targetReweight),
+      "src_dewhiten": .text(o.sourceDewhiten?.rawValue ?? "none"),
+      "trg_dewhiten": .text(o.targetDewhiten?.rawValue ?? "none"),
+      "dimensions": .integer(Int64(o.dimensions)),
+    ]
   }
 
   /// The CSLS dictionary (S2T&T2S) of a given mapping, to start self-learning from.

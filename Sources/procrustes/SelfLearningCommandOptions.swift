@@ -7,9 +7,9 @@ struct SelfLearningCommandOptions: ParsableArguments {
   static let defaults = SelfLearningOptions.defaults
 
   @Flag(
-    name: .long,
+    name: .long, inversion: .prefixedNo,
     help: "Refine with the robust self-learning loop of Artetxe et al. (2018) instead of MUSE's.")
-  var selfLearning = false
+  var selfLearning: Bool?
 
   @Option(name: .long, help: "Self-learning: induce among this many most frequent words.")
   var vocabularyCutoff = defaults.vocabularyCutoff

@@ -16,8 +16,8 @@ extension TensorTool {
 
         EMBEDDINGS is HDF5 with 'embeddings' [N,D] (or FILE:DATASET) and usually \
         'words' [N], or fastText .vec text (by its extension). The rows are normalised \
-        first by the chain the alignment tools apply on load (--normalize, default unit \
-        length), as W was learned on such rows; the mapped rows are written as mapped, \
+        first by the chain the alignment tools apply on load (--normalize; default: the \
+        chain procrustes recorded with W, else unit length), as W was learned on such rows; the mapped rows are written as mapped, \
         not normalised again.
 
         The output is fastText .vec text when its name ends in .vec or .txt (--format \
@@ -80,7 +80,9 @@ extension TensorTool {
       let mapFile = try context.open(map)
       let w = try EmbeddingMap.read(
         from: mapFile, dataset: map.dataset, side: side == .source ? .source : .target)
-      let input = try readEmbeddings(in: context)
+      let recorded = try EmbeddingMap.recordedNormalization(in: mapFile)
+      let input = try readEmbeddings(
+        in: context, chain: normalization.chain(default: recorded ?? Normalization([.unit])))
       try w.checkDimension(
         input.vectors.shape[1], mapFile: mapFile.label, rowsFile: input.label)
       let n = input.vectors.shape[0]
@@ -113,8 +115,7 @@ extension TensorTool {
     }
 
     /// The embeddings, normalised: HDF5 through `EmbeddingInput`, or `.vec` text.
-    func readEmbeddings(in context: ToolContext) throws -> Embeddings {
-      let chain = normalization.chain
+    func readEmbeddings(in context: ToolContext, chain: Normalization) throws -> Embeddings {
       guard embeddings.path != "-",
         URL(fileURLWithPath: embeddings.path).pathExtension.lowercased() == "vec"
       else {

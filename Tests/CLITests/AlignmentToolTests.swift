@@ -152,7 +152,7 @@ func writeRotatedPair(in dir: URL) throws {
       tool: "procrustes", status: 65, naming: "bad-pairs.h5", "pair 1", "999")
     expectFailure(
       try run("csls", ["src.h5", "tgt.h5", "--map", "W3.h5", "--eval", "test.txt"], in: dir),
-      tool: "csls", status: 65, naming: "W3.h5", "3×3", "8")
+      tool: "csls", status: 65, naming: "W3.h5", "[3, 3]", "8")
     expectFailure(
       try run("csls", ["nan.h5", "tgt.h5", "--eval", "test.txt"], in: dir),
       tool: "csls", status: 65, naming: "nan.h5", "'embeddings'", "nan", "row 1")

@@ -120,6 +120,7 @@ def embeddings():
     write("fr.h5", embeddings=fr, words=words(fr_words))
     write("W.h5", W=q.astype(np.float32))
     write("W-bad.h5", W=np.eye(d, d + 1, dtype=np.float32))
+    write("W-shared-bad.h5", W=q.astype(np.float32), W_tgt=np.eye(d - 2, d, dtype=np.float32))
     write("query-words.h5", words=words(["e90", "e101", "e117"]))
     bad = en.copy()
     bad[9, 0] = np.nan

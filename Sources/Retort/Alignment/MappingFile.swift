@@ -59,6 +59,22 @@ public struct EmbeddingMap: Sendable {
     }
   }
 
+  /// The normalisation chain recorded with the map in `file` (the text
+  /// attribute `normalization` of `dataset`, which `procrustes` writes), or
+  /// nil when none is recorded. An unreadable chain is a data error naming
+  /// the file.
+  public static func recordedNormalization(in file: TensorFile, dataset: String = "W") throws
+    -> Normalization?
+  {
+    guard file.contains(dataset), case .text(let name)? = try file.attributes(of: dataset)["normalization"]
+    else { return nil }
+    guard let chain = try? Normalization(parsing: name) else {
+      throw RetortError.data(
+        "records an unknown normalisation '\(name)'", dataset: dataset, file: file.label)
+    }
+    return chain
+  }
+
   /// Checks that rows of dimension `d` fit the map; the message names the
   /// map's file `mapLabel` and the embeddings' file `rowsLabel` with both
   /// dimensions.
