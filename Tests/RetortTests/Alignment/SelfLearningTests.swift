@@ -53,26 +53,70 @@ private let numpyProfiles = """
     #expect(right >= 36, "\(right) of 40 forward pairs are true")
   }
 
-  /// With every similarity equal to 1 and no penalty, the argmax is the first
-  /// kept column: geometric with mean (1 − p)/p when p is the keep probability.
+  /// With every similarity equal and no penalty, each direction's argmax is
+  /// the first kept index: geometric with mean (1 − p)/p when p is the keep
+  /// probability. The draws depend on the seed only, not on blocks or threads.
   @Test func stochasticInductionKeepsTheFractionAndIsSeeded() {
     let (q, n, p) = (4000, 60, 0.3)
     let ones = FloatTensor(repeating: 1 / Float(3).squareRoot(), shape: [n, 3])
     let queries = FloatTensor(repeating: 1 / Float(3).squareRoot(), shape: [q, 3])
-    let penalty = [Float](repeating: 0, count: n)
-    let search = SearchOptions(threads: 2)
-    let a = maskedArgmax(queries, ones, penalty: penalty, keep: p, seed: 7, search: search)
-    let mean = Double(a.best.reduce(0, +)) / Double(q)
+    let (sp, tp) = ([Float](repeating: 0, count: q), [Float](repeating: 0, count: n))
+    func induce(_ seed: UInt64, keep: Double = p, _ search: SearchOptions) -> ([Int], [Int]) {
+      let r = maskedArgmax(
+        queries, ones, sourcePenalty: sp, targetPenalty: tp,
+        mask: InductionMask(seed: seed, keep: keep), search: search)
+      return (r.forward, r.backward)
+    }
+    let blocks = SearchOptions(blockSize: 64, threads: 2)
+    let a = induce(7, blocks)
+    let mean = Double(a.0.reduce(0, +)) / Double(q)
     // sd of the geometric is √(1 − p)/p ≈ 2.79: four standard errors over 4,000 rows is 0.18.
     expectApproximatelyEqual(mean, (1 - p) / p, absoluteTolerance: 0.18)
-    let again = maskedArgmax(queries, ones, penalty: penalty, keep: p, seed: 7, search: search)
-    let oneThread = maskedArgmax(
-      queries, ones, penalty: penalty, keep: p, seed: 7, search: SearchOptions(threads: 1))
-    let other = maskedArgmax(queries, ones, penalty: penalty, keep: p, seed: 8, search: search)
-    #expect(again.best == a.best && oneThread.best == a.best)
-    #expect(other.best != a.best)
-    let all = maskedArgmax(queries, ones, penalty: penalty, keep: 1, seed: 7, search: search)
-    #expect(all.best.allSatisfy { $0 == 0 })
+    // Backward: for each of the 60 columns the first kept row of 4,000 (four
+    // standard errors over 60 columns: 1.44).
+    let backMean = Double(a.1.reduce(0, +)) / Double(n)
+    expectApproximatelyEqual(backMean, (1 - p) / p, absoluteTolerance: 1.44)
+    let again = induce(7, blocks)
+    let oneThread = induce(7, SearchOptions(threads: 1))
+    let other = induce(8, blocks)
+    #expect(again.0 == a.0 && oneThread.0 == a.0 && again.1 == a.1 && oneThread.1 == a.1)
+    #expect(other.0 != a.0 && other.1 != a.1)
+    let all = induce(7, keep: 1, blocks)
+    #expect(all.0.allSatisfy { $0 == 0 } && all.1.allSatisfy { $0 == 0 })
+  }
+
+  /// Keep probability 0.5: the mask (the hash written out again in numpy)
+  /// and the masked CSLS argmax of both directions against numpy, with
+  /// blocks of 7 rows over two threads.
+  @Test func maskedInductionMatchesNumpy() throws {
+    let x = randomMatrix(40, 5, seed: 53), z = randomMatrix(33, 5, seed: 54)
+    var options = SelfLearningOptions()
+    options.k = 3
+    let (pairs, objective) = try stochasticInduction(
+      x, z, options: options, keep: 0.5, seed: 99,
+      search: SearchOptions(blockSize: 7, threads: 2))
+    let ref = try numpyNumbers(
+      pyArray("x", x) + pyArray("z", z),
+      """
+      M = (1 << 64) - 1
+      def bits(seed, i, j):
+          v = seed ^ ((i * 0x9E3779B97F4A7C15) & M) ^ ((j * 0xC2B2AE3D27D4EB4F) & M)
+          v = ((v ^ (v >> 30)) * 0xBF58476D1CE4E5B9) & M
+          v = ((v ^ (v >> 27)) * 0x94D049BB133111EB) & M
+          return v ^ (v >> 31)
+      b = np.array([[bits(99, i, j) for j in range(33)] for i in range(40)], dtype=object)
+      cut = int(0.5 * 2**32)
+      keep_f = np.vectorize(lambda v: (v & 0xFFFFFFFF) < cut)(b).astype(bool)
+      keep_b = np.vectorize(lambda v: (v >> 32) < cut)(b).astype(bool)
+      s = (x.astype(np.float32) @ z.astype(np.float32).T).astype(np.float64)
+      rf = np.sort(s, axis=1)[:, -3:].mean(1); rb = np.sort(s, axis=0)[-3:, :].mean(0)
+      f = np.where(keep_f, s - rb[None, :] / 2, 0); bw = np.where(keep_b, s - rf[:, None] / 2, 0)
+      pairs = [(i, int(f[i].argmax())) for i in range(40)] + \
+        [(int(bw[:, j].argmax()), j) for j in range(33)]
+      print(' '.join(f'{a} {c}' for a, c in pairs), (f.max(1).mean() + bw.max(0).mean()) / 2)
+      """)
+    #expect(pairs.scalars.map(Double.init) == Array(ref.dropLast()))
+    expectApproximatelyEqual(objective, ref.last!, absoluteTolerance: 1e-5)
   }
 
   /// Keep probability 1: CSLS induction and its objective against numpy.
