@@ -151,18 +151,16 @@ def mutate_hdf5(path, out, rng):
     return "dataset-" + kind
 
 
-def limit(memory_gib):
-    def apply():
-        limit = int(memory_gib * 2**30)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        os.setsid()
-    return apply
+def limit_memory(memory_gib):
+    """Limits this process's address space; the tools it starts inherit the limit."""
+    limit = int(memory_gib * 2**30)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def run_one(tool, words, folder, timeout, memory):
+def run_one(tool, words, folder, timeout):
     try:
         p = subprocess.run(words, cwd=folder, capture_output=True, timeout=timeout,
-                           preexec_fn=limit(memory))
+                           start_new_session=True)
     except subprocess.TimeoutExpired:
         return "hang", None, b"", b""
     return None, p.returncode, p.stdout, p.stderr
@@ -188,6 +186,7 @@ def classify(tool, status, stdout, stderr, before, folder, writes_stdout):
 def fuzz_target(name, args):
     """Runs one target's mutated inputs; returns its counts and whether any run failed."""
     all_targets = targets()
+    limit_memory(args.memory)
     bad = False
     source, template = all_targets[name]
     tool = template[0]
@@ -200,7 +199,7 @@ def fuzz_target(name, args):
     folder = tempfile.mkdtemp(prefix="fuzz-", dir=args.work)
     words = [w.replace("FUZZ", src).replace("$I", args.inputs).replace("$W", args.work)
              for w in template]
-    _, status, _, err = run_one(tool, words, folder, args.timeout, args.memory)
+    _, status, _, err = run_one(tool, words, folder, args.timeout)
     shutil.rmtree(folder, ignore_errors=True)
     if status != 0:
         sys.exit(f"fuzz: {name} refuses its valid input (status {status}): "
@@ -217,7 +216,7 @@ def fuzz_target(name, args):
         words = [w.replace("FUZZ", fuzz).replace("$I", args.inputs).replace("$W", args.work)
                  for w in template]
         before = set(os.listdir(folder))
-        outcome, status, out, err = run_one(tool, words, folder, args.timeout, args.memory)
+        outcome, status, out, err = run_one(tool, words, folder, args.timeout)
         extra = []
         if outcome is None:
             outcome, extra = classify(tool, status, out, err, before, folder, False)
