@@ -1,0 +1,122 @@
+import Foundation
+import RetortTestSupport
+import Testing
+
+/// Runs the command in `sys.argv[2:]` inside a memory cgroup limited to
+/// `sys.argv[1]` MiB when this machine lets the test make one (cgroup v1's
+/// memory controller, as root), and reports its status and peak resident
+/// memory (getrusage of the child); `limited` says whether the cgroup was used.
+private let boundedRun = """
+  import os, resource, subprocess, sys
+  limit = int(sys.argv[1]) * 2**20
+  group = f'/sys/fs/cgroup/memory/retort-test-{os.getpid()}'
+  try:
+      os.mkdir(group)
+      open(f'{group}/memory.limit_in_bytes', 'w').write(str(limit))
+  except OSError:
+      group = None
+  def enter():
+      if group: open(f'{group}/cgroup.procs', 'w').write(str(os.getpid()))
+  p = subprocess.run(sys.argv[2:], preexec_fn=enter, capture_output=True)
+  peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+  if group: os.rmdir(group)
+  report(status=p.returncode, peak_mib=peak / 2**20, limited=group is not None,
+         stderr=p.stderr.decode()[-500:])
+
+  """
+
+/// Each tool's documented memory bound, checked on an input whose whole size,
+/// or whose N × N intermediate, exceeds the limit it runs under.
+@Suite("memory bounds") struct MemoryBoundTests {
+  /// Runs `tool arguments` in `dir` under `limitMiB` and expects success with
+  /// a peak below the limit.
+  func expectWithin(
+    _ limitMiB: Int, _ tool: String, _ arguments: [String], in dir: URL,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
+    let path = toolDirectory.appendingPathComponent(tool).path
+    let words = ([path] + arguments).map { "'\($0)'" }.joined(separator: ", ")
+    let r = try pythonReport(
+      "import sys\nsys.argv = ['x', '\(limitMiB)', \(words)]\n" + boundedRun, in: dir)
+    #expect(r.number("status") == 0, "\(r.string("stderr"))", sourceLocation: sourceLocation)
+    #expect(
+      r.number("peak_mib") < Double(limitMiB),
+      "\(tool): peak \(r.number("peak_mib")) MiB over the \(limitMiB) MiB bound",
+      sourceLocation: sourceLocation)
+    if !r.flag("limited") {
+      print("memory bounds: no cgroup here; \(tool) was checked by its peak resident memory only")
+    }
+  }
+
+  /// 20,000 × 20,000 similarities are 1.5 GiB of float32; csls holds blocks
+  /// of them (CSLS, and the inverted softmax that sums over every source).
+  @Test func cslsNeverHoldsTheSimilarityMatrix() throws {
+    let dir = try temporaryDirectory()
+    _ = try python(
+      """
+      import h5py, numpy as np
+      x = np.random.default_rng(1).normal(size=(20000, 16)).astype(np.float32)
+      with h5py.File('emb.h5', 'w') as f: f['embeddings'] = x
+      """, in: dir)
+    for metric in ["csls", "invsoftmax"] {
+      try expectWithin(
+        200, "csls",
+        ["emb.h5", "emb.h5", "--metric", metric, "--top", "1", "--threads", "2", "-o", "nb.h5"],
+        in: dir)
+    }
+  }
+
+  /// 100,000 overlapping boxes in one image: an IoU matrix would be 37 GiB.
+  @Test func nmsFormsNoIoUMatrix() throws {
+    let dir = try temporaryDirectory()
+    _ = try python(
+      """
+      import h5py, numpy as np
+      rng = np.random.default_rng(2); n = 100000
+      c = rng.uniform(0, 1000, size=(200, 2))[rng.integers(0, 200, n)] + rng.normal(0, 5, (n, 2))
+      wh = rng.uniform(20, 40, size=(n, 2))
+      with h5py.File('dets.h5', 'w') as f:
+          f['boxes'] = np.concatenate([c - wh / 2, c + wh / 2], 1).astype(np.float32)
+          f['scores'] = rng.random(n).astype(np.float32)
+      """, in: dir)
+    try expectWithin(150, "nms", ["dets.h5", "--iou", "0.5", "-o", "keep.h5"], in: dir)
+  }
+
+  /// Three teachers of 48 MiB each (143 MiB of input) under 128 MiB:
+  /// softlabel holds the 48 MiB output and one block of rows per teacher.
+  @Test func softlabelHoldsOneBlockPerTeacher() throws {
+    let dir = try temporaryDirectory()
+    _ = try python(
+      """
+      import h5py, numpy as np
+      rng = np.random.default_rng(3)
+      for t in range(3):
+          with h5py.File(f't{t}.h5', 'w') as f:
+              f['logits'] = rng.normal(size=(125000, 100)).astype(np.float32)
+      """, in: dir)
+    try expectWithin(
+      128, "softlabel", ["-T", "2", "t0.h5", "t1.h5", "t2.h5", "--block", "4096", "-o", "soft.h5"],
+      in: dir)
+  }
+
+  /// 200,000 mapped rows as .vec text are 73 MiB, which with the 24 MiB input
+  /// and the program would not fit in 110 MiB: tensor map holds one block.
+  @Test func tensorMapWritesTextOneBlockAtATime() throws {
+    let dir = try temporaryDirectory()
+    _ = try python(
+      """
+      import h5py, numpy as np
+      rng = np.random.default_rng(4)
+      with h5py.File('big.h5', 'w') as f:
+          f['embeddings'] = rng.normal(size=(200000, 32)).astype(np.float32)
+          f['words'] = np.array([f'w{i}' for i in range(200000)], dtype=object).astype(
+              h5py.string_dtype())
+      with h5py.File('W.h5', 'w') as f:
+          f['W'] = np.linalg.qr(rng.normal(size=(32, 32)))[0].astype(np.float32)
+      """, in: dir)
+    try expectWithin(110, "tensor", ["map", "W.h5", "big.h5", "--block", "1000", "-o", "big.vec"], in: dir)
+    let size = try FileManager.default.attributesOfItem(
+      atPath: dir.appendingPathComponent("big.vec").path)[.size] as! Int
+    #expect(size > 70 << 20, "the .vec output is \(size) bytes")
+  }
+}
