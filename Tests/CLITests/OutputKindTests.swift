@@ -65,6 +65,34 @@ import Testing
     #expect(try files(in: dir) == ["a.csv", "bad.csv", "got.h5", "pipe"])
   }
 
+  /// A Unix socket is connected to and written, and stays a socket.
+  @Test func socketIsConnectedToAndWritten() throws {
+    let dir = try folder()
+    let r = try bash(
+      """
+      python3 -c "
+      import socket
+      s = socket.socket(socket.AF_UNIX); s.bind('sock'); s.listen(1)
+      open('ready', 'w').close()
+      c, _ = s.accept(); data = b''
+      while True:
+          b = c.recv(65536)
+          if not b: break
+          data += b
+      open('got.h5', 'wb').write(data)
+      " &
+      while [ ! -e ready ]; do sleep 0.05; done
+      "$BIN/tensor" import a.csv -o sock || exit 1
+      wait
+      "$BIN/tensor" info got.h5 || exit 2
+      test -S sock || exit 4
+      """, in: dir)
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.text.contains("x  float32  [2, 2]"), "\(r.text)")
+    #expect(kind(dir.appendingPathComponent("sock")) == S_IFSOCK)
+    #expect(try files(in: dir) == ["a.csv", "bad.csv", "got.h5", "ready", "sock"])
+  }
+
   @Test func symbolicLinkIsWrittenThrough() throws {
     let dir = try folder()
     let sub = dir.appendingPathComponent("sub")
