@@ -29,9 +29,11 @@ extension Distill {
     func run(in context: ToolContext) throws {
       let networks = try model.load(in: context)
       let input = try context.featureRows(data, .rows(for: networks[0], labels: true))
-      let report = ClassificationReport(
-        logits: ClassifierModelFile.logits(networks, x: input.x), labels: input.labels!,
-        temperature: model.temperature)
+      let logits = try context.naming(input.file) {
+        try ClassifierModelFile.logits(
+          networks, x: input.x, temperature: model.temperature, dataset: input.name)
+      }
+      let report = ClassificationReport(logits: logits, labels: input.labels!)
       context.report([
         "accuracy": report.accuracy, "nll": report.nll, "ece": report.ece, "examples": report.count,
       ])

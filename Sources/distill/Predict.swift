@@ -30,7 +30,11 @@ extension Distill {
       let networks = try model.load(in: context)
       let input = try context.featureRows(
         data, .rows(for: networks[0], labels: false), shard: filter.shard)
-      let logits = ClassifierModelFile.logits(networks, x: input.x, temperature: model.temperature)
+      let logits = try context.naming(input.file) {
+        try ClassifierModelFile.logits(
+          networks, x: input.x, temperature: model.temperature, dataset: input.name,
+          firstRow: input.part.rows.lowerBound)
+      }
       let writer = try context.writer(filter.output)
       try writer.write(
         "logits", logits, attributes: ["temperature": .real(Double(model.temperature))])

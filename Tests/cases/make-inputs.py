@@ -63,6 +63,8 @@ def classification():
         y = np.arange(rows) % 4
         x = np.clip(0.5 + 0.15 * (means[y] + rng.normal(0, 0.7, (rows, 16))), 0, 1)
         write(name, x=x.astype(np.float32), labels=y)
+        if name == "test.h5":
+            write("test-huge.h5", x=(x * 3e38).astype(np.float32), labels=y)
         if name == "train.h5":
             p = rng.dirichlet(np.ones(4), rows).astype(np.float32)
             write("soft.h5", x=x.astype(np.float32), labels=y, probs=p)

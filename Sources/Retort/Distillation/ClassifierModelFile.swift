@@ -57,12 +57,21 @@ public enum ClassifierModelFile {
 
   /// The logits of the selected network(s) for `x`, divided by `temperature`:
   /// one network's outputs, or for several the log of their mean probabilities.
-  public static func logits(_ networks: [Network], x: FloatTensor, temperature: Float = 1)
-    -> FloatTensor
-  {
+  /// Logits that overflow float32 are a data error naming the row of
+  /// `dataset` (rows of `x` counted from `firstRow`).
+  public static func logits(
+    _ networks: [Network], x: FloatTensor, temperature: Float = 1, dataset: String = "x",
+    firstRow: Int = 0
+  ) throws -> FloatTensor {
     var z = networks.count == 1 ? networks[0].predict(x) : BornAgain.ensembleLogits(networks, x: x)
     if temperature != 1 {
       for i in z.scalars.indices { z.scalars[i] /= temperature }
+    }
+    if let bad = z.scalars.firstIndex(where: { !$0.isFinite }) {
+      let largest = x.scalars.lazy.map(abs).max() ?? 0
+      throw RetortError.data(
+        "gives logits that are not finite (inputs as large as \(largest) overflow float32 "
+          + "inside the network)", dataset: dataset, row: firstRow + bad / max(z.rowWidth, 1))
     }
     return z
   }
