@@ -19,6 +19,7 @@ let package = Package(
     .target(name: "CRetortGuard"),
     .target(name: "Retort", dependencies: ["CHDF5", "CBLAS", "CLAPACKE", "CRetortGuard"]),
     .target(name: "RetortC", dependencies: ["Retort"]),
+    .target(name: "RetortFuzzTarget", dependencies: ["Retort"]),
     .target(
       name: "RetortCLI",
       dependencies: [

@@ -7,9 +7,15 @@ extension TensorTool {
   struct Info: RetortTool {
     static let configuration = CommandConfiguration.subcommand(
       abstract: "List a file's datasets (shape, type, attributes) and its history.",
+      discussion: """
+        --check also reads the values of every dataset of a readable type (float, \
+        integer, strings) as the tools read them, so that a file damaged past its \
+        headers fails here, with the dataset named, rather than later in a pipeline.
+        """,
       examples: [
         "tensor info model.h5",
         "tensor import words.vec | tensor info --json -",
+        "tensor info --check model.h5",
       ])
 
     @Argument(help: ArgumentHelp("HDF5 file ('-': standard input).", valueName: "file"))
@@ -17,6 +23,9 @@ extension TensorTool {
 
     @Flag(name: .long, help: "Print one JSON object instead of text.")
     var json = false
+
+    @Flag(name: .long, help: "Also read every dataset's values.")
+    var check = false
 
     @OptionGroup var common: CommonOptions
 
@@ -26,6 +35,7 @@ extension TensorTool {
       for name in try input.datasetNames() {
         let info = try input.info(name)
         let attributes = try input.attributes(of: name)
+        if check && info.kind != .other { _ = try input.read(name) }
         datasets.append([
           "name": name, "shape": info.shape, "type": info.typeName,
           "attributes": attributes.mapValues(jsonValue),
