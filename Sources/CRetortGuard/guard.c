@@ -1,5 +1,6 @@
 #include "retort_guard.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,6 +14,10 @@ static char input_label[PATH_BYTES];
 static volatile sig_atomic_t read_depth;
 static char alternate_stack[1 << 16];
 static int installed; /* only a process with the handlers arms the read deadline */
+/* Standard error while an input is read: the library's allocator may abort
+   with its own message on a damaged file ("free(): invalid next size"), so
+   during a read fd 2 points at /dev/null and the handlers write here. */
+static volatile int saved_stderr = -1;
 
 int retort_guard_add_temporary(const char *path) {
   size_t n = strlen(path);
@@ -36,20 +41,36 @@ void retort_guard_enter_read(const char *label, unsigned seconds) {
     if (n >= PATH_BYTES) n = PATH_BYTES - 1;
     memcpy(input_label, label, n);
     input_label[n] = 0;
-    if (installed) alarm(seconds);
+    if (installed) {
+      alarm(seconds);
+      int quiet = open("/dev/null", O_WRONLY | O_CLOEXEC);
+      int saved = quiet >= 0 ? fcntl(2, F_DUPFD_CLOEXEC, 3) : -1;
+      if (saved >= 0 && dup2(quiet, 2) >= 0) saved_stderr = saved;
+      else if (saved >= 0) close(saved);
+      if (quiet >= 0) close(quiet);
+    }
   }
   read_depth = read_depth + 1;
 }
 
 void retort_guard_leave_read(void) {
   if (read_depth > 0) read_depth = read_depth - 1;
-  if (read_depth == 0 && installed) alarm(0);
+  if (read_depth == 0 && installed) {
+    alarm(0);
+    int saved = saved_stderr;
+    if (saved >= 0) {
+      dup2(saved, 2);
+      saved_stderr = -1;
+      close(saved);
+    }
+  }
 }
 
 static void put(const char *s) {
   size_t n = strlen(s);
   while (n > 0) {
-    ssize_t w = write(2, s, n);
+    int fd = saved_stderr >= 0 ? saved_stderr : 2;
+    ssize_t w = write(fd, s, n);
     if (w <= 0) return;
     s += w;
     n -= (size_t)w;

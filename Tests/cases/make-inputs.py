@@ -4,6 +4,8 @@
 
 Seeded, so running it again writes the same values. Cases name these files
 through $INPUTS; bad inputs (NaN, wrong shape, truncated, ...) are made here too.
+One input is not made here but kept from a fuzz run: en-heap.h5, a copy of
+en.h5 with flipped bytes on which libhdf5 1.10.8 corrupts its own heap.
 """
 import os
 
