@@ -65,6 +65,35 @@ import Testing
     #expect(try files(in: dir) == ["a.csv", "bad.csv", "got.h5", "pipe"])
   }
 
+  /// The same rules for an ordinary user (nobody, when the tests run as
+  /// root): /dev/null, a FIFO and a symbolic link are written through, and a
+  /// failed run leaves no file.
+  @Test func ordinaryUserGetsTheSameRules() throws {
+    let dir = try folder()
+    #expect(chmod(dir.path, 0o777) == 0)
+    let script = """
+      "$BIN/tensor" import a.csv -o /dev/null || exit 1
+      test -c /dev/null || exit 2
+      mkfifo pipe || exit 99
+      cat pipe > got.h5 &
+      "$BIN/tensor" import a.csv -o pipe || exit 3
+      wait
+      "$BIN/tensor" info got.h5 > /dev/null || exit 4
+      mkdir sub && ln -s sub/target.h5 link.h5 || exit 99
+      "$BIN/tensor" import a.csv -o link.h5 || exit 5
+      test -L link.h5 && test -f sub/target.h5 || exit 6
+      "$BIN/tensor" import bad.csv -o out.h5 2> /dev/null && exit 7
+      test ! -e out.h5 || exit 8
+      id -u
+      """
+    let asNobody =
+      getuid() == 0
+      ? "setpriv --reuid=65534 --regid=65534 --clear-groups -- bash -c '\(script)'" : script
+    let r = try bash(asNobody, in: dir)
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.text.trimmingCharacters(in: .whitespacesAndNewlines) != "0", "ran as root")
+  }
+
   /// A Unix socket is connected to and written, and stays a socket.
   @Test func socketIsConnectedToAndWritten() throws {
     let dir = try folder()
