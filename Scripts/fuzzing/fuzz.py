@@ -15,7 +15,8 @@ stdout, no file left), messy (a refusal that breaks one of those rules),
 crash (a signal, or status 70), hang (the time limit, 90 s by default: above the
 60 s after which a tool itself gives up on an HDF5 read), litter (a file left
 behind: an output after a failure, or a temporary file). Failing inputs are
-saved under --failures. --jobs runs that many targets at once. Exits 1 when
+saved under --failures; each row ends with the statuses of the clean refusals
+(status:count). --jobs runs that many targets at once. Exits 1 when
 any run crashed, hung or littered.
 """
 import argparse
@@ -205,6 +206,7 @@ def fuzz_target(name, args):
         sys.exit(f"fuzz: {name} refuses its valid input (status {status}): "
                  + err.decode("utf-8", "replace").strip())
     counts = {k: 0 for k in ["runs", "accepted", "clean", "messy", "crash", "hang", "litter"]}
+    refusals = {}
     for i in range(args.per_tool):
         folder = tempfile.mkdtemp(prefix="fuzz-", dir=args.work)
         fuzz = os.path.join(folder, "input" + ext)
@@ -222,6 +224,8 @@ def fuzz_target(name, args):
             outcome, extra = classify(tool, status, out, err, before, folder, False)
         counts["runs"] += 1
         counts[outcome] += 1
+        if outcome == "clean":
+            refusals[status] = refusals.get(status, 0) + 1
         if outcome in ("crash", "hang", "litter", "messy"):
             bad |= outcome != "messy"
             if args.failures:
@@ -233,6 +237,7 @@ def fuzz_target(name, args):
                     f.write(f"{' '.join(words)}\nstatus {status}\nleft {extra}\n")
                     f.write(err.decode("utf-8", "replace")[:4000])
         shutil.rmtree(folder, ignore_errors=True)
+    counts["statuses"] = refusals
     return counts, bad
 
 
@@ -260,7 +265,10 @@ def main():
         for name, (counts, target_bad) in zip(chosen, results):
             totals[name] = counts
             bad |= target_bad
-            print(f"{name:20s} " + " ".join(f"{k} {v:5d}" for k, v in counts.items()), flush=True)
+            statuses = ",".join(f"{k}:{v}" for k, v in sorted(counts["statuses"].items()))
+            print(f"{name:20s} " + " ".join(f"{k} {v:5d}" for k, v in counts.items()
+                                            if k != "statuses")
+                  + f" statuses {statuses or '-'}", flush=True)
     if args.json:
         json.dump(totals, open(args.json, "w"), indent=1)
     sys.exit(1 if bad else 0)
