@@ -39,11 +39,13 @@ public struct EmbeddingInput {
         "must be a non-empty [N, D] matrix, it is \(vectors.shape)", dataset: name, file: file.label
       )
     }
-    if file.contains("words") {
-      let w = try file.readStrings("words")
+    let wordsName = try file.wordsDataset(beside: name)
+    if file.contains(wordsName) {
+      let w = try file.readStrings(wordsName)
       guard w.count == totalRows else {
         throw RetortError.data(
-          "'words' has \(w.count) entries, '\(name)' has \(totalRows) rows", file: file.label)
+          "'\(wordsName)' has \(w.count) entries, '\(name)' has \(totalRows) rows",
+          file: file.label)
       }
       words = rows.map { Array(w[$0]) } ?? w
     } else {
@@ -122,17 +124,37 @@ public struct NormalizationOptions: ParsableArguments {
   public var chain: Normalization { chain() }
 }
 
-/// A dictionary as row pairs: an HDF5 file with `pairs` [M, 2], or a text file
-/// of `source target` word pairs looked up in the two vocabularies.
+extension TensorFile {
+  /// The words of the rows of dataset `name`: the dataset named for the role
+  /// `words`, else `words` beside `name` (`en/words` for `en/embeddings`)
+  /// when there is one, else the root `words`.
+  public func wordsDataset(beside name: String) throws -> String {
+    if roles["words"] != nil {
+      _ = try has(role: "words")
+      return dataset(for: "words")
+    }
+    if let slash = name.lastIndex(of: "/") {
+      let sibling = String(name[..<slash]) + "/words"
+      if contains(sibling) { return sibling }
+    }
+    return "words"
+  }
+}
+
+/// A dictionary as row pairs: an HDF5 file with `pairs` [M, 2] (or the
+/// dataset `spec` names), or a text file of `source target` word pairs
+/// looked up in the two vocabularies.
 public func readDictionary(
-  _ path: String, source: EmbeddingInput, target: EmbeddingInput
+  _ spec: InputSpec, source: EmbeddingInput, target: EmbeddingInput
 ) throws -> (pairs: IndexTensor, total: Int, dropped: Int) {
+  let path = spec.path
   let bytes = try readWholeFile(path)
   if bytes.starts(with: [0x89, 0x48, 0x44, 0x46]) {
     let file = try TensorFile(image: Array(bytes.dropLast()), label: path)
-    let pairs = try file.readInt("pairs")
+    let name = spec.dataset(or: "pairs")
+    let pairs = try file.readInt(name)
     guard pairs.rank == 2, pairs.shape[1] == 2 else {
-      throw RetortError.data("dataset 'pairs' must be [M, 2], it is \(pairs.shape)", file: path)
+      throw RetortError.data("must be [M, 2], it is \(pairs.shape)", dataset: name, file: path)
     }
     for (p, v) in pairs.scalars.enumerated() {
       let limit = p % 2 == 0 ? source.vectors.rowCount : target.vectors.rowCount
@@ -144,6 +166,9 @@ public func readDictionary(
       }
     }
     return (pairs, pairs.rowCount, 0)
+  }
+  if spec.dataset != nil || !spec.roles.isEmpty {
+    throw RetortError.usage("\(path) is a word-pair text file: it has no datasets to name")
   }
   let text = String(decoding: bytes.dropLast(), as: UTF8.self)
   let words = try WordPairs.parse(text, label: path)

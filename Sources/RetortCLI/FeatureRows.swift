@@ -48,7 +48,9 @@ extension ToolContext {
     _ spec: InputSpec, _ needs: FeatureRows.Requirements, shard: ShardSpec? = nil
   ) throws -> FeatureRows {
     let file = try open(spec)
-    let name = spec.dataset ?? needs.names.first(where: file.contains) ?? needs.names[0]
+    let name =
+      spec.dataset ?? needs.names.lazy.compactMap { spec.roles[$0] }.first
+      ?? needs.names.first(where: file.contains) ?? needs.names[0]
     let total = min(needs.limit ?? .max, try file.info(name).shape.first ?? 0)
     let part = RunPart(total: total, shard: shard)
     var x = try file.readFiniteFloat(name, rows: part.rows)
@@ -65,14 +67,15 @@ extension ToolContext {
         file: file.label)
     }
     var labels: [Int64]? = nil
-    if needs.labels || file.contains("labels") {
-      let read = try file.readInt("labels", rows: part.rows).scalars
+    let labelsName = file.dataset(for: "labels")
+    if try needs.labels || file.has(role: "labels") {
+      let read = try file.readInt(labelsName, rows: part.rows).scalars
       guard read.count == x.rowCount else {
         throw RetortError.data(
-          "'labels' has \(read.count) rows, '\(name)' has \(x.rowCount)", file: file.label)
+          "'\(labelsName)' has \(read.count) rows, '\(name)' has \(x.rowCount)", file: file.label)
       }
       if let classes = needs.classes {
-        try naming(file) { try checkLabels(read, classes: classes) }
+        try naming(file) { try checkLabels(read, classes: classes, dataset: labelsName) }
       }
       labels = read
     }

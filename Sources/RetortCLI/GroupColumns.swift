@@ -2,10 +2,11 @@ import Foundation
 import Retort
 
 extension TensorFile {
-  /// An optional per-row int64 column (`image`, `classes`, `labels`) that must
-  /// have `rows` entries.
-  public func optionalColumn(_ name: String, rows: Int) throws -> [Int64]? {
-    guard contains(name) else { return nil }
+  /// The optional per-row int64 column of `role` (`image`, `classes`,
+  /// `labels`), which must have `rows` entries.
+  public func optionalColumn(role: String, rows: Int) throws -> [Int64]? {
+    guard try has(role: role) else { return nil }
+    let name = dataset(for: role)
     let t = try readInt(name)
     guard t.rank == 1, t.count == rows else {
       throw RetortError.data("has shape \(t.shape), expected [\(rows)]", dataset: name, file: label)
@@ -32,6 +33,28 @@ extension TensorFile {
         "has shape \(info.shape), expected [\(rows)]", dataset: name, file: label)
     }
     return try readFloat(name, rows: range).scalars
+  }
+}
+
+extension ToolContext {
+  /// The optional grouping column of `role` in `file`. When the file has
+  /// none but has a dataset whose name contains the role's (`image_index`
+  /// for `image`), warns that the rows are taken as `absence` and how to
+  /// name that dataset.
+  public func groupColumn(
+    role: String, in file: TensorFile, spec: InputSpec, rows: Int, absence: String
+  ) throws -> [Int64]? {
+    if let column = try file.optionalColumn(role: role, rows: rows) { return column }
+    let similar = try file.datasetNames().filter {
+      $0.lowercased().contains(role.lowercased()) && $0 != role
+    }
+    if let first = similar.first {
+      let path = spec.path == "-" ? "" : spec.path
+      warn(
+        "\(file.label) has no '\(role)', so \(absence); if '\(first)' is it, "
+          + "give \(path):\(role)=\(first)")
+    }
+    return nil
   }
 }
 

@@ -33,19 +33,20 @@ public final class MetricsLog {
   }
 }
 
-/// A minimal JSON writer for reports: stable key order, finite numbers only
-/// (NaN and infinities become null).
+/// A minimal JSON writer for reports: keys in natural order (`p@1`, `p@5`,
+/// `p@10`), floating-point numbers to 6 significant digits, finite numbers
+/// only (NaN and infinities become null).
 public enum JSON {
   public static func object(_ fields: [String: Any]) -> String {
     "{"
-      + fields.keys.sorted().map { "\(string($0)): \(value(fields[$0]!))" }.joined(separator: ", ")
-      + "}"
+      + fields.keys.sorted(by: naturalOrder).map { "\(string($0)): \(value(fields[$0]!))" }
+      .joined(separator: ", ") + "}"
   }
 
   public static func value(_ v: Any) -> String {
     switch v {
-    case let d as Double: return d.isFinite ? "\(d)" : "null"
-    case let f as Float: return f.isFinite ? "\(Double(f))" : "null"
+    case let d as Double: return number(d)
+    case let f as Float: return number(Double(f))
     case let i as Int: return "\(i)"
     case let i as Int64: return "\(i)"
     case let b as Bool: return b ? "true" : "false"
@@ -54,6 +55,17 @@ public enum JSON {
     case let o as [String: Any]: return object(o)
     default: return "null"
     }
+  }
+
+  /// `d` to 6 significant digits (0.778, not 0.7779999999999994), or null.
+  static func number(_ d: Double) -> String {
+    guard d.isFinite else { return "null" }
+    return String(format: "%.6g", d)
+  }
+
+  /// Whether `a` comes before `b` when runs of digits compare as numbers.
+  static func naturalOrder(_ a: String, _ b: String) -> Bool {
+    a.compare(b, options: .numeric) == .orderedAscending
   }
 
   public static func string(_ s: String) -> String {

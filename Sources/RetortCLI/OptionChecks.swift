@@ -19,3 +19,19 @@ extension RetortError {
     ValidationError(renamingQuantity(options).message)
   }
 }
+
+/// Whether the command line gives `option` (`--sigma 1` or `--sigma=1`),
+/// for options whose default hides whether the user set them.
+public func optionGiven(_ option: String) -> Bool {
+  CommandLine.arguments.dropFirst().prefix { $0 != "--" }.contains {
+    $0 == option || $0.hasPrefix(option + "=")
+  }
+}
+
+extension ToolContext {
+  /// Warns about each of `options` that the command line gives although
+  /// `reason` makes it inapplicable.
+  public func warnUnused(_ options: [String], _ reason: String) {
+    for option in options where optionGiven(option) { warn("\(option) is ignored: \(reason)") }
+  }
+}

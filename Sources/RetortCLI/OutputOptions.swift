@@ -14,6 +14,11 @@ public struct OutputOptions: ParsableArguments {
 
   public init() {}
 
+  /// Registers `-o FILE` for the check before the work (`checkPlannedOutputs`).
+  public func validate() throws {
+    if let output, output != "-" { plannedOutputs.append(output) }
+  }
+
   /// Where the output goes; refuses a terminal.
   public func destination() throws -> TensorFileWriter.Destination {
     if let output, output != "-" { return .path(output) }
@@ -46,6 +51,7 @@ public struct ReportOutputOptions: ParsableArguments {
 
   public func validate() throws {
     if output == "-" { throw ValidationError("standard output carries the report: give -o FILE") }
+    if let output { plannedOutputs.append(output) }
   }
 
   /// A writer for `-o FILE`; nil without `-o`.
@@ -74,4 +80,14 @@ public struct CompressionOptions: ParsableArguments {
     if destination != .standardOutput { writer.deflateLevel = deflate }
     return writer
   }
+}
+
+/// The output files the parsed command will write, noted while its options
+/// are validated.
+nonisolated(unsafe) var plannedOutputs = [String]()
+
+/// Refuses, before any work, an output file that cannot be created (73),
+/// with the error the writer would give at the end.
+func checkPlannedOutputs() throws {
+  for path in plannedOutputs { try checkOutputCanBeCreated(path) }
 }

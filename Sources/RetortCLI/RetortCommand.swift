@@ -15,15 +15,20 @@ public protocol RetortTool: ParsableCommand {
   /// The command's option for each quantity the core names in its errors
   /// (`learningRate` is `--lr`).
   static var optionNames: [String: String] { get }
+  /// The datasets the command reads by role (`labels`, `image`): the roles
+  /// an input argument may rename (`FILE:labels=labels_train`).
+  static var datasetRoles: [String] { get }
   /// Does the work.
   func run(in context: ToolContext) throws
 }
 
 extension RetortTool {
   public static var optionNames: [String: String] { [:] }
+  public static var datasetRoles: [String] { [] }
 
   public mutating func run() throws {
-    let context = try ToolContext(tool: toolName, common: common)
+    try checkPlannedOutputs()
+    let context = try ToolContext(tool: toolName, common: common, roles: Self.datasetRoles)
     defer { context.close() }
     do { try run(in: context) } catch let e as RetortError {
       throw e.renamingQuantity(Self.optionNames)

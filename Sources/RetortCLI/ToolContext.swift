@@ -12,13 +12,16 @@ public final class ToolContext {
   public let common: CommonOptions
   /// The JSON-lines log of `--log` (discards everything without it).
   public let log: MetricsLog
+  /// The datasets the command reads by role (see `RetortTool.datasetRoles`).
+  let roles: [String]
   private var inputs = [TensorFile]()
   private var standardInputTaken = false
   private var bars = [Progress]()
 
-  init(tool: String, common: CommonOptions) throws {
+  init(tool: String, common: CommonOptions, roles: [String] = []) throws {
     self.tool = tool
     self.common = common
+    self.roles = roles
     if common.threads != nil { BLASKernel.threads = common.threadCount }
     log = try common.metricsLog()
     note("threads \(threads), OpenBLAS threads \(BLASKernel.threads)")
@@ -33,9 +36,19 @@ public final class ToolContext {
   /// A generator seeded with `--seed`.
   public func generator() -> SeededGenerator { SeededGenerator(seed: common.seed) }
 
-  /// Opens `spec`'s file and registers it as an input (for the history).
-  /// Standard input can be read only once per run.
-  public func open(_ spec: InputSpec) throws -> TensorFile { try open(path: spec.path) }
+  /// Opens `spec`'s file, with the dataset roles it names, and registers it
+  /// as an input (for the history). Standard input can be read only once
+  /// per run. A role the command does not read is a usage error.
+  public func open(_ spec: InputSpec) throws -> TensorFile {
+    for role in spec.roles.keys.sorted() where !roles.contains(role) {
+      let known = roles.isEmpty ? "it names no datasets by role" : "its roles: " + roles.joined(separator: ", ")
+      throw RetortError.usage(
+        "'\(role)=' in '\(spec.path)': \(tool) reads no dataset by that role (\(known))")
+    }
+    let file = try open(path: spec.path)
+    file.roles = spec.roles
+    return file
+  }
 
   /// Opens the file at `path` (`-`: standard input) and registers it.
   public func open(path: String) throws -> TensorFile {

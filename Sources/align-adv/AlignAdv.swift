@@ -5,6 +5,8 @@ import RetortCLI
 
 @main
 struct AlignAdv: RetortCommand, RetortTool {
+  static let datasetRoles = ["embeddings", "words"]
+
   static let configuration = CommandConfiguration.tool(
     "align-adv",
     abstract:

@@ -5,6 +5,8 @@ import RetortCLI
 
 @main
 struct CSLSTool: RetortCommand, RetortTool {
+  static let datasetRoles = ["embeddings", "words"]
+
   static let configuration = CommandConfiguration.tool(
     "csls",
     abstract:
@@ -64,14 +66,15 @@ struct CSLSTool: RetortCommand, RetortTool {
   @Option(
     name: .long,
     help: ArgumentHelp(
-      "Queries: a file with 'queries' (row indices) or 'words'.", valueName: "file"))
-  var queries: String?
+      "Queries: an HDF5 file with 'queries' (row indices) or 'words' (or the dataset named), "
+        + "or a text file of words, one per line.", valueName: "file[:dataset]"))
+  var queries: InputSpec?
 
   @Option(
     name: .long,
-    help: ArgumentHelp("Evaluate a dictionary (HDF5 'pairs' or word-pair text).", valueName: "dict")
-  )
-  var eval: String?
+    help: ArgumentHelp(
+      "Evaluate a dictionary (HDF5 'pairs' or word-pair text).", valueName: "dict[:pairs]"))
+  var eval: InputSpec?
 
   @Flag(name: .long, help: "Print source<TAB>target<TAB>score lines.")
   var text = false
@@ -139,7 +142,7 @@ struct CSLSTool: RetortCommand, RetortTool {
       let (pairs, total, dropped) = try readDictionary(eval, source: src, target: tgt)
       guard pairs.rowCount > 0 else {
         throw RetortError.data(
-          "no pair of the dictionary has both words in the vocabularies", file: eval)
+          "no pair of the dictionary has both words in the vocabularies", file: eval.path)
       }
       let result = try evaluateTranslation(
         source: mapped, target: tgt.vectors, pairs: pairs, dictionaryPairs: total,
@@ -239,15 +242,26 @@ struct CSLSTool: RetortCommand, RetortTool {
   /// The query rows: from --queries (indices or words), or every source row.
   func queryRows(_ src: EmbeddingInput, in context: ToolContext) throws -> [Int] {
     guard let queries else { return Array(0..<src.vectors.rowCount) }
-    let file = try context.open(path: queries)
-    if file.contains("queries") {
-      let rows = try file.readInt("queries").scalars
-      try context.naming(file) {
-        try requireIndices(rows.map(Int.init), below: src.vectors.rowCount, quantity: "queries")
+    let bytes = try readWholeFile(queries.path)
+    let label = queries.path == "-" ? "standard input" : queries.path
+    let words: [String]
+    if bytes.starts(with: [0x89, 0x48, 0x44, 0x46]) {
+      let file = try TensorFile(image: Array(bytes.dropLast()), label: queries.path)
+      let name = queries.dataset ?? (file.contains("queries") ? "queries" : "words")
+      if try file.info(name).kind != .string {
+        let rows = try file.readInt(name).scalars
+        try context.naming(file) {
+          try requireIndices(rows.map(Int.init), below: src.vectors.rowCount, quantity: "queries")
+        }
+        return rows.map(Int.init)
       }
-      return rows.map(Int.init)
+      words = try file.readStrings(name)
+    } else {
+      if queries.dataset != nil {
+        throw RetortError.usage("\(label) is a text file of words: it has no datasets to name")
+      }
+      words = try WordList.parse(bytes.dropLast(), label: label)
     }
-    let words = try file.readStrings("words")
     let vocabulary = try src.requireWords(for: "queries given as words")
     var index = [String: Int]()
     for (i, w) in vocabulary.enumerated() where index[w] == nil { index[w] = i }
@@ -259,7 +273,7 @@ struct CSLSTool: RetortCommand, RetortTool {
     let rows = words.compactMap { index[$0] }
     guard !rows.isEmpty else {
       throw RetortError.data(
-        "none of the query words is in the source vocabulary", file: file.label)
+        "none of the query words is in the source vocabulary", file: label)
     }
     return rows
   }

@@ -5,6 +5,8 @@ import RetortCLI
 
 extension Distill {
   struct Attack: RetortTool {
+    static let datasetRoles = ["x", "labels"]
+
     static let configuration = CommandConfiguration.subcommand(
       abstract: "Attack a model (FGSM, JSMA, PGD, Carlini-Wagner L2) and report how it fared.",
       discussion: """

@@ -5,6 +5,8 @@ import RetortCLI
 
 extension Distill {
   struct Eval: RetortTool {
+    static let datasetRoles = ["x", "labels"]
+
     static let configuration = CommandConfiguration.subcommand(
       abstract: "Report accuracy, NLL and expected calibration error as one JSON object.",
       discussion: """

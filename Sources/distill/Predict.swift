@@ -5,6 +5,8 @@ import RetortCLI
 
 extension Distill {
   struct Predict: RetortTool {
+    static let datasetRoles = ["x"]
+
     static let configuration = CommandConfiguration.subcommand(
       abstract: "Write a model's logits for 'x'.",
       discussion: """

@@ -5,6 +5,8 @@ import RetortCLI
 
 extension Distill {
   struct Train: RetortTool {
+    static let datasetRoles = ["x", "labels", "probs", "weight"]
+
     static let configuration = CommandConfiguration.subcommand(
       abstract: "Train a classifier on hard labels, soft targets or both; born-again generations.",
       discussion: """
@@ -106,6 +108,26 @@ extension Distill {
       try requireOption(generations >= 0, "--generations", generations, "at least 0")
     }
 
+    /// The units of the last dense layer of --arch: the classes it outputs.
+    func lastDenseUnits() throws -> Int? {
+      for layer in try Architecture(parsing: arch).layers.reversed() {
+        if case .dense(let units) = layer { return units }
+      }
+      return nil
+    }
+
+    /// Warns when the soft targets were made at another temperature than -T
+    /// (softlabel records it on 'probs').
+    func warnOnTemperature(of file: TensorFile, in context: ToolContext) throws {
+      let probs = file.dataset(for: "probs")
+      guard case .real(let made)? = try file.attributes(of: probs)["temperature"],
+        abs(made - typedDecimal(temperature)) > 1e-6 * made
+      else { return }
+      context.warn(
+        "'\(probs)' was made at temperature \(shortDecimal(Float(made))), training runs at "
+          + "-T \(shortDecimal(temperature))")
+    }
+
     /// The core's settings from the options.
     func trainingOptions() throws -> ClassifierTrainingOptions {
       var options = ClassifierTrainingOptions(
@@ -126,6 +148,13 @@ extension Distill {
     func run(in context: ToolContext) throws {
       let options = try trainingOptions()
       let (file, set) = try readTrainingSet(data, targets: targets, in: context)
+      if targets != .hard { try warnOnTemperature(of: file, in: context) }
+      if let labels = set.labels, let width = try lastDenseUnits(),
+        let top = labels.max(), width > 2 * (Int(top) + 1)
+      {
+        context.warn(
+          "the network has \(width) outputs but the labels use \(top + 1) classes (0..<\(top + 1))")
+      }
       let validation = try val.map { try readValidationSet($0, width: set.x.rowWidth, in: context) }
       let progress = context.progress(
         total: set.x.rowCount * epochs * (generations + 1), label: "train")

@@ -14,9 +14,17 @@ func readTrainingSet(
       "must be [N, features...], it is \(x.shape)", dataset: name, file: file.label)
   }
   var set = ClassifierTrainingSet(x: x)
-  if file.contains("labels") { set.labels = try file.readInt("labels").scalars }
-  if targets != .hard { set.probs = try file.readFiniteFloat("probs") }
-  if file.contains("weight") { set.weights = try file.readFiniteFloat("weight").scalars }
+  if try file.has(role: "labels") {
+    set.labels = try file.readInt(file.dataset(for: "labels")).scalars
+  } else if targets != .soft {
+    throw RetortError.noInput(
+      "has no 'labels', which --targets \(targets.rawValue) needs (name another as "
+        + "DATA:labels=NAME)", file: file.label)
+  }
+  if targets != .hard { set.probs = try file.readFiniteFloat(file.dataset(for: "probs")) }
+  if try file.has(role: "weight") {
+    set.weights = try file.readFiniteFloat(file.dataset(for: "weight")).scalars
+  }
   return (file, set)
 }
 
@@ -26,10 +34,12 @@ func readValidationSet(
 ) throws -> (x: FloatTensor, labels: [Int64]) {
   let file = try context.open(spec)
   let x = try file.readFiniteFloat(spec.dataset(or: "x"))
-  let labels = try file.readInt("labels").scalars
+  let labelsName = file.dataset(for: "labels")
+  let labels = try file.readInt(labelsName).scalars
   guard x.rowWidth == width, labels.count == x.rowCount else {
     throw RetortError.data(
-      "validation 'x' \(x.shape) and 'labels' do not match the training data", file: file.label)
+      "validation '\(spec.dataset(or: "x"))' \(x.shape) and '\(labelsName)' do not match the training data",
+      file: file.label)
   }
   return (x, labels)
 }

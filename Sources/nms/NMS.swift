@@ -10,7 +10,8 @@ struct NMSTool: RetortCommand, RetortTool {
     abstract: "Non-maximum suppression: hard or soft, per image and per class.",
     discussion: """
       Reads 'boxes' [N,4] and 'scores' [N], and when present 'image' [N] (per-image \
-      NMS) and 'classes' [N] (per-class NMS). Rows are visited by descending score, \
+      NMS) and 'classes' [N] (per-class NMS); INPUT:ROLE=NAME reads another dataset \
+      in a role (dets.h5:image=image_index). Rows are visited by descending score, \
       equal scores by ascending row; a row is suppressed when its IoU with a kept row \
       of its group is greater than --iou. Writes 'keep' [K] (int64 row indices, group \
       by group in ascending (image, class), descending score within a group) and \
@@ -29,9 +30,10 @@ struct NMSTool: RetortCommand, RetortTool {
   static let optionNames = RetortCLI.optionNames([
     "iou", "scoreMin", "maxKeep", "threads", "sigma", "softMinScore",
   ])
+  static let datasetRoles = ["boxes", "scores", "image", "classes"]
 
   @Argument(
-    help: ArgumentHelp("Detections ('-' or none: standard input).", valueName: "input[:boxes]"))
+    help: ArgumentHelp("Detections ('-' or none: standard input).", valueName: "input[:boxes][,role=name...]"))
   var input: InputSpec = InputSpec(path: "-")
 
   @Option(name: .long, help: "IoU above which a lower-scored box is suppressed.")
@@ -64,19 +66,26 @@ struct NMSTool: RetortCommand, RetortTool {
   @OptionGroup var common: CommonOptions
 
   func run(in context: ToolContext) throws {
+    if soft == nil { context.warnUnused(["--sigma", "--soft-min-score"], "it applies to --soft only") }
+    if soft == .linear { context.warnUnused(["--sigma"], "it applies to --soft gaussian only") }
     let file = try context.open(input)
     let boxesName = input.dataset(or: "boxes")
     let n = try file.info(boxesName).shape.first ?? 0
-    let allImages = try file.optionalColumn("image", rows: n)
+    let allImages = try context.groupColumn(
+      role: "image", in: file, spec: input, rows: n, absence: "all rows are one image")
     let part = try context.naming(file) {
       try RunPart(total: n, shard: filter.shard, images: allImages)
     }
     let rows = part.rows
     let boxes = try file.readBoxes(boxesName, rows: rows)
-    let scores = try file.column("scores", rows: n, range: rows)
+    let scores = try file.column(file.dataset(for: "scores"), rows: n, range: rows)
     let image = allImages.map { Array($0[rows]) }
     let classes =
-      classAgnostic ? nil : try file.optionalColumn("classes", rows: n).map { Array($0[rows]) }
+      classAgnostic
+      ? nil
+      : try context.groupColumn(
+        role: "classes", in: file, spec: input, rows: n, absence: "all rows are one class"
+      ).map { Array($0[rows]) }
     let options = NMSOptions(
       iou: iou, format: box.format, legacyPlusOne: box.legacyPlusOne, scoreMin: scoreMin,
       maxKeep: maxKeep,

@@ -16,7 +16,8 @@ struct OHEMSelectTool: RetortCommand, RetortTool {
       --per-class only among RoIs of the same label), then the --per-image \
       highest-loss survivors. Without boxes: the hardest rows of each image. Writes \
       'keep' [K] (image by image, descending loss) and 'weight' [N] (1 selected, 0 \
-      not) for a masked backward pass, and carries the input's datasets.
+      not) for a masked backward pass, and carries the input's datasets. \
+      INPUT:ROLE=NAME reads another dataset in a role (rois.h5:image=image_index).
       """,
     examples: [
       "ohem-select --per-image 64 rois.h5 -o hard.h5",
@@ -25,8 +26,9 @@ struct OHEMSelectTool: RetortCommand, RetortTool {
     ])
 
   static let optionNames = RetortCLI.optionNames(["perImage", "iou", "perClass", "threads"])
+  static let datasetRoles = ["loss", "logits", "labels", "bbox_loss", "boxes", "image"]
 
-  @Argument(help: ArgumentHelp("RoIs ('-' or none: standard input).", valueName: "input[:loss]"))
+  @Argument(help: ArgumentHelp("RoIs ('-' or none: standard input).", valueName: "input[:loss][,role=name...]"))
   var input: InputSpec = InputSpec(path: "-")
 
   @Option(name: .long, help: "RoIs kept per image (B/N).")
@@ -49,21 +51,28 @@ struct OHEMSelectTool: RetortCommand, RetortTool {
   func run(in context: ToolContext) throws {
     let file = try context.open(input)
     let total = try lossRows(file)
-    let allImages = try file.optionalColumn("image", rows: total)
+    let allImages = try context.groupColumn(
+      role: "image", in: file, spec: input, rows: total, absence: "all rows are one image")
     let part = try context.naming(file) {
       try RunPart(total: total, shard: filter.shard, images: allImages)
     }
     let rows = part.rows
     let loss = try context.naming(file) { try readLoss(file, rows: rows) }
     let n = loss.count
-    if file.contains("boxes"), try file.info("boxes").shape.first != total {
+    let boxesName = file.dataset(for: "boxes")
+    let hasBoxes = try file.has(role: "boxes")
+    if hasBoxes, try file.info(boxesName).shape.first != total {
       throw RetortError.data(
-        "has \(try file.info("boxes").shape) rows, the loss has \(total)", dataset: "boxes",
+        "has \(try file.info(boxesName).shape) rows, the loss has \(total)", dataset: boxesName,
         file: file.label)
     }
-    let boxes = file.contains("boxes") ? try file.readBoxes("boxes", rows: rows) : nil
+    let boxes = hasBoxes ? try file.readBoxes(boxesName, rows: rows) : nil
     let image = allImages.map { Array($0[rows]) }
-    let labels = try file.optionalColumn("labels", rows: total).map { Array($0[rows]) }
+    let labels =
+      perClass
+      ? try context.groupColumn(
+        role: "labels", in: file, spec: input, rows: total, absence: "all rows are one class"
+      ).map { Array($0[rows]) } : nil
     let options = OHEMOptions(
       perImage: perImage, iou: iou, nms: !noNms, perClass: perClass, format: box.format,
       legacyPlusOne: box.legacyPlusOne, threads: context.threads)
@@ -82,21 +91,21 @@ struct OHEMSelectTool: RetortCommand, RetortTool {
 
   /// The number of RoIs: rows of the loss, or of the logits it comes from.
   func lossRows(_ file: TensorFile) throws -> Int {
-    if input.dataset != nil || file.contains("loss") {
+    if input.names("loss") || file.contains("loss") {
       return try file.info(input.dataset(or: "loss")).shape.first ?? 0
     }
-    guard file.contains("logits") && file.contains("labels") else {
+    guard try file.has(role: "logits") && file.has(role: "labels") else {
       let names = (try? file.datasetNames())?.joined(separator: ", ") ?? ""
       throw RetortError.noInput(
         "no 'loss', nor 'logits' and 'labels', in \(file.label) (it has: \(names))")
     }
-    return try file.info("logits").shape.first ?? 0
+    return try file.info(file.dataset(for: "logits")).shape.first ?? 0
   }
 
   /// The per-RoI loss of `rows`: the named or 'loss' dataset, else
   /// cross-entropy of 'logits' and 'labels' (+ 'bbox_loss').
   func readLoss(_ file: TensorFile, rows: Range<Int>) throws -> [Float] {
-    if input.dataset != nil || file.contains("loss") {
+    if input.names("loss") || file.contains("loss") {
       let name = input.dataset(or: "loss")
       let t = try file.readFloat(name, rows: rows)
       guard t.rank == 1 else {
@@ -104,13 +113,15 @@ struct OHEMSelectTool: RetortCommand, RetortTool {
       }
       return t.scalars
     }
-    let logits = try file.readFloat("logits", rows: rows)
+    let logitsName = file.dataset(for: "logits")
+    let logits = try file.readFloat(logitsName, rows: rows)
     guard logits.rank == 2 else {
-      throw RetortError.data("dataset 'logits' must be [N, C], it is \(logits.shape)")
+      throw RetortError.data("must be [N, C], it is \(logits.shape)", dataset: logitsName)
     }
-    let labels = try file.readInt("labels", rows: rows).scalars
+    let labels = try file.readInt(file.dataset(for: "labels"), rows: rows).scalars
     let bbox =
-      file.contains("bbox_loss") ? try file.readFloat("bbox_loss", rows: rows).scalars : nil
+      try file.has(role: "bbox_loss")
+      ? try file.readFloat(file.dataset(for: "bbox_loss"), rows: rows).scalars : nil
     return try ohemLoss(logits: logits, labels: labels, bboxLoss: bbox)
   }
 }

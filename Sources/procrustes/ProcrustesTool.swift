@@ -5,6 +5,8 @@ import RetortCLI
 
 @main
 struct ProcrustesTool: RetortCommand, RetortTool {
+  static let datasetRoles = ["embeddings", "words"]
+
   static let configuration = CommandConfiguration.tool(
     "procrustes",
     abstract: "Orthogonal mapping W = UV^T from a dictionary, with MUSE's iterative refinement.",
@@ -70,8 +72,9 @@ struct ProcrustesTool: RetortCommand, RetortTool {
 
   @Option(
     name: .long,
-    help: ArgumentHelp("Seed dictionary (HDF5 'pairs' or word-pair text).", valueName: "file"))
-  var dict: String?
+    help: ArgumentHelp(
+      "Seed dictionary (HDF5 'pairs' or word-pair text).", valueName: "file[:pairs]"))
+  var dict: InputSpec?
 
   @Option(
     name: .long,
@@ -176,7 +179,8 @@ struct ProcrustesTool: RetortCommand, RetortTool {
     if let dict {
       let (pairs, total, dropped) = try readDictionary(dict, source: src, target: tgt)
       guard pairs.rowCount > 0 else {
-        throw RetortError.data("the dictionary is empty after dropping missing words", file: dict)
+        throw RetortError.data(
+          "the dictionary is empty after dropping missing words", file: dict.path)
       }
       if dropped > 0 {
         context.warn("\(dropped) of \(total) dictionary pairs have a word outside the vocabularies")

@@ -5,6 +5,8 @@ import RetortCLI
 
 extension Protonet {
   struct Embed: RetortTool {
+    static let datasetRoles = ["x"]
+
     static let configuration = CommandConfiguration.subcommand(
       abstract: "Map 'x' to 'embeddings' [N,D] (the identity without -m).",
       discussion: "Carries the input's other datasets (labels, ...) unless --no-carry.",
@@ -28,6 +30,8 @@ extension Protonet {
   }
 
   struct MakePrototypes: RetortTool {
+    static let datasetRoles = ["x", "labels"]
+
     static let configuration = CommandConfiguration.subcommand(
       "prototypes",
       abstract: "Class means of the support embeddings: 'prototypes' [K,D] and 'classes' [K].",
@@ -57,6 +61,8 @@ extension Protonet {
   }
 
   struct Classify: RetortTool {
+    static let datasetRoles = ["x"]
+
     static let configuration = CommandConfiguration.subcommand(
       abstract:
         "Classify queries against prototypes: 'log_probs' [N,K] and 'pred' [N] (class ids).",
@@ -104,6 +110,8 @@ extension Protonet {
   }
 
   struct Eval: RetortTool {
+    static let datasetRoles = ["x", "labels"]
+
     static let configuration = CommandConfiguration.subcommand(
       abstract: "N-way K-shot accuracy over test episodes, with a 95% confidence interval.",
       discussion: """

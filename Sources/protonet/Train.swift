@@ -5,6 +5,8 @@ import RetortCLI
 
 extension Protonet {
   struct Train: RetortTool {
+    static let datasetRoles = ["x", "labels"]
+
     static let configuration = CommandConfiguration.subcommand(
       abstract: "Train an encoder on episodes drawn from the training classes.",
       discussion: """

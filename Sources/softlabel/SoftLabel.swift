@@ -5,6 +5,8 @@ import RetortCLI
 
 @main
 struct SoftLabel: RetortCommand, RetortTool {
+  static let datasetRoles = ["logits", "probs"]
+
   static let configuration = CommandConfiguration.tool(
     "softlabel",
     abstract: "Turn teacher logits into soft targets at temperature T.",

@@ -5,6 +5,8 @@ import RetortCLI
 
 extension TensorTool {
   struct Export: RetortTool {
+    static let datasetRoles = ["embeddings", "words"]
+
     static let configuration = CommandConfiguration.subcommand(
       abstract: "Export a dataset to .npy, CSV/TSV or fastText .vec text.",
       discussion: """
@@ -71,10 +73,11 @@ extension TensorTool {
           header: header ? (0..<columns).map { "c\($0)" } : nil, to: out)
       case .vec:
         let embeddings = try file.readFloat(name)
-        let words = try file.readStrings("words")
+        let wordsName = try file.wordsDataset(beside: name)
+        let words = try file.readStrings(wordsName)
         guard embeddings.rank == 2, words.count == embeddings.rowCount else {
           throw RetortError.data(
-            "'\(name)' \(embeddings.shape) and 'words' [\(words.count)] do not match",
+            "'\(name)' \(embeddings.shape) and '\(wordsName)' [\(words.count)] do not match",
             file: file.label)
         }
         try WordVectors(words: words, embeddings: embeddings).write(to: out)
@@ -83,7 +86,7 @@ extension TensorTool {
     }
 
     func defaultDataset(in file: TensorFile, format: Format) throws -> String {
-      if format == .vec { return "embeddings" }
+      if format == .vec { return input.dataset(or: "embeddings") }
       let names = try file.datasetNames()
       guard names.count == 1 else {
         throw RetortError.usage(

@@ -10,17 +10,22 @@ extension TensorTool {
       discussion: """
         The format comes from the file name (.npy, .csv, .tsv, .vec) unless --format \
         is given; a dictionary needs --source and --target. Outputs: .npy and CSV/TSV \
-        give one dataset (--name, default 'x'; with --label-column also 'labels'); \
-        .vec gives 'embeddings' and 'words' (duplicate words keep their first vector); \
-        a dictionary gives 'pairs' [M,2] of source and target rows.
+        give one dataset (--name, default 'x'; with --label-column also 'labels'), \
+        int64 when every CSV/TSV field is an integer, [N] when there is one column; \
+        .vec gives 'embeddings' and 'words' (duplicate words keep their first vector; \
+        --max-words N reads only the first N, the most frequent in fastText's files); \
+        a word list (--format words, one word per line) gives 'words'; a dictionary \
+        gives 'pairs' [M,2] of source and target rows.
         """,
       examples: [
         "tensor import digits.csv --label-column -1 -o digits.h5",
         "tensor import en-fr.txt --source en.h5 --target fr.h5 -o pairs.h5",
+        "tensor import wiki.en.vec --max-words 200000 -o en.h5",
+        "tensor import vocabulary.txt --format words -o vocabulary.h5",
       ])
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-      case npy, csv, tsv, vec, pairs
+      case npy, csv, tsv, vec, pairs, words
     }
 
     @Argument(
@@ -56,10 +61,14 @@ extension TensorTool {
       help: ArgumentHelp("Dictionary: the target embeddings file with 'words'.", valueName: "file"))
     var targetEmbeddings: String?
 
+    @Option(name: .long, help: ".vec: read only the first N words.")
+    var maxWords: Int?
+
     @OptionGroup var output: OutputOptions
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
+      if let maxWords { try requireOption(maxWords >= 1, "--max-words", maxWords, "at least 1") }
       if (sourceEmbeddings == nil) != (targetEmbeddings == nil) {
         throw ValidationError("a dictionary needs both --source and --target")
       }
@@ -69,7 +78,7 @@ extension TensorTool {
       if let format { return format }
       if sourceEmbeddings != nil { return .pairs }
       let ext = URL(fileURLWithPath: source).pathExtension.lowercased()
-      guard let f = Format(rawValue: ext), f != .pairs else {
+      guard let f = Format(rawValue: ext), f != .pairs, f != .words else {
         let formats = Format.allCases.map(\.rawValue).joined(separator: "|")
         throw RetortError.usage("cannot tell the format of '\(source)': give --format \(formats)")
       }
@@ -78,6 +87,9 @@ extension TensorTool {
 
     func run(in context: ToolContext) throws {
       let format = try resolvedFormat()
+      if maxWords != nil && format != .vec {
+        throw RetortError.usage("--max-words applies to .vec input only")
+      }
       let label = source == "-" ? "standard input" : source
       let writer = try context.writer(output)
       switch format {
@@ -91,8 +103,10 @@ extension TensorTool {
           text, delimiter: format == .csv ? "," : "\t", header: header, label: label)
         try writeTable(table, to: writer, label: label, in: context)
       case .vec:
+        let bytes = try readWholeFile(source)
         let parsed = try WordVectors.parse(
-          try readWholeFile(source), label: label, threads: context.threads)
+          maxWords.map { WordVectors.prefix(bytes, words: $0) } ?? bytes, label: label,
+          threads: context.threads)
         if !parsed.duplicates.isEmpty {
           context.warn(
             "\(parsed.duplicates.count) duplicate words kept their first vector "
@@ -101,6 +115,8 @@ extension TensorTool {
         }
         try writer.write("embeddings", parsed.vectors.embeddings)
         try writer.write("words", .strings(parsed.vectors.words))
+      case .words:
+        try writer.write("words", .strings(WordList.parse(readWholeFile(source).dropLast(), label: label)))
       case .pairs:
         guard let sourceEmbeddings, let targetEmbeddings else {
           throw RetortError.usage("a dictionary needs --source and --target embedding files")
@@ -134,7 +150,8 @@ extension TensorTool {
       in context: ToolContext
     ) throws {
       guard let labelColumn else {
-        try writer.write(name, table.values)
+        let value: TensorValue = table.integers.map { .int($0) } ?? .float(table.values)
+        try writer.write(name, value.shape[1] == 1 ? value.reshaped([value.shape[0]]) : value)
         return
       }
       let (x, labels) = try context.naming(label) { try table.splittingLabels(column: labelColumn) }

@@ -5,6 +5,8 @@ import RetortCLI
 
 extension TensorTool {
   struct Map: RetortTool {
+    static let datasetRoles = ["embeddings", "words"]
+
     static let configuration = CommandConfiguration.subcommand(
       abstract: "Map a whole vocabulary with the W of 'procrustes' or 'align-adv'.",
       discussion: """

@@ -54,8 +54,9 @@ func writeRotatedPair(in dir: URL) throws {
       let report = try JSONSerialization.jsonObject(with: e.stdout) as! [String: Any]
       #expect((report["p@1"] as! Double) > 0.95, "\(metric): \(report)")
       #expect(report["queries"] as? Int == 200)
+      // Reports carry 6 significant digits.
       expectApproximatelyEqual(
-        report["coverage"] as! Double, 201.0 / 202.0, absoluteTolerance: 1e-12)
+        report["coverage"] as! Double, 201.0 / 202.0, absoluteTolerance: 5e-6)
     }
   }
 

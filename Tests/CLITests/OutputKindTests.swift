@@ -60,7 +60,7 @@ import Testing
       test -p pipe || exit 4
       """, in: dir)
     #expect(r.status == 0, "\(r.stderr)")
-    #expect(r.text.contains("x  float32  [2, 2]"), "\(r.text)")
+    #expect(r.text.contains("x  int64  [2, 2]"), "\(r.text)")
     #expect(kind(dir.appendingPathComponent("pipe")) == S_IFIFO)
     #expect(try files(in: dir) == ["a.csv", "bad.csv", "got.h5", "pipe"])
   }
@@ -117,7 +117,7 @@ import Testing
       test -S sock || exit 4
       """, in: dir)
     #expect(r.status == 0, "\(r.stderr)")
-    #expect(r.text.contains("x  float32  [2, 2]"), "\(r.text)")
+    #expect(r.text.contains("x  int64  [2, 2]"), "\(r.text)")
     #expect(kind(dir.appendingPathComponent("sock")) == S_IFSOCK)
     #expect(try files(in: dir) == ["a.csv", "bad.csv", "got.h5", "ready", "sock"])
   }
@@ -138,7 +138,7 @@ import Testing
     #expect(kind(dir.appendingPathComponent("link.h5")) == S_IFLNK)
     #expect(kind(sub.appendingPathComponent("real.h5")) == S_IFREG)
     let info = try run("tensor", ["info", "sub/real.h5"], in: dir)
-    #expect(info.text.contains("x  float32  [2, 2]"), "\(info.stderr)")
+    #expect(info.text.contains("x  int64  [2, 2]"), "\(info.stderr)")
     // A dangling link: its target is created, the link kept.
     try FileManager.default.createSymbolicLink(
       atPath: dir.appendingPathComponent("ahead.h5").path, withDestinationPath: "sub/new.h5")

@@ -92,3 +92,27 @@ enum OutputTarget: Equatable {
     return fd
   }
 }
+
+/// Checks, before any work, that `path` can be written as an output: its
+/// folder exists and is writable (a device, FIFO or socket: it is writable).
+/// The same errors as the writer's, so that a run fails before it computes.
+public func checkOutputCanBeCreated(_ path: String) throws {
+  let target = try OutputTarget.resolve(path)
+  let check: (path: String, folder: Bool)
+  switch target {
+  case .replace(let p): check = (URL(fileURLWithPath: p).deletingLastPathComponent().path, true)
+  case .direct(let p): check = (p, false)
+  }
+  var st = stat()
+  guard stat(check.path, &st) == 0 else {
+    throw RetortError.cannotCreate(
+      "cannot create output (\(String(cString: strerror(errno))))", file: path)
+  }
+  if check.folder && st.st_mode & S_IFMT != S_IFDIR {
+    throw RetortError.cannotCreate("cannot create output (not a directory)", file: path)
+  }
+  guard access(check.path, check.folder ? W_OK | X_OK : W_OK) == 0 else {
+    throw RetortError.cannotCreate(
+      "cannot create output (\(String(cString: strerror(errno))))", file: path)
+  }
+}

@@ -15,10 +15,17 @@ public final class TensorFile {
   let fileSize: Int
   /// The file image, kept alive while HDF5 reads from it.
   private var image: UnsafeMutableRawBufferPointer?
+  /// Dataset names by role, as the input argument gave them (`labels` →
+  /// `labels_train`); see `dataset(for:)`.
+  public var roles: [String: String] = [:]
 
   /// Opens `path`, or standard input when `path` is `-`.
   public convenience init(path: String) throws {
     if path == "-" {
+      if isatty(0) != 0 {
+        throw RetortError.usage(
+          "refusing to read HDF5 from a terminal: give an input file or redirect standard input")
+      }
       let bytes = try readAllOfStandardInput()
       try self.init(image: bytes, label: "-")
     } else {
@@ -95,12 +102,17 @@ public final class TensorFile {
 
   /// Every dataset in the file, depth first in name order; root-level
   /// datasets without the leading slash (`x`, `model/layer0/W`).
-  public func datasetNames() throws -> [String] {
+  public func datasetNames() throws -> [String] { try objectNames().datasets }
+
+  /// Every dataset and every group below the root, each list in name order,
+  /// without the leading slash.
+  public func objectNames() throws -> (datasets: [String], groups: [String]) {
     final class Walk {
       var names: [String] = []
       var groups: [String] = []
     }
     var found = [String]()
+    var groups = [String]()
     var pending = ["/"]
     try HDF5.reading(label, size: fileSize) {
       while let group = pending.popLast() {
@@ -129,10 +141,11 @@ public final class TensorFile {
         }
         let prefix = group == "/" ? "" : HDF5.display(group) + "/"
         found += walk.names.map { prefix + $0 }
+        groups += walk.groups.map { prefix + $0 }
         pending += walk.groups.reversed().map { (group == "/" ? "/" : group + "/") + $0 }
       }
     }
-    return found.sorted()
+    return (found.sorted(), groups.sorted())
   }
 
   /// Whether a dataset `name` exists (with or without the leading slash).
@@ -230,6 +243,11 @@ public final class TensorFile {
       throw e.naming(label)
     }
     return t
+  }
+
+  /// Dataset `name` (only `rows` of it, when given) converted to float64.
+  public func readDoubles(_ name: String, rows: Range<Int>? = nil) throws -> [Double] {
+    try readNumbers(name, rows: rows, memType: retort_h5t_native_double(), zero: Double(0)).1
   }
 
   /// Dataset `name` as int64; float data is accepted only when every value is whole.

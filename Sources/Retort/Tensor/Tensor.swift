@@ -136,4 +136,13 @@ public enum TensorValue: Equatable, Sendable {
     case .strings(let s): .strings(indices.map { s[$0] })
     }
   }
+
+  /// The same numbers in `newShape` (of the same count); strings stay as they are.
+  public func reshaped(_ newShape: [Int]) -> TensorValue {
+    switch self {
+    case .float(let t): .float(t.reshaped(newShape))
+    case .int(let t): .int(t.reshaped(newShape))
+    case .strings: self
+    }
+  }
 }

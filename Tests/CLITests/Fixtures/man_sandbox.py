@@ -94,6 +94,9 @@ def tensor():
     # files above stay as they were).
     q, _ = np.linalg.qr(np.random.default_rng(1).normal(size=(4, 4)))
     write("W.h5", W=q.astype(np.float32))
+    write("train.h5", x=np.arange(12, dtype=np.float32).reshape(6, 2), labels=np.array([0, 1, 2, 0, 1, 1]))
+    with open("vocabulary.txt", "w") as f:
+        f.write("the\nof\nand\n")
 
 
 def softlabel():

@@ -6,6 +6,8 @@ public enum DelimitedText {
   public struct Table {
     public var header: [String]?
     public var values: FloatTensor
+    /// The same values as int64 when every field is an integer literal.
+    public var integers: IndexTensor?
   }
 
   /// Parses a numeric table. `header` nil detects a header row (a first row
@@ -16,6 +18,7 @@ public enum DelimitedText {
   {
     var names: [String]? = nil
     var values = [Float]()
+    var integers: [Int64]? = []
     var columns: Int? = nil
     var rows = 0
     var lineNumber = 0
@@ -43,11 +46,16 @@ public enum DelimitedText {
           throw RetortError.data("column \(c + 1) \(what)", line: lineNumber, file: label)
         }
         values.append(v)
+        if integers != nil {
+          if let i = Int64(field) { integers!.append(i) } else { integers = nil }
+        }
       }
       rows += 1
     }
     guard rows > 0, let columns else { throw RetortError.data("no data rows", file: label) }
-    return Table(header: names, values: Tensor(shape: [rows, columns], scalars: values))
+    return Table(
+      header: names, values: Tensor(shape: [rows, columns], scalars: values),
+      integers: integers.map { Tensor(shape: [rows, columns], scalars: $0) })
   }
 
   private static func unquote(_ s: Substring) -> String {

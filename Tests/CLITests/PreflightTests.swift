@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+
+/// Mistakes that used to surface only after the work: an output that cannot
+/// be created, and HDF5 expected from a terminal.
+@Suite("checks before the work") struct PreflightTests {
+  @Test func anOutputInAMissingFolderFailsBeforeTraining() throws {
+    let dir = try temporaryDirectory()
+    _ = try python(
+      """
+      import h5py, numpy as np
+      rng = np.random.default_rng(0)
+      with h5py.File('d.h5', 'w') as f:
+          f['x'] = rng.normal(size=(64, 5)).astype(np.float32); f['labels'] = rng.integers(0, 2, 64)
+      x = rng.normal(size=(20, 4)).astype(np.float32)
+      w = np.array([f'w{i}' for i in range(20)], dtype=object)
+      with h5py.File('e.h5', 'w') as f: f['embeddings'], f['words'] = x, w
+      open('d.txt', 'w').write('w1 w1\\nw2 w2\\n')
+      """, in: dir)
+    let train = try run(
+      "distill",
+      ["train", "--arch", "5-2", "--epochs", "50", "d.h5", "--log", "log.jsonl",
+       "-o", "missing/m.h5"], in: dir)
+    expectFailure(train, tool: "distill", status: 73, naming: "missing/m.h5")
+    let log = (try? String(contentsOf: dir.appendingPathComponent("log.jsonl"), encoding: .utf8)) ?? ""
+    #expect(!log.contains("epoch"), "trained before failing: \(log)")
+    let eval = try run(
+      "csls", ["e.h5", "e.h5", "-k", "2", "--eval", "d.txt", "-o", "missing/r.h5"], in: dir)
+    expectFailure(eval, tool: "csls", status: 73, naming: "missing/r.h5")
+    let file = try run("nms", ["d.h5", "-o", "d.h5/x.h5"], in: dir)
+    expectFailure(file, tool: "nms", status: 73, naming: "d.h5/x.h5")
+    #expect(try files(in: dir) == ["d.h5", "d.txt", "e.h5"])
+  }
+
+  /// `tensor info` with no input at a terminal says so instead of waiting.
+  @Test func noToolReadsHDF5FromATerminal() throws {
+    let dir = try temporaryDirectory()
+    for (tool, arguments) in [("tensor", ["info"]), ("nms", ["-o", "x.h5"])] {
+      let r = try pythonReport(
+        """
+        import os, pty, subprocess
+        leader, follower = pty.openpty()
+        p = subprocess.run([\(pythonList([toolDirectory.appendingPathComponent(tool).path] + arguments))],
+                           stdin=follower, capture_output=True, timeout=20)
+        report(status=p.returncode, stderr=p.stderr.decode(), stdout=p.stdout.decode())
+        """, in: dir)
+      #expect(r.number("status") == 64, "\(tool): \(r.string("stderr"))")
+      #expect(r.string("stderr").hasPrefix("\(tool): refusing to read HDF5 from a terminal"))
+      #expect(r.string("stderr").split(separator: "\n").count == 1)
+      #expect(r.string("stdout").isEmpty)
+    }
+    #expect(try files(in: dir).isEmpty)
+  }
+
+  /// Python list items for `strings`.
+  func pythonList(_ strings: [String]) -> String {
+    strings.map { "'" + $0.replacingOccurrences(of: "'", with: "\\'") + "'" }.joined(separator: ", ")
+  }
+}
