@@ -57,3 +57,36 @@ import Testing
     strings.map { "'" + $0.replacingOccurrences(of: "'", with: "\\'") + "'" }.joined(separator: ", ")
   }
 }
+
+/// Silent surprises that now draw one warning line each (none with -q).
+@Suite("warnings") struct WarningTests {
+  @Test func optionsThatDoNotApplyAndMismatchedTargetsAreNamed() throws {
+    let dir = try temporaryDirectory()
+    _ = try python(
+      """
+      import h5py, numpy as np
+      rng = np.random.default_rng(6)
+      with h5py.File('d.h5', 'w') as f:
+          f['boxes'] = np.array([[0, 0, 2, 2], [0, 0, 2, 1.9]], np.float32)
+          f['scores'] = np.array([0.9, 0.8], np.float32)
+      with h5py.File('t.h5', 'w') as f:
+          f['x'] = rng.normal(size=(40, 3)).astype(np.float32)
+          f['labels'] = rng.integers(0, 3, 40)
+          p = rng.dirichlet(np.ones(3), 40).astype(np.float32)
+          f['probs'] = p; f['probs'].attrs['temperature'] = 20.0
+      """, in: dir)
+    let nms = try run("nms", ["d.h5", "--sigma", "0.3", "-o", "k.h5"], in: dir)
+    #expect(nms.status == 0)
+    #expect(nms.stderr == "nms: warning: --sigma is ignored: it applies to --soft only\n")
+    let quiet = try run("nms", ["d.h5", "--sigma=0.3", "-q", "-o", "k.h5"], in: dir)
+    #expect(quiet.status == 0 && quiet.stderr.isEmpty, "\(quiet.stderr)")
+    let common = ["train", "t.h5", "--epochs", "1", "--targets", "soft", "-o", "m.h5"]
+    let cold = try run("distill", common + ["--arch", "3-3", "-T", "2"], in: dir)
+    #expect(cold.status == 0, "\(cold.stderr)")
+    #expect(cold.stderr.contains("'probs' was made at temperature 20, training runs at -T 2"))
+    let wide = try run("distill", ["train", "t.h5", "--epochs", "1", "--arch", "3-100", "-o", "m.h5"], in: dir)
+    #expect(wide.status == 0, "\(wide.stderr)")
+    #expect(wide.stderr.contains("100 outputs but the labels use 3 classes"), "\(wide.stderr)")
+    #expect(!wide.stderr.contains("temperature"))
+  }
+}
