@@ -156,6 +156,7 @@ public func readDictionary(
     guard pairs.rank == 2, pairs.shape[1] == 2 else {
       throw RetortError.data("must be [M, 2], it is \(pairs.shape)", dataset: name, file: path)
     }
+    try checkVocabularies(of: file, dataset: name, source: source, target: target)
     for (p, v) in pairs.scalars.enumerated() {
       let limit = p % 2 == 0 ? source.vectors.rowCount : target.vectors.rowCount
       guard v >= 0 && v < limit else {
@@ -176,4 +177,22 @@ public func readDictionary(
     of: words, source: try source.requireWords(for: "a text dictionary"),
     target: try target.requireWords(for: "a text dictionary"))
   return (pairs, words.count, dropped)
+}
+
+/// Refuses pairs whose recorded vocabularies (`source_words`, `target_words`
+/// fingerprints, from `tensor import`) are not those of `source` and
+/// `target`: an en→fr dictionary given for fr→en, or for other embeddings.
+func checkVocabularies(
+  of file: TensorFile, dataset: String, source: EmbeddingInput, target: EmbeddingInput
+) throws {
+  let recorded = try file.attributes(of: dataset)
+  for (key, side, input) in [("source_words", "source", source), ("target_words", "target", target)] {
+    guard case .text(let made)? = recorded[key], let words = input.words else { continue }
+    let here = Fingerprint.of(words: words)
+    if made != here {
+      throw RetortError.data(
+        "was built for another \(side) vocabulary (words \(made)) than \(input.file.label)'s "
+          + "(words \(here)); the pairs index other rows", dataset: dataset, file: file.label)
+    }
+  }
 }

@@ -22,7 +22,10 @@ struct CSLSTool: RetortCommand, RetortTool {
       then target rows are mapped by it and renormalised as well.
 
       Output (HDF5): 'neighbors' [Q,top] target rows, best first, 'scores' [Q,top] and \
-      'queries' [Q]; --write-r adds 'r_src' and 'r_tgt', which --radii reuses. With \
+      'queries' [Q]; --write-r adds 'r_src' and 'r_tgt', which --radii reuses; they \
+      record what they were computed from (attribute 'derived_from': the map's \
+      fingerprint, --normalize, k, each side's rows and words) and --radii refuses \
+      radii of other inputs. With \
       --eval DICT it prints {"coverage", "p@1", "p@5", "p@10", "queries"} as JSON (a \
       query is right at k when any of its gold translations is among its k best) and \
       writes HDF5 only with -o; --text prints source<TAB>target<TAB>score lines. \
@@ -130,12 +133,16 @@ struct CSLSTool: RetortCommand, RetortTool {
       in: context, defaultNormalization: mapping?.normalization ?? Normalization([.unit]))
     try mapping?.apply(source: &src, target: &tgt)
     let mapped = src.vectors
+    let basis = radiiBasis(
+      mapping: mapping, normalization: inputs.normalization.chain(
+        default: mapping?.normalization ?? Normalization([.unit])), src, tgt)
     var r: CSLSRadii? = nil
     if metric == .csls || writeR {
       r =
         try radii.map {
           try readRadii(
-            $0, sourceRows: mapped.rowCount, targetRows: tgt.vectors.rowCount, in: context)
+            $0, sourceRows: mapped.rowCount, targetRows: tgt.vectors.rowCount, basis: basis,
+            in: context)
         } ?? CSLSRadii(source: mapped, target: tgt.vectors, k: k, options: options)
     }
     if let eval {
@@ -190,10 +197,10 @@ struct CSLSTool: RetortCommand, RetortTool {
     if writeR, let r {
       try writer.write(
         "r_src", FloatTensor(shape: [r.source.count], scalars: r.source),
-        attributes: ["k": .integer(Int64(k))])
+        attributes: ["k": .integer(Int64(k)), "derived_from": .text(basis)])
       try writer.write(
         "r_tgt", FloatTensor(shape: [r.target.count], scalars: r.target),
-        attributes: ["k": .integer(Int64(k))])
+        attributes: ["k": .integer(Int64(k)), "derived_from": .text(basis)])
     }
     try context.finish(writer, part: part, carrying: src.file, carry: false)
   }
@@ -278,12 +285,36 @@ struct CSLSTool: RetortCommand, RetortTool {
     return rows
   }
 
+  /// What CSLS radii depend on, as --write-r records it and --radii checks
+  /// it: the map's fingerprint (or none), the normalisation chain, k, and
+  /// each side's rows and words.
+  func radiiBasis(
+    mapping: MappingInput?, normalization: Normalization, _ src: EmbeddingInput,
+    _ tgt: EmbeddingInput
+  ) -> String {
+    let map = mapping.map {
+      Fingerprint.of($0.source.matrix) + ($0.target.map { "+" + Fingerprint.of($0.matrix) } ?? "")
+    }
+    func side(_ e: EmbeddingInput) -> String {
+      "\(e.vectors.rowCount) rows, words " + (e.words.map { Fingerprint.of(words: $0) } ?? "none")
+    }
+    return "map \(map ?? "none"); normalize \(normalization.name); k \(k); source \(side(src)); "
+      + "target \(side(tgt))"
+  }
+
   /// r_src and r_tgt from --write-r, or from merged --phase radii shards
   /// (r_tgt as the mean of each row of 'tgt_topk').
-  func readRadii(_ path: String, sourceRows: Int, targetRows: Int, in context: ToolContext) throws
-    -> CSLSRadii
-  {
+  func readRadii(
+    _ path: String, sourceRows: Int, targetRows: Int, basis: String, in context: ToolContext
+  ) throws -> CSLSRadii {
     let file = try context.open(path: path)
+    if case .text(let recorded)? = try file.attributes(of: "r_src")["derived_from"],
+      recorded != basis
+    {
+      throw RetortError.data(
+        "'r_src' was computed from other vectors (\(recorded)) than this run's (\(basis)): "
+          + "give the inputs, --map and --normalize of the --write-r run", file: file.label)
+    }
     let rs = try file.readFiniteFloat("r_src").scalars
     let r =
       file.contains("r_tgt")

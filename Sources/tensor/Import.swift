@@ -15,7 +15,9 @@ extension TensorTool {
         .vec gives 'embeddings' and 'words' (duplicate words keep their first vector; \
         --max-words N reads only the first N, the most frequent in fastText's files); \
         a word list (--format words, one word per line) gives 'words'; a dictionary \
-        gives 'pairs' [M,2] of source and target rows.
+        gives 'pairs' [M,2] of source and target rows, with the fingerprints of both \
+        vocabularies ('source_words', 'target_words'), so that procrustes and csls refuse \
+        it for other embeddings or the other direction.
         """,
       examples: [
         "tensor import digits.csv --label-column -1 -o digits.h5",
@@ -125,8 +127,9 @@ extension TensorTool {
           tgt = try context.open(path: targetEmbeddings)
         let text = String(decoding: try readWholeFile(source).dropLast(), as: UTF8.self)
         let pairs = try WordPairs.parse(text, label: label)
+        let sourceWords = try src.readStrings("words"), targetWords = try tgt.readStrings("words")
         let (indices, dropped) = WordPairs.indices(
-          of: pairs, source: try src.readStrings("words"), target: try tgt.readStrings("words"))
+          of: pairs, source: sourceWords, target: targetWords)
         guard indices.rowCount > 0 else {
           throw RetortError.data(
             "no pair of the dictionary has both words in the vocabularies (\(pairs.count) pairs)",
@@ -140,6 +143,8 @@ extension TensorTool {
           "pairs", indices,
           attributes: [
             "dictionary_pairs": .integer(Int64(pairs.count)), "dropped": .integer(Int64(dropped)),
+            "source_words": .text(Fingerprint.of(words: sourceWords)),
+            "target_words": .text(Fingerprint.of(words: targetWords)),
           ])
       }
       try context.finish(writer)
