@@ -6,7 +6,7 @@ import RetortCLI
 struct TensorTool: RetortCommand {
   static let configuration = CommandConfiguration.tool(
     "tensor",
-    abstract: "Inspect, import, export, merge and map Retort's HDF5 tensor files.",
+    abstract: "Inspect, print, import, export, pick, take, merge and map HDF5 tensor files.",
     discussion: """
       HDF5 files read from standard input ('-') and written to standard output are \
       held whole in memory.
@@ -19,5 +19,7 @@ struct TensorTool: RetortCommand {
       "tensor merge part0.h5 part1.h5 -o all.h5",
       "tensor map W.h5 en.h5 -o en.mapped.vec",
     ],
-    subcommands: [Info.self, Import.self, Export.self, Merge.self, Map.self])
+    subcommands: [
+      Info.self, Head.self, Import.self, Export.self, Pick.self, Take.self, Merge.self, Map.self,
+    ])
 }

@@ -112,4 +112,55 @@ import Testing
       #expect(digits.count <= 6, "\(n) in \(r.text)")
     }
   }
+
+  /// head, pick and take, each against the same selection made in numpy.
+  @Test func headPickAndTakeMatchNumpy() throws {
+    let dir = try temporaryDirectory()
+    _ = try python(
+      """
+      import h5py, numpy as np
+      rng = np.random.default_rng(12)
+      with h5py.File('mnist.h5', 'w') as f:
+          f['x_train'] = rng.normal(size=(30, 4)).astype(np.float32)
+          f['labels_train'] = rng.integers(0, 10, 30)
+          f['x_test'] = np.zeros((5, 4), np.float32)
+      with h5py.File('d.h5', 'w') as f:
+          f['boxes'] = rng.uniform(size=(12, 4)).astype(np.float32)
+          f['scores'] = rng.uniform(size=12).astype(np.float32)
+          f['names'] = np.array([f'b{i}' for i in range(12)], dtype=object)
+          f['meta'] = np.arange(3)
+      with h5py.File('k.h5', 'w') as f: f['keep'] = np.array([7, 2, 2, 11])
+      with h5py.File('bad.h5', 'w') as f: f['keep'] = np.array([3, 12])
+      """, in: dir)
+    let head = try run("tensor", ["head", "mnist.h5:labels_train", "--rows", "3:7"], in: dir)
+    #expect(head.status == 0, "\(head.stderr)")
+    let pick = try run(
+      "tensor", ["pick", "mnist.h5:x=x_train,labels=labels_train", "-o", "train.h5"], in: dir)
+    #expect(pick.status == 0, "\(pick.stderr)")
+    let take = try run("tensor", ["take", "d.h5", "--index", "k.h5", "-o", "t.h5"], in: dir)
+    #expect(take.status == 0, "\(take.stderr)")
+    let r = try pythonReport(
+      """
+      import h5py, numpy as np
+      m, t, d, o = (h5py.File(n) for n in ('mnist.h5', 'train.h5', 'd.h5', 't.h5'))
+      k = [7, 2, 2, 11]
+      report(head=m['labels_train'][3:7].tolist(),
+             picked=sorted(t.keys()),
+             same=bool(np.array_equal(t['x'][:], m['x_train'][:]) and np.array_equal(t['labels'][:], m['labels_train'][:])),
+             taken=bool(np.array_equal(o['boxes'][:], d['boxes'][:][k]) and np.array_equal(o['scores'][:], d['scores'][:][k])
+                        and o['names'].asstr()[:].tolist() == [f'b{i}' for i in k]),
+             meta=o['meta'][:].tolist())
+      """, in: dir)
+    #expect(head.text.split(separator: "\n").map { Int($0) ?? -1 } == r.integers("head"))
+    #expect(r.strings("picked") == ["labels", "x"])
+    #expect(r.flag("same") && r.flag("taken"))
+    #expect(r.integers("meta") == [0, 1, 2])
+    expectFailure(
+      try run("tensor", ["pick", "mnist.h5:x_train", "mnist.h5:x_test", "-o", "no.h5"], in: dir),
+      tool: "tensor", status: 65, naming: "x_test", "x_train", "30")
+    expectFailure(
+      try run("tensor", ["take", "d.h5", "--index", "bad.h5", "-o", "no.h5"], in: dir),
+      tool: "tensor", status: 65, naming: "12", "keep", "bad.h5")
+    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("no.h5").path))
+  }
 }

@@ -97,6 +97,13 @@ def tensor():
     write("train.h5", x=np.arange(12, dtype=np.float32).reshape(6, 2), labels=np.array([0, 1, 2, 0, 1, 1]))
     with open("vocabulary.txt", "w") as f:
         f.write("the\nof\nand\n")
+    grid = np.arange(8, dtype=np.float32).reshape(4, 2)
+    write("mnist.h5", x_train=grid, labels_train=np.array([1, 0, 1, 1]), x_test=grid[:2])
+    write("features.h5", x=grid)
+    write("labels.h5", labels=np.array([0, 1, 0, 1]))
+    write("detections.h5", boxes=np.array([[0, 0, 2, 2], [0, 0, 2, 1.9], [3, 3, 4, 4]], np.float32),
+          scores=np.array([0.9, 0.8, 0.7], np.float32))
+    write("kept.h5", keep=np.array([0, 2]))
 
 
 def softlabel():
