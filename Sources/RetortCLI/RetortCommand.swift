@@ -57,7 +57,9 @@ extension RetortCommand {
     // After the Swift runtime's own handlers: ours replace its backtracer.
     retort_guard_install(toolName)
     do {
-      var command = try parseAsRoot()
+      let arguments = joiningNegativeValues(Array(CommandLine.arguments.dropFirst()))
+      try checkSubcommand(arguments)
+      var command = try parseAsRoot(arguments)
       try command.run()
       try closeStandardOutput()
     } catch let error as RetortError {
@@ -75,6 +77,61 @@ extension RetortCommand {
       )
     }
   }
+}
+
+extension RetortCommand {
+  /// Refuses an unknown subcommand with the closest one and the list
+  /// (`unknown subcommand 'evl' (did you mean 'eval'?)`), where the parser
+  /// would report an unexpected argument.
+  static func checkSubcommand(_ arguments: [String]) throws {
+    let names = configuration.subcommands.map { $0._commandName } + ["help"]
+    guard names.count > 1, let first = arguments.first, !first.hasPrefix("-"),
+      !names.contains(first)
+    else { return }
+    let closest = names.min { editDistance(first, $0) < editDistance(first, $1) }!
+    let hint = editDistance(first, closest) <= 2 ? " (did you mean '\(closest)'?)" : ""
+    throw RetortError.usage(
+      "unknown subcommand '\(first)'\(hint); subcommands: "
+        + names.joined(separator: ", "))
+  }
+}
+
+/// `--opt -1` as `--opt=-1`: the parser would take a negative number after a
+/// long option for an option of its own.
+func joiningNegativeValues(_ arguments: [String]) -> [String] {
+  var out = [String]()
+  var i = 0
+  while i < arguments.count {
+    let a = arguments[i]
+    if a == "--" { return out + arguments[i...] }
+    if a.hasPrefix("--"), !a.contains("="), i + 1 < arguments.count,
+      let next = arguments[i + 1].dropFirst().first, arguments[i + 1].hasPrefix("-"),
+      next.isNumber || next == "."
+    {
+      out.append(a + "=" + arguments[i + 1])
+      i += 2
+      continue
+    }
+    out.append(a)
+    i += 1
+  }
+  return out
+}
+
+/// The Levenshtein distance between `a` and `b`.
+func editDistance(_ a: String, _ b: String) -> Int {
+  let a = Array(a), b = Array(b)
+  var row = Array(0...b.count)
+  for i in 1...max(a.count, 1) where !a.isEmpty {
+    var previous = row[0]
+    row[0] = i
+    for j in 1...max(b.count, 1) where !b.isEmpty {
+      let current = row[j]
+      row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+      previous = current
+    }
+  }
+  return a.isEmpty ? b.count : row[b.count]
 }
 
 /// Prints `<tool>: <message>` on stderr and exits with `status`.

@@ -90,3 +90,19 @@ import Testing
     #expect(!wide.stderr.contains("temperature"))
   }
 }
+
+/// Usage mistakes answered the way a user expects.
+@Suite("usage mistakes") struct UsageMistakeTests {
+  @Test func unknownSubcommandsAndNegativeValues() throws {
+    let dir = try temporaryDirectory()
+    expectFailure(
+      try run("distill", ["evl", "x.h5"], in: dir), tool: "distill", status: 64,
+      naming: "'evl'", "did you mean 'eval'", "train")
+    expectFailure(
+      try run("tensor", ["zzzz"], in: dir), tool: "tensor", status: 64, naming: "'zzzz'", "info")
+    let spaced = try run("distill", ["train", "--arch", "2-2", "--lr", "-1", "x.h5"], in: dir)
+    let joined = try run("distill", ["train", "--arch", "2-2", "--lr=-1", "x.h5"], in: dir)
+    expectFailure(spaced, tool: "distill", status: 64, naming: "--lr", "-1")
+    #expect(spaced.stderr == joined.stderr)
+  }
+}
