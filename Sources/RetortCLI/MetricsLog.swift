@@ -64,7 +64,7 @@ public enum JSON {
   }
 
   /// Whether `a` comes before `b` when runs of digits compare as numbers.
-  static func naturalOrder(_ a: String, _ b: String) -> Bool {
+  public static func naturalOrder(_ a: String, _ b: String) -> Bool {
     a.compare(b, options: .numeric) == .orderedAscending
   }
 

@@ -30,7 +30,10 @@ extension RetortTool {
     try checkPlannedOutputs()
     let context = try ToolContext(tool: toolName, common: common, roles: Self.datasetRoles)
     defer { context.close() }
-    do { try run(in: context) } catch let e as RetortError {
+    do {
+      try run(in: context)
+      context.flushWarnings()
+    } catch let e as RetortError {
       throw e.renamingQuantity(Self.optionNames)
     }
   }

@@ -17,6 +17,8 @@ public final class ToolContext {
   private var inputs = [TensorFile]()
   private var standardInputTaken = false
   private var bars = [Progress]()
+  /// Warnings not yet printed: a run that then fails prints only its error.
+  private var pendingWarnings = [String]()
 
   init(tool: String, common: CommonOptions, roles: [String] = []) throws {
     self.tool = tool
@@ -78,19 +80,45 @@ public final class ToolContext {
 
   /// A progress bar over `total` items; cleared when the run ends.
   public func progress(total: Int, label: String) -> Progress {
+    flushWarnings()
     let bar = Progress(total: total, label: label, quiet: common.quiet)
     bars.append(bar)
     return bar
   }
 
+  /// Records `fields` in the metrics log and, with `-v`, prints them on
+  /// stderr as `key value` pairs in the log's key order.
+  public func metrics(_ fields: [String: Any]) {
+    flushWarnings()
+    log.record(fields)
+    guard common.verbose else { return }
+    note(
+      fields.keys.sorted(by: JSON.naturalOrder).map { "\($0) \(JSON.value(fields[$0]!))" }
+        .joined(separator: ", "))
+  }
+
   /// Prints `<tool>: message` on stderr with `-v`.
-  public func note(_ message: String) { common.note(tool, message) }
+  public func note(_ message: String) {
+    flushWarnings()
+    common.note(tool, message)
+  }
 
   /// Prints `<tool>: warning: message` on stderr unless `-q`.
-  public func warn(_ message: String) { common.warn(tool, message) }
+  /// The warning is held until the work shows progress or output, or the
+  /// run ends well, so that a run that fails prints one line.
+  public func warn(_ message: String) { pendingWarnings.append(message) }
+
+  /// Prints the warnings held so far.
+  public func flushWarnings() {
+    for message in pendingWarnings { common.warn(tool, message) }
+    pendingWarnings = []
+  }
 
   /// Prints a report for people and scripts: one JSON object on stdout.
-  public func report(_ fields: [String: Any]) { print(JSON.object(fields)) }
+  public func report(_ fields: [String: Any]) {
+    flushWarnings()
+    print(JSON.object(fields))
+  }
 
   /// A writer for `output`'s destination.
   public func writer(_ output: OutputOptions) throws -> TensorFileWriter { try output.makeWriter() }
@@ -101,6 +129,7 @@ public final class ToolContext {
   public func finish(
     _ writer: TensorFileWriter, continuing main: TensorFile? = nil, history: [String]? = nil
   ) throws {
+    flushWarnings()
     let arguments = Array(CommandLine.arguments.dropFirst())
     let previous = history ?? (main ?? inputs.first)?.history() ?? []
     try writer.stamp(tool: tool, arguments: arguments, inheriting: previous)

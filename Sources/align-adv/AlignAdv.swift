@@ -144,12 +144,11 @@ struct AlignAdv: RetortCommand, RetortTool {
       generator: &generator
     ) { epoch in
       progress.advance()
-      context.log.record([
+      context.metrics([
         "epoch": epoch.epoch, "discriminator_loss": epoch.discriminatorLoss,
         "discriminator_accuracy": epoch.discriminatorAccuracy, "criterion": epoch.criterion,
         "lr": epoch.learningRate, "seconds": epoch.seconds,
       ])
-      context.note("epoch \(epoch.epoch): criterion \(epoch.criterion)")
     }
     let writer = try context.writer(output)
     try writer.write(

@@ -151,10 +151,12 @@ struct CSLSTool: RetortCommand, RetortTool {
         throw RetortError.data(
           "no pair of the dictionary has both words in the vocabularies", file: eval.path)
       }
+      let clock = Stopwatch()
       let result = try evaluateTranslation(
         source: mapped, target: tgt.vectors, pairs: pairs, dictionaryPairs: total,
         droppedPairs: dropped,
         retrieval: retrieval, options: options)
+      context.note("evaluated \(result.queries) queries (\(metric.rawValue)) in \(clock.milliseconds) ms")
       context.report([
         "p@1": result.p1, "p@5": result.p5, "p@10": result.p10, "coverage": result.coverage,
         "queries": result.queries, "metric": metric.rawValue,
@@ -165,6 +167,7 @@ struct CSLSTool: RetortCommand, RetortTool {
     let part = RunPart(total: all.count, shard: sharding.shard)
     let rows = Array(all[part.rows])
     let found: Neighbors
+    let clock = Stopwatch()
     switch retrieval {
     case .csls:
       found = try cslsNeighbors(
@@ -176,6 +179,9 @@ struct CSLSTool: RetortCommand, RetortTool {
       found = try rule.neighbors(
         source: mapped, target: tgt.vectors, queries: rows, top: top, options: options)
     }
+    context.note(
+      "\(metric.rawValue): top \(top) of \(tgt.vectors.rowCount) targets for \(rows.count) "
+        + "queries in \(clock.milliseconds) ms")
     if text {
       let sw = try src.requireWords(for: "--text"), tw = try tgt.requireWords(for: "--text")
       var out = ""

@@ -149,8 +149,8 @@ extension Distill {
       let options = try trainingOptions()
       let (file, set) = try readTrainingSet(data, targets: targets, in: context)
       if targets != .hard { try warnOnTemperature(of: file, in: context) }
-      if let labels = set.labels, let width = try lastDenseUnits(),
-        let top = labels.max(), width > 2 * (Int(top) + 1)
+      if let labels = set.labels, labels.count == set.x.rowCount, labels.min() ?? 0 >= 0,
+        let width = try lastDenseUnits(), let top = labels.max(), top < Int64(width / 2) - 1
       {
         context.warn(
           "the network has \(width) outputs but the labels use \(top + 1) classes (0..<\(top + 1))")
@@ -163,7 +163,7 @@ extension Distill {
         try BornAgain.train(
           options, data: set, generations: generations, variant: variant, validation: validation,
           generator: &generator, onBatch: { progress.advance(by: $0) },
-          onEpoch: { context.log.record($0.fields) })
+          onEpoch: { context.metrics($0.fields) })
       }
       let writer = try context.writer(output)
       try ClassifierModelFile.write(networks, to: writer, temperature: temperature)

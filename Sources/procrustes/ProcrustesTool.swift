@@ -196,12 +196,10 @@ struct ProcrustesTool: RetortCommand, RetortTool {
       let pairs = try UnsupervisedInitialization.dictionary(
         source: src.vectors, target: tgt.vectors, vocabulary: n, k: k,
         options: SearchOptions(threads: context.threads))
-      context.log.record([
+      context.metrics([
         "initial_dictionary_size": pairs.rowCount, "vocabulary": n,
         "seconds": clock.milliseconds / 1000,
       ])
-      context.note(
-        "unsupervised initial dictionary: \(pairs.rowCount) pairs in \(clock.milliseconds) ms")
       start = .dictionary(pairs)
     } else if seedChoice != nil {
       let pairs = DictionaryInduction.identical(
@@ -229,8 +227,7 @@ struct ProcrustesTool: RetortCommand, RetortTool {
     ) { step in
       var fields: [String: Any] = ["iteration": step.iteration, "criterion": step.criterion]
       if let size = step.dictionarySize { fields["dictionary_size"] = size }
-      context.log.record(fields)
-      context.note("iteration \(step.iteration): criterion \(step.criterion)")
+      context.metrics(fields)
     }
     try write(
       result.mapping, result.pairs, src.vectors, tgt.vectors, continuing: src.file, in: context,
@@ -258,13 +255,11 @@ struct ProcrustesTool: RetortCommand, RetortTool {
       source: source, target: target, seed: seed, options: learning.options(k: k),
       randomSeed: context.seed, search: search
     ) { step in
-      context.log.record([
+      context.metrics([
         "iteration": step.iteration, "objective": step.objective,
         "keep_probability": step.keepProbability, "dictionary_size": step.dictionarySize,
         "seconds": clock.milliseconds / 1000,
       ])
-      context.note(
-        "iteration \(step.iteration): objective \(step.objective), p \(step.keepProbability)")
     }
     try write(
       result.mapping, result.pairs, source, target, continuing: input, in: context,

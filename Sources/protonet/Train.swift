@@ -76,7 +76,7 @@ extension Protonet {
           generator: &generator
         ) { report in
           progress.advance()
-          context.log.record([
+          context.metrics([
             "episode": report.episode, "loss": report.loss, "accuracy": report.accuracy,
             "lr": report.learningRate,
           ])

@@ -69,7 +69,11 @@ struct SoftLabel: RetortCommand, RetortTool {
         SoftTargets.softmaxInPlace(&p, temperature: temperature, threads: context.threads)
       }
     }
+    let clock = Stopwatch()
     var probs = try teachers.mean(of: part.rows, block: block, probabilities: probabilities)
+    context.note(
+      "\(teachers.files.count) teacher(s): \(probs.rowCount) rows × \(teachers.classes) classes "
+        + "at T \(shortDecimal(fromProbs ? 1 : temperature)) in \(clock.milliseconds) ms")
     // A shard writes each row's top probability; the merge normalises to mean 1.
     let weights =
       confidenceWeights

@@ -147,6 +147,7 @@ extension TensorTool {
             "target_words": .text(Fingerprint.of(words: targetWords)),
           ])
       }
+      context.note("imported \(label) as \(format.rawValue)")
       try context.finish(writer)
     }
 

@@ -106,3 +106,35 @@ import Testing
     #expect(spaced.stderr == joined.stderr)
   }
 }
+
+/// `-v` tells what each tool did (and its metrics, as the log records them).
+@Suite("verbose") struct VerboseTests {
+  @Test func everyToolSaysWhatItDidWithV() throws {
+    let dir = try temporaryDirectory()
+    _ = try python(
+      """
+      import h5py, numpy as np
+      rng = np.random.default_rng(3)
+      with h5py.File('t.h5', 'w') as f:
+          f['x'] = rng.normal(size=(60, 4)).astype(np.float32); f['labels'] = np.arange(60) % 6
+          f['logits'] = rng.normal(size=(60, 3)).astype(np.float32)
+      with h5py.File('e.h5', 'w') as f:
+          f['embeddings'] = rng.normal(size=(20, 4)).astype(np.float32)
+      open('a.csv', 'w').write('1,2\\n3,4\\n')
+      """, in: dir)
+    let runs: [(String, [String], String)] = [
+      ("distill", ["train", "--arch", "4-6", "--epochs", "2", "t.h5", "-o", "m.h5"], "epoch 2"),
+      ("protonet", ["train", "--arch", "4-8", "--way", "3", "--shot", "2", "--query", "2", "--episodes", "3", "t.h5", "-o", "p.h5"], "episode"),
+      ("softlabel", ["-T", "2", "t.h5", "-o", "s.h5"], "60 rows × 3 classes at T 2"),
+      ("csls", ["e.h5", "e.h5", "-k", "2", "-o", "c.h5"], "top 10 of 20 targets for 20 queries"),
+      ("tensor", ["import", "a.csv", "-o", "a.h5"], "imported a.csv"),
+    ]
+    for (tool, arguments, expected) in runs {
+      let r = try run(tool, arguments + ["-v"], in: dir)
+      #expect(r.status == 0, "\(tool): \(r.stderr)")
+      #expect(r.stderr.contains(expected), "\(tool) -v: \(r.stderr)")
+      let quiet = try run(tool, arguments, in: dir)
+      #expect(!quiet.stderr.contains(expected), "\(tool) without -v: \(quiet.stderr)")
+    }
+  }
+}
