@@ -1,25 +1,35 @@
 import Foundation
 
 /// A progress bar with rate and ETA on stderr, drawn only when stderr is a
-/// terminal and the tool is not quiet; at most ten redraws a second.
+/// terminal and the tool is not quiet; at most ten redraws a second. Where
+/// no bar is drawn (a batch job's log), a run that will take long says so
+/// once: after 10 s, when 30 s or more remain, one line with the estimate.
 public final class Progress {
   private let total: Int
   private let label: String
+  private let tool: String
+  private let quiet: Bool
   private let enabled: Bool
   private let start = Date()
   private var lastDraw = Date.distantPast
   private var done = 0
+  private var estimated = false
 
-  public init(total: Int, label: String, quiet: Bool = false) {
+  public init(total: Int, label: String, tool: String = "", quiet: Bool = false) {
     self.total = max(total, 1)
     self.label = label
+    self.tool = tool
+    self.quiet = quiet
     self.enabled = !quiet && isatty(2) != 0 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
   }
 
   /// Advances by `n` items.
   public func advance(by n: Int = 1) {
     done += n
-    guard enabled else { return }
+    guard enabled else {
+      if !quiet && !estimated { estimate(Date()) }
+      return
+    }
     let now = Date()
     if now.timeIntervalSince(lastDraw) < 0.1 && done < total { return }
     lastDraw = now
@@ -29,6 +39,19 @@ public final class Progress {
   /// Clears the bar.
   public func finish() {
     if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+  }
+
+  /// After 10 s, prints the time left once if it is 30 s or more.
+  private func estimate(_ now: Date) {
+    let elapsed = now.timeIntervalSince(start)
+    guard elapsed >= 10 else { return }
+    estimated = true
+    let left = elapsed * Double(total - done) / Double(max(done, 1))
+    guard left >= 30 else { return }
+    FileHandle.standardError.write(
+      Data(
+        "\(tool): \(label): about \(Self.clock(left)) more (estimated from the first \(done) of \(total))\n"
+          .utf8))
   }
 
   private func draw(_ now: Date) {

@@ -81,7 +81,7 @@ public final class ToolContext {
   /// A progress bar over `total` items; cleared when the run ends.
   public func progress(total: Int, label: String) -> Progress {
     flushWarnings()
-    let bar = Progress(total: total, label: label, quiet: common.quiet)
+    let bar = Progress(total: total, label: label, tool: tool, quiet: common.quiet)
     bars.append(bar)
     return bar
   }
