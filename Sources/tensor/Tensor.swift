@@ -6,7 +6,7 @@ import RetortCLI
 struct TensorTool: RetortCommand {
   static let configuration = CommandConfiguration.tool(
     "tensor",
-    abstract: "Inspect, print, import, export, pick, take, merge and map HDF5 tensor files.",
+    abstract: "Inspect, print, import, export, pick, take, split, merge and map HDF5 tensor files.",
     discussion: """
       HDF5 files read from standard input ('-') and written to standard output are \
       held whole in memory.
@@ -20,6 +20,6 @@ struct TensorTool: RetortCommand {
       "tensor map W.h5 en.h5 -o en.mapped.vec",
     ],
     subcommands: [
-      Info.self, Head.self, Import.self, Export.self, Pick.self, Take.self, Merge.self, Map.self,
+      Info.self, Head.self, Import.self, Export.self, Pick.self, Take.self, Split.self, Merge.self, Map.self,
     ])
 }

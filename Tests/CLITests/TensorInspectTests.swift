@@ -163,4 +163,47 @@ import Testing
       tool: "tensor", status: 65, naming: "12", "keep", "bad.h5")
     #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("no.h5").path))
   }
+
+  /// split: the parts partition the rows with the sizes the fractions give,
+  /// rows keep their values (checked by an id column in numpy), --by keeps
+  /// each group in one part, and the seed fixes the split.
+  @Test func splitPartitionsRowsAndGroups() throws {
+    let dir = try temporaryDirectory()
+    _ = try python(
+      """
+      import h5py, numpy as np
+      with h5py.File('d.h5', 'w') as f:
+          f['id'] = np.arange(103); f['x'] = np.arange(103 * 2, dtype=np.float32).reshape(103, 2)
+          f['labels'] = np.arange(103) % 10; f['names'] = np.array(['a', 'b'], dtype=object)
+      """, in: dir)
+    for (args, tag) in [
+      (["--fractions", "0.7,0.2,0.1", "--seed", "3"], "a"), (["--fractions", "0.7,0.2,0.1", "--seed", "3"], "b"),
+      (["--fractions", "0.7,0.2,0.1", "--seed", "4"], "c"), (["--by", "labels", "--fractions", "0.5,0.5"], "g"),
+    ] {
+      let parts = args.contains("--by") ? 2 : 3
+      let r = try run(
+        "tensor", ["split", "d.h5"] + args + (0..<parts).flatMap { ["-o", "\(tag)\($0).h5"] }, in: dir)
+      #expect(r.status == 0, "\(r.stderr)")
+    }
+    let r = try pythonReport(
+      """
+      import h5py, numpy as np
+      def ids(tag, k): return [h5py.File(f'{tag}{i}.h5')['id'][:].tolist() for i in range(k)]
+      a, b, c, g = ids('a', 3), ids('b', 3), ids('c', 3), ids('g', 2)
+      ok = all(np.array_equal(h5py.File(f'a{i}.h5')['x'][:], np.arange(206, dtype=np.float32).reshape(103, 2)[a[i]])
+               for i in range(3))
+      labels = [set((np.array(p) % 10).tolist()) for p in g]
+      report(sizes=[len(p) for p in a], union=sorted(sum(a, [])) == list(range(103)), values=ok,
+             same=a == b, differs=a != c, sorted=all(p == sorted(p) for p in a),
+             groups=len(labels[0] & labels[1]) == 0 and sorted(sum(g, [])) == list(range(103)),
+             names=h5py.File('a2.h5')['names'].asstr()[:].tolist())
+      """, in: dir)
+    #expect(r.integers("sizes") == [72, 21, 10])
+    #expect(r.flag("union") && r.flag("values") && r.flag("same") && r.flag("differs") && r.flag("sorted"))
+    #expect(r.flag("groups"))
+    #expect(r.strings("names") == ["a", "b"])
+    expectFailure(
+      try run("tensor", ["split", "d.h5", "--fractions", "0.5,0.6", "-o", "p.h5", "-o", "q.h5"], in: dir),
+      tool: "tensor", status: 64, naming: "--fractions")
+  }
 }
