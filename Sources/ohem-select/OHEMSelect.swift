@@ -13,7 +13,8 @@ struct OHEMSelectTool: RetortCommand, RetortTool {
       cross-entropy is the loss, plus 'bbox_loss' [N] when present), and when present \
       'boxes' [N,4] and 'image' [N]. Per image (Shrivastava et al. 2016): RoIs by \
       descending loss, NMS with the loss as score at --iou (--no-nms skips it; \
-      --per-class only among RoIs of the same label), then the --per-image \
+      --per-class only among RoIs of the same class: 'classes' as nms reads it, else \
+      'labels'), then the --per-image \
       highest-loss survivors. Without boxes: the hardest rows of each image. Writes \
       'keep' [K] (image by image, descending loss) and 'weight' [N] (1 selected, 0 \
       not) for a masked backward pass, and carries the input's datasets. \
@@ -26,7 +27,7 @@ struct OHEMSelectTool: RetortCommand, RetortTool {
     ])
 
   static let optionNames = RetortCLI.optionNames(["perImage", "iou", "perClass", "threads"])
-  static let datasetRoles = ["loss", "logits", "labels", "bbox_loss", "boxes", "image"]
+  static let datasetRoles = ["loss", "logits", "labels", "bbox_loss", "boxes", "image", "classes"]
 
   @Argument(help: ArgumentHelp("RoIs ('-' or none: standard input).", valueName: "input[:loss][,role=name...]"))
   var input: InputSpec = InputSpec(path: "-")
@@ -40,7 +41,7 @@ struct OHEMSelectTool: RetortCommand, RetortTool {
   @Flag(name: .long, help: "Skip the NMS de-duplication.")
   var noNms = false
 
-  @Flag(name: .long, help: "NMS only among RoIs of the same label (needs 'labels').")
+  @Flag(name: .long, help: "NMS only among RoIs of the same class ('classes', else 'labels').")
   var perClass = false
 
   @OptionGroup var box: BoxOptions
@@ -68,10 +69,11 @@ struct OHEMSelectTool: RetortCommand, RetortTool {
     }
     let boxes = hasBoxes ? try file.readBoxes(boxesName, rows: rows) : nil
     let image = allImages.map { Array($0[rows]) }
+    let classRole = try file.has(role: "classes") ? "classes" : "labels"
     let labels =
       perClass
       ? try context.groupColumn(
-        role: "labels", in: file, spec: input, rows: total, absence: "all rows are one class"
+        role: classRole, in: file, spec: input, rows: total, absence: "all rows are one class"
       ).map { Array($0[rows]) } : nil
     let options = OHEMOptions(
       perImage: perImage, iou: iou, nms: !noNms, perClass: perClass, format: box.format,

@@ -126,6 +126,35 @@ import Testing
     #expect(lines == (40..<45).map { "e\($0) f\($0)" })
   }
 
+  /// Class ids are 'classes' in nms and ohem-select alike ('labels' still
+  /// serve ohem-select when a file has no 'classes').
+  @Test func ohemPerClassReadsClassesAsNmsDoes() throws {
+    let dir = try temporaryDirectory()
+    _ = try python(
+      """
+      import h5py, numpy as np
+      rng = np.random.default_rng(11)
+      n = 80
+      c = rng.uniform(0, 30, (n, 2))
+      boxes = np.hstack([c, c + 20]).astype(np.float32)
+      loss = rng.uniform(size=n).astype(np.float32); cls = rng.integers(0, 2, n)
+      for name, extra in (('c.h5', {'classes': cls, 'labels': np.zeros(n, int)}), ('l.h5', {'labels': cls})):
+          with h5py.File(name, 'w') as f:
+              f['boxes'], f['loss'] = boxes, loss
+              for k, v in extra.items(): f[k] = v
+      """, in: dir)
+    var keeps = [String]()
+    for (name, perClass) in [("c.h5", true), ("l.h5", true), ("c.h5", false)] {
+      let r = try run(
+        "ohem-select", ["--per-image", "20", name, "-o", "k.h5"] + (perClass ? ["--per-class"] : []),
+        in: dir)
+      #expect(r.status == 0, "\(r.stderr)")
+      keeps.append(try run("tensor", ["head", "k.h5:keep", "-n", "100"], in: dir).text)
+    }
+    #expect(keeps[0] == keeps[1])
+    #expect(keeps[0] != keeps[2])
+  }
+
   @Test func badRolesAreOneLineErrorsWithNoOutput() throws {
     let dir = try temporaryDirectory()
     _ = try python(
