@@ -22,8 +22,13 @@ import Testing
       ["train", "--arch", "5-2", "--epochs", "50", "d.h5", "--log", "log.jsonl",
        "-o", "missing/m.h5"], in: dir)
     expectFailure(train, tool: "distill", status: 73, naming: "missing/m.h5")
-    let log = (try? String(contentsOf: dir.appendingPathComponent("log.jsonl"), encoding: .utf8)) ?? ""
-    #expect(!log.contains("epoch"), "trained before failing: \(log)")
+    let written = (try? String(contentsOf: dir.appendingPathComponent("log.jsonl"), encoding: .utf8)) ?? ""
+    #expect(!written.contains("epoch"), "trained before failing: \(written)")
+    let log = try run(
+      "distill",
+      ["train", "--arch", "5-2", "--epochs", "50", "d.h5", "--log", "missing/log.jsonl", "-o", "m.h5"],
+      in: dir)
+    expectFailure(log, tool: "distill", status: 73, naming: "missing/log.jsonl")
     let eval = try run(
       "csls", ["e.h5", "e.h5", "-k", "2", "--eval", "d.txt", "-o", "missing/r.h5"], in: dir)
     expectFailure(eval, tool: "csls", status: 73, naming: "missing/r.h5")
