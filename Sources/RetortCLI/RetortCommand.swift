@@ -57,6 +57,14 @@ extension RetortCommand {
   public static func main() {
     reexecOnBestBLASKernel()
     toolName = configuration.commandName ?? "retort"
+    if let limit = addressSpaceLimit(), limit < minimumAddressSpace {
+      fail(
+        tool: toolName,
+        message: "the virtual memory limit (ulimit -v) is \(limit >> 20) MiB: OpenBLAS needs at "
+          + "least \(minimumAddressSpace >> 20) MiB of address space (it hangs when an allocation "
+          + "fails); raise it, or limit memory with a cgroup (Slurm --mem) instead",
+        status: RetortError.Kind.usage.rawValue)
+    }
     // After the Swift runtime's own handlers: ours replace its backtracer.
     retort_guard_install(toolName)
     do {
@@ -165,6 +173,18 @@ func closeStandardOutput() throws {
   if fflush(nil) != 0 {
     throw RetortError.io("cannot write standard output: \(String(cString: strerror(errno)))")
   }
+}
+
+/// The address space a tool needs at least. Below it OpenBLAS's worker
+/// threads retry a failed 128 MiB buffer allocation forever (seen with
+/// Debian 12's OpenBLAS 0.3.21 under `ulimit -v` of 600 MB).
+let minimumAddressSpace = 2 << 30
+
+/// The soft RLIMIT_AS in bytes, or nil when there is none.
+func addressSpaceLimit() -> Int? {
+  var limit = rlimit()
+  guard getrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else { return nil }
+  return Int(clamping: limit.rlim_cur)
 }
 
 /// Re-executes this process once with `OPENBLAS_CORETYPE` set when OpenBLAS

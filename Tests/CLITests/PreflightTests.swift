@@ -143,3 +143,26 @@ import Testing
     }
   }
 }
+
+/// Under a small `ulimit -v` OpenBLAS's threads retry a failed allocation
+/// forever; the tools refuse such a limit at the start instead of hanging.
+@Suite("address-space limit") struct AddressSpaceLimitTests {
+  @Test func aSmallVirtualMemoryLimitIsRefusedNotAHang() throws {
+    let dir = try temporaryDirectory()
+    let r = try pythonReport(
+      """
+      import resource, subprocess
+      def limit(): resource.setrlimit(resource.RLIMIT_AS, (600 << 20, 600 << 20))
+      p = subprocess.run(['\(toolDirectory.appendingPathComponent("nms").path)', '--version'],
+                         preexec_fn=limit, capture_output=True, timeout=20, text=True)
+      q = subprocess.run(['\(toolDirectory.appendingPathComponent("nms").path)', '--version'],
+                         preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30)),
+                         capture_output=True, timeout=20, text=True)
+      report(status=p.returncode, stderr=p.stderr, big=q.returncode)
+      """, in: dir)
+    #expect(r.number("status") == 64)
+    #expect(r.string("stderr").hasPrefix("nms: the virtual memory limit (ulimit -v) is 600 MiB"))
+    #expect(r.string("stderr").split(separator: "\n").count == 1)
+    #expect(r.number("big") == 0)
+  }
+}
