@@ -186,7 +186,9 @@ func checkVocabularies(
   of file: TensorFile, dataset: String, source: EmbeddingInput, target: EmbeddingInput
 ) throws {
   let recorded = try file.attributes(of: dataset)
-  for (key, side, input) in [("source_words", "source", source), ("target_words", "target", target)] {
+  for (key, side, input) in [
+    ("source_words", "source", source), ("target_words", "target", target),
+  ] {
     guard case .text(let made)? = recorded[key], let words = input.words else { continue }
     let here = Fingerprint.of(words: words)
     if made != here {

@@ -183,7 +183,9 @@ let minimumAddressSpace = 2 << 30
 /// The soft RLIMIT_AS in bytes, or nil when there is none.
 func addressSpaceLimit() -> Int? {
   var limit = rlimit()
-  guard getrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else { return nil }
+  guard getrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit) == 0,
+    limit.rlim_cur != rlim_t.max
+  else { return nil }
   return Int(clamping: limit.rlim_cur)
 }
 

@@ -43,7 +43,9 @@ public final class ToolContext {
   /// per run. A role the command does not read is a usage error.
   public func open(_ spec: InputSpec) throws -> TensorFile {
     for role in spec.roles.keys.sorted() where !roles.contains(role) {
-      let known = roles.isEmpty ? "it names no datasets by role" : "its roles: " + roles.joined(separator: ", ")
+      let known =
+        roles.isEmpty
+        ? "it names no datasets by role" : "its roles: " + roles.joined(separator: ", ")
       throw RetortError.usage(
         "'\(role)=' in '\(spec.path)': \(tool) reads no dataset by that role (\(known))")
     }

@@ -134,7 +134,8 @@ struct CSLSTool: RetortCommand, RetortTool {
     try mapping?.apply(source: &src, target: &tgt)
     let mapped = src.vectors
     let basis = radiiBasis(
-      mapping: mapping, normalization: inputs.normalization.chain(
+      mapping: mapping,
+      normalization: inputs.normalization.chain(
         default: mapping?.normalization ?? Normalization([.unit])), src, tgt)
     var r: CSLSRadii? = nil
     if metric == .csls || writeR {
@@ -156,7 +157,8 @@ struct CSLSTool: RetortCommand, RetortTool {
         source: mapped, target: tgt.vectors, pairs: pairs, dictionaryPairs: total,
         droppedPairs: dropped,
         retrieval: retrieval, options: options)
-      context.note("evaluated \(result.queries) queries (\(metric.rawValue)) in \(clock.milliseconds) ms")
+      context.note(
+        "evaluated \(result.queries) queries (\(metric.rawValue)) in \(clock.milliseconds) ms")
       context.report([
         "p@1": result.p1, "p@5": result.p5, "p@10": result.p10, "coverage": result.coverage,
         "queries": result.queries, "metric": metric.rawValue,

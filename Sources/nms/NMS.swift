@@ -33,7 +33,8 @@ struct NMSTool: RetortCommand, RetortTool {
   static let datasetRoles = ["boxes", "scores", "image", "classes"]
 
   @Argument(
-    help: ArgumentHelp("Detections ('-' or none: standard input).", valueName: "input[:boxes][,role=name...]"))
+    help: ArgumentHelp(
+      "Detections ('-' or none: standard input).", valueName: "input[:boxes][,role=name...]"))
   var input: InputSpec = InputSpec(path: "-")
 
   @Option(name: .long, help: "IoU above which a lower-scored box is suppressed.")
@@ -66,7 +67,9 @@ struct NMSTool: RetortCommand, RetortTool {
   @OptionGroup var common: CommonOptions
 
   func run(in context: ToolContext) throws {
-    if soft == nil { context.warnUnused(["--sigma", "--soft-min-score"], "it applies to --soft only") }
+    if soft == nil {
+      context.warnUnused(["--sigma", "--soft-min-score"], "it applies to --soft only")
+    }
     if soft == .linear { context.warnUnused(["--sigma"], "it applies to --soft gaussian only") }
     let file = try context.open(input)
     let boxesName = input.dataset(or: "boxes")

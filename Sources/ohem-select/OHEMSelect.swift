@@ -29,7 +29,9 @@ struct OHEMSelectTool: RetortCommand, RetortTool {
   static let optionNames = RetortCLI.optionNames(["perImage", "iou", "perClass", "threads"])
   static let datasetRoles = ["loss", "logits", "labels", "bbox_loss", "boxes", "image", "classes"]
 
-  @Argument(help: ArgumentHelp("RoIs ('-' or none: standard input).", valueName: "input[:loss][,role=name...]"))
+  @Argument(
+    help: ArgumentHelp(
+      "RoIs ('-' or none: standard input).", valueName: "input[:loss][,role=name...]"))
   var input: InputSpec = InputSpec(path: "-")
 
   @Option(name: .long, help: "RoIs kept per image (B/N).")

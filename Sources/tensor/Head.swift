@@ -20,13 +20,15 @@ extension TensorTool {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case csv, tsv }
 
-    @Argument(help: ArgumentHelp("HDF5 file and dataset ('-': standard input).", valueName: "file:dataset"))
+    @Argument(
+      help: ArgumentHelp("HDF5 file and dataset ('-': standard input).", valueName: "file:dataset"))
     var input: InputSpec
 
     @Option(name: .short, help: "Rows to print.")
     var n = 10
 
-    @Option(name: .long, help: ArgumentHelp("Rows A..<B instead of the first -n.", valueName: "a:b"))
+    @Option(
+      name: .long, help: ArgumentHelp("Rows A..<B instead of the first -n.", valueName: "a:b"))
     var rows: String?
 
     @Option(name: .long, help: "Field separator.")

@@ -118,7 +118,8 @@ extension TensorTool {
         try writer.write("embeddings", parsed.vectors.embeddings)
         try writer.write("words", .strings(parsed.vectors.words))
       case .words:
-        try writer.write("words", .strings(WordList.parse(readWholeFile(source).dropLast(), label: label)))
+        try writer.write(
+          "words", .strings(WordList.parse(readWholeFile(source).dropLast(), label: label)))
       case .pairs:
         guard let sourceEmbeddings, let targetEmbeddings else {
           throw RetortError.usage("a dictionary needs --source and --target embedding files")

@@ -23,7 +23,8 @@ extension TensorTool {
       ])
 
     @Argument(
-      help: ArgumentHelp("HDF5 file ('-': standard input), or one dataset or group of it.",
+      help: ArgumentHelp(
+        "HDF5 file ('-': standard input), or one dataset or group of it.",
         valueName: "file[:name]"))
     var file: InputSpec = InputSpec(path: "-")
 
@@ -75,8 +76,10 @@ extension TensorTool {
         let shape = "[" + (d["shape"] as! [Int]).map(String.init).joined(separator: ", ") + "]"
         print("  \(d["name"]!)  \(d["type"]!)  \(shape)")
         if let s = d["statistics"] as? [String: Any] {
-          print("    " + ["count", "nan", "min", "max", "mean"].map { "\($0) \(JSON.value(s[$0] ?? "-"))" }
-            .joined(separator: "  "))
+          print(
+            "    "
+              + ["count", "nan", "min", "max", "mean"].map { "\($0) \(JSON.value(s[$0] ?? "-"))" }
+              .joined(separator: "  "))
         }
         try printAttributes(of: d["name"] as! String, in: input, indent: "    ")
       }

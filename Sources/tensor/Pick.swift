@@ -34,7 +34,9 @@ extension TensorTool {
           throw RetortError.usage("cannot read '\(argument)' as FILE[:[NEW=]DATASET,...]")
         }
         let file = try context.open(path: spec.path)
-        var chosen = spec.roles.sorted { $0.key < $1.key }.map { (source: $0.value, target: $0.key) }
+        var chosen = spec.roles.sorted { $0.key < $1.key }.map {
+          (source: $0.value, target: $0.key)
+        }
         if let dataset = spec.dataset { chosen.insert((dataset, dataset), at: 0) }
         if chosen.isEmpty {
           chosen = try file.datasetNames().filter { !$0.contains("/") }.map { ($0, $0) }

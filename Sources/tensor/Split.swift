@@ -25,18 +25,25 @@ extension TensorTool {
     @Option(name: .long, help: "Fractions of the parts, comma-separated, adding up to 1.")
     var fractions: NumberList
 
-    @Option(name: .long, help: ArgumentHelp("Keep the groups of this dataset whole.", valueName: "name"))
+    @Option(
+      name: .long, help: ArgumentHelp("Keep the groups of this dataset whole.", valueName: "name"))
     var by: String?
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Output file of each part, in order.", valueName: "file"))
+    @Option(
+      name: .shortAndLong,
+      help: ArgumentHelp("Output file of each part, in order.", valueName: "file"))
     var output: [String] = []
 
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
       let f = fractions.values
-      try requireOption(f.count >= 2 && f.allSatisfy { $0 > 0 }, "--fractions", f.map(shortDecimal).joined(separator: ","), "two or more positive numbers")
-      try requireOption(abs(f.reduce(0, +) - 1) < 1e-4, "--fractions", f.map(shortDecimal).joined(separator: ","), "numbers adding up to 1")
+      try requireOption(
+        f.count >= 2 && f.allSatisfy { $0 > 0 }, "--fractions",
+        f.map(shortDecimal).joined(separator: ","), "two or more positive numbers")
+      try requireOption(
+        abs(f.reduce(0, +) - 1) < 1e-4, "--fractions", f.map(shortDecimal).joined(separator: ","),
+        "numbers adding up to 1")
       if output.count != f.count {
         throw ValidationError("give one -o per fraction: \(f.count) fractions, \(output.count) -o")
       }
@@ -49,13 +56,16 @@ extension TensorTool {
     func run(in context: ToolContext) throws {
       let file = try context.open(input)
       let names = try file.datasetNames().filter { !$0.contains("/") }
-      guard let first = names.first else { throw RetortError.data("has no datasets", file: file.label) }
+      guard let first = names.first else {
+        throw RetortError.data("has no datasets", file: file.label)
+      }
       let n = try file.info(by ?? first).shape.first ?? 0
       var units: [[Int]]
       if let by {
         let keys = try file.readInt(by).scalars
         guard keys.count == n else {
-          throw RetortError.data("must be [N], it is [\(keys.count), ...]", dataset: by, file: file.label)
+          throw RetortError.data(
+            "must be [N], it is [\(keys.count), ...]", dataset: by, file: file.label)
         }
         var groups = [Int64: [Int]]()
         for (row, key) in keys.enumerated() { groups[key, default: []].append(row) }
@@ -69,7 +79,9 @@ extension TensorTool {
       var start = 0, cumulative: Float = 0
       for f in fractions.values {
         cumulative += f
-        let end = f == fractions.values.last ? units.count : min(units.count, Int((cumulative * Float(units.count)).rounded()))
+        let end =
+          f == fractions.values.last
+          ? units.count : min(units.count, Int((cumulative * Float(units.count)).rounded()))
         parts.append(units[start..<max(start, end)].flatMap { $0 }.sorted())
         start = max(start, end)
       }
@@ -80,14 +92,16 @@ extension TensorTool {
         let writer = try TensorFileWriter(.path(path))
         for name in names {
           if firstDimension[name] == n {
-            try writer.write(name, try file.read(name).gather(part), attributes: try file.attributes(of: name))
+            try writer.write(
+              name, try file.read(name).gather(part), attributes: try file.attributes(of: name))
           } else {
             try writer.copy(name, from: file)
           }
         }
         writers.append(writer)
       }
-      context.note("split \(n) rows into \(parts.map { String($0.count) }.joined(separator: " + "))")
+      context.note(
+        "split \(n) rows into \(parts.map { String($0.count) }.joined(separator: " + "))")
       let history = file.history()
       for writer in writers { try context.finish(writer, history: history) }
     }

@@ -14,7 +14,7 @@ extension TensorTool {
         as they are. An index outside 0..<N is an error naming it.
         """,
       examples: [
-        "tensor take detections.h5 --index kept.h5:keep -o final.h5",
+        "tensor take detections.h5 --index kept.h5:keep -o final.h5"
       ])
 
     @Argument(help: ArgumentHelp("HDF5 file ('-': standard input).", valueName: "file[:dataset]"))
@@ -22,7 +22,8 @@ extension TensorTool {
 
     @Option(
       name: .long,
-      help: ArgumentHelp("Row indices: int64 dataset (default 'keep').", valueName: "file[:dataset]"))
+      help: ArgumentHelp(
+        "Row indices: int64 dataset (default 'keep').", valueName: "file[:dataset]"))
     var index: InputSpec
 
     @OptionGroup var output: OutputOptions
@@ -40,7 +41,9 @@ extension TensorTool {
       let names = try file.datasetNames().filter { !$0.contains("/") }
       var firstDimension = [String: Int]()
       for name in names { firstDimension[name] = try file.info(name).shape.first }
-      let n = try input.dataset.map { try file.info($0).shape.first ?? 0 } ?? mostCommon(Array(firstDimension.values))
+      let n =
+        try input.dataset.map { try file.info($0).shape.first ?? 0 }
+        ?? mostCommon(Array(firstDimension.values))
       if let bad = kept.scalars.firstIndex(where: { $0 < 0 || $0 >= Int64(n) }) {
         throw RetortError.data(
           "holds \(kept.scalars[bad]) at position \(bad), outside the \(n) rows of \(file.label)",
@@ -50,7 +53,8 @@ extension TensorTool {
       let writer = try context.writer(output)
       for name in names {
         if firstDimension[name] == n {
-          try writer.write(name, try file.read(name).gather(rows), attributes: try file.attributes(of: name))
+          try writer.write(
+            name, try file.read(name).gather(rows), attributes: try file.attributes(of: name))
         } else {
           try writer.copy(name, from: file)
         }

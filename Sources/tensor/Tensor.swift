@@ -20,6 +20,7 @@ struct TensorTool: RetortCommand {
       "tensor map W.h5 en.h5 -o en.mapped.vec",
     ],
     subcommands: [
-      Info.self, Head.self, Import.self, Export.self, Pick.self, Take.self, Split.self, Merge.self, Map.self,
+      Info.self, Head.self, Import.self, Export.self, Pick.self, Take.self, Split.self, Merge.self,
+      Map.self,
     ])
 }

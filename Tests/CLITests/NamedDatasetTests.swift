@@ -106,23 +106,30 @@ import Testing
       """, in: dir)
     let fit = try run(
       "procrustes",
-      ["both.h5:en/embeddings", "both.h5:fr/embeddings", "--dict", "dico.h5:train_pairs",
-       "-o", "W1.h5"], in: dir)
+      [
+        "both.h5:en/embeddings", "both.h5:fr/embeddings", "--dict", "dico.h5:train_pairs",
+        "-o", "W1.h5",
+      ], in: dir)
     #expect(fit.status == 0, "\(fit.stderr)")
-    let ref = try run("procrustes", ["en.h5", "fr.h5", "--dict", "dico.h5:train_pairs", "-o", "W2.h5"], in: dir)
+    let ref = try run(
+      "procrustes", ["en.h5", "fr.h5", "--dict", "dico.h5:train_pairs", "-o", "W2.h5"], in: dir)
     #expect(ref.status == 0, "\(ref.stderr)")
     try expectSameDatasets("W1.h5", "W2.h5", in: dir, tolerance: 1e-5)
     let grouped = try run(
-      "csls", ["both.h5:en/embeddings", "both.h5:fr/embeddings", "--map", "W1.h5", "--eval", "test.txt"],
+      "csls",
+      ["both.h5:en/embeddings", "both.h5:fr/embeddings", "--map", "W1.h5", "--eval", "test.txt"],
       in: dir)
     let flat = try run("csls", ["en.h5", "fr.h5", "--map", "W2.h5", "--eval", "test.txt"], in: dir)
     #expect(grouped.status == 0 && grouped.text.contains("\"p@1\""), "\(grouped.stderr)")
     #expect(grouped.text == flat.text)
     let listed = try run(
-      "csls", ["en.h5", "fr.h5", "--map", "W2.h5", "--queries", "queries.txt", "--top", "1", "--text"],
+      "csls",
+      ["en.h5", "fr.h5", "--map", "W2.h5", "--queries", "queries.txt", "--top", "1", "--text"],
       in: dir)
     #expect(listed.status == 0, "\(listed.stderr)")
-    let lines = listed.text.split(separator: "\n").map { $0.split(separator: "\t").prefix(2).joined(separator: " ") }
+    let lines = listed.text.split(separator: "\n").map {
+      $0.split(separator: "\t").prefix(2).joined(separator: " ")
+    }
     #expect(lines == (40..<45).map { "e\($0) f\($0)" })
   }
 
@@ -146,7 +153,8 @@ import Testing
     var keeps = [String]()
     for (name, perClass) in [("c.h5", true), ("l.h5", true), ("c.h5", false)] {
       let r = try run(
-        "ohem-select", ["--per-image", "20", name, "-o", "k.h5"] + (perClass ? ["--per-class"] : []),
+        "ohem-select",
+        ["--per-image", "20", name, "-o", "k.h5"] + (perClass ? ["--per-class"] : []),
         in: dir)
       #expect(r.status == 0, "\(r.stderr)")
       keeps.append(try run("tensor", ["head", "k.h5:keep", "-n", "100"], in: dir).text)
@@ -182,7 +190,8 @@ import Testing
     #expect(try files(in: dir) == ["d.h5", "e.h5", "two.txt"])
     #expect(try run("nms", ["d.h5:scores,", "-o", "out.h5"], in: dir).status == 64)
     expectFailure(
-      try run("csls", ["e.h5", "e.h5", "-k", "1", "--queries", "two.txt"], in: dir), tool: "csls", status: 65,
+      try run("csls", ["e.h5", "e.h5", "-k", "1", "--queries", "two.txt"], in: dir), tool: "csls",
+      status: 65,
       naming: "two.txt", "line 1")
   }
 

@@ -19,14 +19,20 @@ import Testing
       """, in: dir)
     let train = try run(
       "distill",
-      ["train", "--arch", "5-2", "--epochs", "50", "d.h5", "--log", "log.jsonl",
-       "-o", "missing/m.h5"], in: dir)
+      [
+        "train", "--arch", "5-2", "--epochs", "50", "d.h5", "--log", "log.jsonl",
+        "-o", "missing/m.h5",
+      ], in: dir)
     expectFailure(train, tool: "distill", status: 73, naming: "missing/m.h5")
-    let written = (try? String(contentsOf: dir.appendingPathComponent("log.jsonl"), encoding: .utf8)) ?? ""
+    let written =
+      (try? String(contentsOf: dir.appendingPathComponent("log.jsonl"), encoding: .utf8)) ?? ""
     #expect(!written.contains("epoch"), "trained before failing: \(written)")
     let log = try run(
       "distill",
-      ["train", "--arch", "5-2", "--epochs", "50", "d.h5", "--log", "missing/log.jsonl", "-o", "m.h5"],
+      [
+        "train", "--arch", "5-2", "--epochs", "50", "d.h5", "--log", "missing/log.jsonl", "-o",
+        "m.h5",
+      ],
       in: dir)
     expectFailure(log, tool: "distill", status: 73, naming: "missing/log.jsonl")
     let eval = try run(
@@ -59,7 +65,8 @@ import Testing
 
   /// Python list items for `strings`.
   func pythonList(_ strings: [String]) -> String {
-    strings.map { "'" + $0.replacingOccurrences(of: "'", with: "\\'") + "'" }.joined(separator: ", ")
+    strings.map { "'" + $0.replacingOccurrences(of: "'", with: "\\'") + "'" }.joined(
+      separator: ", ")
   }
 }
 
@@ -89,7 +96,8 @@ import Testing
     let cold = try run("distill", common + ["--arch", "3-3", "-T", "2"], in: dir)
     #expect(cold.status == 0, "\(cold.stderr)")
     #expect(cold.stderr.contains("'probs' was made at temperature 20, training runs at -T 2"))
-    let wide = try run("distill", ["train", "t.h5", "--epochs", "1", "--arch", "3-100", "-o", "m.h5"], in: dir)
+    let wide = try run(
+      "distill", ["train", "t.h5", "--epochs", "1", "--arch", "3-100", "-o", "m.h5"], in: dir)
     #expect(wide.status == 0, "\(wide.stderr)")
     #expect(wide.stderr.contains("100 outputs but the labels use 3 classes"), "\(wide.stderr)")
     #expect(!wide.stderr.contains("temperature"))
@@ -129,7 +137,13 @@ import Testing
       """, in: dir)
     let runs: [(String, [String], String)] = [
       ("distill", ["train", "--arch", "4-6", "--epochs", "2", "t.h5", "-o", "m.h5"], "epoch 2"),
-      ("protonet", ["train", "--arch", "4-8", "--way", "3", "--shot", "2", "--query", "2", "--episodes", "3", "t.h5", "-o", "p.h5"], "episode"),
+      (
+        "protonet",
+        [
+          "train", "--arch", "4-8", "--way", "3", "--shot", "2", "--query", "2", "--episodes", "3",
+          "t.h5", "-o", "p.h5",
+        ], "episode"
+      ),
       ("softlabel", ["-T", "2", "t.h5", "-o", "s.h5"], "60 rows × 3 classes at T 2"),
       ("csls", ["e.h5", "e.h5", "-k", "2", "-o", "c.h5"], "top 10 of 20 targets for 20 queries"),
       ("tensor", ["import", "a.csv", "-o", "a.h5"], "imported a.csv"),

@@ -177,12 +177,15 @@ import Testing
           f['labels'] = np.arange(103) % 10; f['names'] = np.array(['a', 'b'], dtype=object)
       """, in: dir)
     for (args, tag) in [
-      (["--fractions", "0.7,0.2,0.1", "--seed", "3"], "a"), (["--fractions", "0.7,0.2,0.1", "--seed", "3"], "b"),
-      (["--fractions", "0.7,0.2,0.1", "--seed", "4"], "c"), (["--by", "labels", "--fractions", "0.5,0.5"], "g"),
+      (["--fractions", "0.7,0.2,0.1", "--seed", "3"], "a"),
+      (["--fractions", "0.7,0.2,0.1", "--seed", "3"], "b"),
+      (["--fractions", "0.7,0.2,0.1", "--seed", "4"], "c"),
+      (["--by", "labels", "--fractions", "0.5,0.5"], "g"),
     ] {
       let parts = args.contains("--by") ? 2 : 3
       let r = try run(
-        "tensor", ["split", "d.h5"] + args + (0..<parts).flatMap { ["-o", "\(tag)\($0).h5"] }, in: dir)
+        "tensor", ["split", "d.h5"] + args + (0..<parts).flatMap { ["-o", "\(tag)\($0).h5"] },
+        in: dir)
       #expect(r.status == 0, "\(r.stderr)")
     }
     let r = try pythonReport(
@@ -199,11 +202,14 @@ import Testing
              names=h5py.File('a2.h5')['names'].asstr()[:].tolist())
       """, in: dir)
     #expect(r.integers("sizes") == [72, 21, 10])
-    #expect(r.flag("union") && r.flag("values") && r.flag("same") && r.flag("differs") && r.flag("sorted"))
+    #expect(
+      r.flag("union") && r.flag("values") && r.flag("same") && r.flag("differs") && r.flag("sorted")
+    )
     #expect(r.flag("groups"))
     #expect(r.strings("names") == ["a", "b"])
     expectFailure(
-      try run("tensor", ["split", "d.h5", "--fractions", "0.5,0.6", "-o", "p.h5", "-o", "q.h5"], in: dir),
+      try run(
+        "tensor", ["split", "d.h5", "--fractions", "0.5,0.6", "-o", "p.h5", "-o", "q.h5"], in: dir),
       tool: "tensor", status: 64, naming: "--fractions")
   }
 }

@@ -29,7 +29,9 @@ public enum Fingerprint {
     }
 
     mutating func add(_ word: UInt64) {
-      for shift in stride(from: 0, to: 64, by: 8) { add(CollectionOfOne(UInt8(truncatingIfNeeded: word >> UInt64(shift)))) }
+      for shift in stride(from: 0, to: 64, by: 8) {
+        add(CollectionOfOne(UInt8(truncatingIfNeeded: word >> UInt64(shift))))
+      }
     }
 
     var hex: String {
