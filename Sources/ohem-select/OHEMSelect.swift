@@ -77,6 +77,11 @@ struct OHEMSelectTool: RetortCommand, RetortTool {
       ? try context.groupColumn(
         role: classRole, in: file, spec: input, rows: total, absence: "all rows are one class"
       ).map { Array($0[rows]) } : nil
+    if perClass && labels == nil && !noNms {
+      throw RetortError.usage(
+        "--per-class needs class ids: 'classes' or 'labels' in \(file.label) "
+          + "(or name another dataset as INPUT:classes=NAME)")
+    }
     let options = OHEMOptions(
       perImage: perImage, iou: iou, nms: !noNms, perClass: perClass, format: box.format,
       legacyPlusOne: box.legacyPlusOne, threads: context.threads)
