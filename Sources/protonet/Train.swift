@@ -65,9 +65,11 @@ extension Protonet {
       let input = try context.featureRows(
         data, Encoder(network: nil, distance: nil).rows(labels: true))
       var generator = context.generator()
-      var network = try Network(
-        Architecture(parsing: arch), inputShape: Array(input.x.shape.dropFirst()),
-        generator: &generator)
+      var network = try context.naming(input.file) {
+        try Network(
+          Architecture(parsing: arch), inputShape: Array(input.x.shape.dropFirst()),
+          generator: &generator)
+      }
       let progress = context.progress(total: episodes, label: "episodes")
       try context.naming(input.file) {
         try trainPrototypical(

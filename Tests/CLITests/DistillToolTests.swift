@@ -221,7 +221,7 @@ let digits = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletin
       tool: "distill", status: 65, naming: "badlabel.h5", "'labels'", "row 2", "10")
     expectFailure(
       try run("distill", ["train", "--arch", "100-8-10", train, "-o", "m.h5"], in: dir),
-      tool: "distill", status: 64,
+      tool: "distill", status: 65,
       naming: "--arch", "dense:8,relu,dense:10", "100", "64")
     expectFailure(
       try run("softlabel", ["--from-probs", "badprobs.h5", "-o", "p.h5"], in: dir),

@@ -49,12 +49,14 @@ public struct Network: Sendable {
     prepare: (_ index: Int, _ layer: inout any Layer) throws -> Void
   ) throws {
     let width = inputShape.reduce(1, *)
+    // Rows that do not fit the architecture are the data's fault as much as the
+    // option's: a data error, so that the tools name the file (status 65).
     guard !inputShape.isEmpty, width > 0 else {
-      throw RetortError.usage(
+      throw RetortError.data(
         "needs a non-empty input, got rows of shape \(inputShape)", quantity: "architecture")
     }
     if let n = architecture.inputSize, n != width {
-      throw RetortError.usage(
+      throw RetortError.data(
         "'\(architecture)' expects \(n) input features, the data has \(width)",
         quantity: "architecture")
     }
