@@ -163,6 +163,51 @@ import Testing
     #expect(keeps[0] != keeps[2])
   }
 
+  /// softlabel, protonet, tensor map and align-adv on renamed and grouped
+  /// datasets write what they write for Retort's default names.
+  @Test func otherToolsGiveTheSameResultOnRenamedDatasets() throws {
+    let dir = try temporaryDirectory()
+    _ = try python(
+      """
+      import h5py, numpy as np
+      rng = np.random.default_rng(13)
+      x = rng.normal(size=(40, 6)).astype(np.float32); y = np.arange(40) % 4
+      z = rng.normal(size=(40, 5)).astype(np.float32)
+      e = rng.normal(size=(80, 6)).astype(np.float32); f_ = rng.normal(size=(80, 6)).astype(np.float32)
+      we = np.array([f'e{i}' for i in range(80)], dtype=object)
+      wf = np.array([f'f{i}' for i in range(80)], dtype=object)
+      with h5py.File('other.h5', 'w') as f:
+          f['x_train'], f['labels_train'], f['teacher_out'] = x, y, z
+          f['en/embeddings'], f['en/words'], f['fr/embeddings'], f['fr/words'] = e, we, f_, wf
+      with h5py.File('plain.h5', 'w') as f:
+          f['x'], f['labels'], f['logits'] = x, y, z
+      for name, m, w in (('en.h5', e, we), ('fr.h5', f_, wf)):
+          with h5py.File(name, 'w') as f: f['embeddings'], f['words'] = m, w
+      q, _ = np.linalg.qr(rng.normal(size=(6, 6)))
+      with h5py.File('W.h5', 'w') as f: f['W'] = q.astype(np.float32)
+      """, in: dir)
+    let pairs: [([String], [String], [String])] = [
+      (["softlabel", "-T", "3", "--no-carry"], ["other.h5:logits=teacher_out"], ["plain.h5"]),
+      (
+        ["protonet", "train", "--arch", "6-8", "--way", "2", "--shot", "2", "--query", "2",
+         "--episodes", "4", "--threads", "1"],
+        ["other.h5:x_train,labels=labels_train"], ["plain.h5"]
+      ),
+      (["tensor", "map", "W.h5"], ["other.h5:en/embeddings"], ["en.h5"]),
+      (
+        ["align-adv", "--epochs", "1", "--epoch-size", "64", "--batch-size", "16",
+         "--dis-hidden", "8", "--dis-most-frequent", "50", "--threads", "1"],
+        ["other.h5:en/embeddings", "other.h5:fr/embeddings"], ["en.h5", "fr.h5"]
+      ),
+    ]
+    for (command, named, plain) in pairs {
+      let a = try run(command[0], Array(command.dropFirst()) + named + ["-o", "a.h5"], in: dir)
+      let b = try run(command[0], Array(command.dropFirst()) + plain + ["-o", "b.h5"], in: dir)
+      #expect(a.status == 0 && b.status == 0, "\(command[0]): \(a.stderr) \(b.stderr)")
+      try expectSameDatasets("a.h5", "b.h5", in: dir, tolerance: 0)
+    }
+  }
+
   @Test func badRolesAreOneLineErrorsWithNoOutput() throws {
     let dir = try temporaryDirectory()
     _ = try python(
