@@ -38,8 +38,10 @@ struct EncoderOptions: ParsableArguments {
   /// The encoder and the distance it was trained with; neither without -m.
   func load(in context: ToolContext) throws -> Encoder {
     guard let model else { return Encoder(network: nil, distance: nil) }
-    let (network, distance) = try EncoderModelFile.read(try context.open(path: model))
-    return Encoder(network: network, distance: distance)
+    let file = try context.open(path: model)
+    let (network, distance) = try EncoderModelFile.read(file)
+    let parts = try file.datasetNames().map { "\($0) " + Fingerprint.of(try file.readFloat($0)) }
+    return Encoder(network: network, distance: distance, fingerprint: Fingerprint.of(words: parts))
   }
 }
 
@@ -48,6 +50,9 @@ struct Encoder {
   let network: Network?
   /// The distance it was trained with, if known.
   let distance: FewShotDistance?
+  /// What prototypes record of the encoder that made them: the fingerprint of
+  /// the model file's parameters, or `identity`.
+  var fingerprint = "identity"
 
   /// What the rows read for it must be: `x` (or `embeddings` when there is
   /// no `x`), images as one channel, of the network's input shape.

@@ -52,9 +52,9 @@ extension Protonet {
       let (prototypes, classes) = try Prototypes.compute(
         embeddings: model.embed(input.x), labels: input.labels!)
       let writer = try context.writer(output)
-      try writer.write(
-        "prototypes", prototypes,
-        attributes: model.distance.map { ["distance": .text($0.rawValue)] } ?? [:])
+      var attributes: [String: AttributeValue] = ["encoder": .text(model.fingerprint)]
+      if let distance = model.distance { attributes["distance"] = .text(distance.rawValue) }
+      try writer.write("prototypes", prototypes, attributes: attributes)
       try writer.write("classes", IndexTensor(shape: [classes.count], scalars: classes))
       try context.finish(writer, continuing: input.file)
     }
@@ -88,6 +88,13 @@ extension Protonet {
       let model = try encoder.load(in: context)
       let input = try context.featureRows(queries, model.rows(labels: false), shard: filter.shard)
       let protoFile = try context.open(path: prototypes)
+      if case .text(let made)? = try protoFile.attributes(of: "prototypes")["encoder"],
+        made != model.fingerprint
+      {
+        throw RetortError.data(
+          "'prototypes' were made with another encoder (\(made)) than this run's "
+            + "(\(model.fingerprint)): give the -m they were made with", file: protoFile.label)
+      }
       let p = try protoFile.readFiniteFloat("prototypes")
       let classes = try protoFile.readInt("classes").scalars
       let q = model.embed(input.x)

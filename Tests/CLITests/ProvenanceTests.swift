@@ -47,4 +47,27 @@ import Testing
     expectFailure(reversed, tool: "procrustes", status: 65, naming: "p.h5", "pairs", "fr.h5")
     #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("W2.h5").path))
   }
+
+  @Test func prototypesAreCheckedAgainstTheEncoder() throws {
+    let dir = try temporaryDirectory()
+    _ = try python(
+      """
+      import h5py, numpy as np
+      rng = np.random.default_rng(2)
+      with h5py.File('d.h5', 'w') as f:
+          f['x'] = rng.normal(size=(24, 5)).astype(np.float32); f['labels'] = np.arange(24) % 3
+      """, in: dir)
+    let train = ["train", "--arch", "5-4", "--way", "3", "--shot", "2", "--query", "2", "--episodes", "2", "d.h5"]
+    #expect(try run("protonet", train + ["--seed", "1", "-o", "a.h5"], in: dir).status == 0)
+    #expect(try run("protonet", train + ["--seed", "2", "-o", "b.h5"], in: dir).status == 0)
+    #expect(try run("protonet", ["prototypes", "-m", "a.h5", "d.h5", "-o", "p.h5"], in: dir).status == 0)
+    let same = try run("protonet", ["classify", "-m", "a.h5", "--prototypes", "p.h5", "d.h5", "-o", "c.h5"], in: dir)
+    #expect(same.status == 0, "\(same.stderr)")
+    for other in [["-m", "b.h5"], []] {
+      let r = try run(
+        "protonet", ["classify"] + other + ["--prototypes", "p.h5", "d.h5", "-o", "x.h5"], in: dir)
+      expectFailure(r, tool: "protonet", status: 65, naming: "p.h5", "encoder")
+    }
+    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.h5").path))
+  }
 }
