@@ -15,7 +15,7 @@ import Testing
     print(table)
     #expect(r.status == 0, "\(table)\(r.stderr)")
     let rows = table.split(separator: "\n").filter { $0.contains(" runs ") }
-    #expect(rows.count == 31)
+    #expect(rows.count == 38)
     for row in rows {
       let fields = row.split(separator: " ", omittingEmptySubsequences: true)
       func count(_ name: String) -> Int? {

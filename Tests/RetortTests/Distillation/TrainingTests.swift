@@ -83,7 +83,7 @@ func blobs(rows: Int, seed: UInt64) -> (x: FloatTensor, labels: [Int64]) {
     expectError(.data, dataset: "labels", row: 4) {
       try trainClassifier(try options(), data: .init(x: train.x, labels: labels), generator: &g)
     }
-    expectError(.usage, quantity: "architecture") {
+    expectError(.data, quantity: "architecture") {
       try trainClassifier(
         try options(), data: .init(x: train.x.reshaped([60, 2]), labels: labels + labels),
         generator: &g)
