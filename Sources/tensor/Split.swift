@@ -77,27 +77,19 @@ extension TensorTool {
       generator.shuffle(&units)
       var parts = [[Int]]()
       var start = 0, cumulative: Float = 0
-      for f in fractions.values {
+      for (i, f) in fractions.values.enumerated() {
         cumulative += f
         let end =
-          f == fractions.values.last
+          i == fractions.values.count - 1
           ? units.count : min(units.count, Int((cumulative * Float(units.count)).rounded()))
         parts.append(units[start..<max(start, end)].flatMap { $0 }.sorted())
         start = max(start, end)
       }
-      var firstDimension = [String: Int]()
-      for name in names { firstDimension[name] = try file.info(name).shape.first }
       var writers = [TensorFileWriter]()
       for (part, path) in zip(parts, output) {
         let writer = try TensorFileWriter(.path(path))
-        for name in names {
-          if firstDimension[name] == n {
-            try writer.write(
-              name, try file.read(name).gather(part), attributes: try file.attributes(of: name))
-          } else {
-            try writer.copy(name, from: file)
-          }
-        }
+        try writer.emitRows(part, of: file, rows: 0..<n, total: n)
+        for name in names where !writer.contains(name) { try writer.copy(name, from: file) }
         writers.append(writer)
       }
       context.note(

@@ -49,16 +49,9 @@ extension TensorTool {
           "holds \(kept.scalars[bad]) at position \(bad), outside the \(n) rows of \(file.label)",
           dataset: indexName, file: indexFile.label)
       }
-      let rows = kept.scalars.map { Int($0) }
       let writer = try context.writer(output)
-      for name in names {
-        if firstDimension[name] == n {
-          try writer.write(
-            name, try file.read(name).gather(rows), attributes: try file.attributes(of: name))
-        } else {
-          try writer.copy(name, from: file)
-        }
-      }
+      try writer.emitRows(kept.scalars.map { Int($0) }, of: file, rows: 0..<n, total: n)
+      for name in names where !writer.contains(name) { try writer.copy(name, from: file) }
       try context.finish(writer, continuing: file)
     }
 

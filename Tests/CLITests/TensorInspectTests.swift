@@ -199,6 +199,7 @@ import Testing
       report(sizes=[len(p) for p in a], union=sorted(sum(a, [])) == list(range(103)), values=ok,
              same=a == b, differs=a != c, sorted=all(p == sorted(p) for p in a),
              groups=len(labels[0] & labels[1]) == 0 and sorted(sum(g, [])) == list(range(103)),
+             group_counts=[len(x) for x in labels],
              names=h5py.File('a2.h5')['names'].asstr()[:].tolist())
       """, in: dir)
     #expect(r.integers("sizes") == [72, 21, 10])
@@ -206,6 +207,7 @@ import Testing
       r.flag("union") && r.flag("values") && r.flag("same") && r.flag("differs") && r.flag("sorted")
     )
     #expect(r.flag("groups"))
+    #expect(r.integers("group_counts") == [5, 5])
     #expect(r.strings("names") == ["a", "b"])
     expectFailure(
       try run(
