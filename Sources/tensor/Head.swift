@@ -46,7 +46,13 @@ extension TensorTool {
       guard let name = input.dataset else {
         throw RetortError.usage("name the dataset to print: \(input.path):DATASET")
       }
-      let total = try file.info(name).shape.first ?? 1
+      let shape = try file.info(name).shape
+      guard shape.count <= 2 else {
+        throw RetortError.data(
+          "has shape \(shape): only rank-1 and rank-2 datasets print as rows", dataset: name,
+          file: file.label)
+      }
+      let total = shape.first ?? 1
       let range = try rows.map { try Self.range($0, total: total) } ?? 0..<min(n, total)
       let value: TensorValue
       if try file.info(name).kind == .string {

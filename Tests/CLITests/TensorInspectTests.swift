@@ -131,6 +131,7 @@ import Testing
           f['meta'] = np.arange(3)
       with h5py.File('k.h5', 'w') as f: f['keep'] = np.array([7, 2, 2, 11])
       with h5py.File('bad.h5', 'w') as f: f['keep'] = np.array([3, 12])
+      with h5py.File('cube.h5', 'w') as f: f['x'] = np.zeros((2, 2, 2), np.float32)
       """, in: dir)
     let head = try run("tensor", ["head", "mnist.h5:labels_train", "--rows", "3:7"], in: dir)
     #expect(head.status == 0, "\(head.stderr)")
@@ -155,6 +156,9 @@ import Testing
     #expect(r.strings("picked") == ["labels", "x"])
     #expect(r.flag("same") && r.flag("taken"))
     #expect(r.integers("meta") == [0, 1, 2])
+    expectFailure(
+      try run("tensor", ["head", "cube.h5:x"], in: dir), tool: "tensor", status: 65,
+      naming: "cube.h5", "x", "[2, 2, 2]")
     expectFailure(
       try run("tensor", ["pick", "mnist.h5:x_train", "mnist.h5:x_test", "-o", "no.h5"], in: dir),
       tool: "tensor", status: 65, naming: "x_test", "x_train", "30")
