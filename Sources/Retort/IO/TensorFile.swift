@@ -353,6 +353,10 @@ public final class TensorFile {
     }
   }
 
+  /// More than deflate can shrink any data (about 1,032 times), so that no
+  /// stored size is refused that a real compressed file could hold.
+  static let largestDeflateRatio = 1100
+
   /// Refuses, before anything is allocated, a dataset whose header claims
   /// more data than the file could hold: more stored bytes (elements × the
   /// stored element size) than the file's size for contiguous or compact
@@ -367,7 +371,7 @@ public final class TensorFile {
     }
     let element = max(1, H5Tget_size(tid))
     let layout = H5Pget_layout(dcpl)
-    let factor = layout == H5D_CHUNKED || layout == H5D_VIRTUAL ? 1100 : 1
+    let factor = layout == H5D_CHUNKED || layout == H5D_VIRTUAL ? Self.largestDeflateRatio : 1
     let limit = fileSize.multipliedReportingOverflow(by: factor)
     let claimed = HDF5.count(info.shape).map { $0.multipliedReportingOverflow(by: element) }
     if let claimed, !claimed.overflow,

@@ -58,3 +58,47 @@ public struct Architecture: Equatable, Sendable, CustomStringConvertible {
     layers.reduce(inputShape) { $1.outputShape(for: $0) }
   }
 }
+
+extension Architecture {
+  /// What this architecture holds for rows of shape `inputShape`: the scalars
+  /// its layers store (weights, biases and batch-norm state) and the widest
+  /// per-row shape any layer takes or gives; nil when either overflows `Int`,
+  /// as a damaged or hostile description can make it.
+  public func footprint(for inputShape: [Int]) -> (storedScalars: Int, widestRow: Int)? {
+    func product(_ values: [Int]) -> Int? {
+      var p = 1
+      for v in values {
+        let (q, overflow) = p.multipliedReportingOverflow(by: max(v, 0))
+        if overflow { return nil }
+        p = q
+      }
+      return p
+    }
+    func plus(_ a: Int?, _ b: Int) -> Int? {
+      a.flatMap { a in
+        let (s, overflow) = a.addingReportingOverflow(b)
+        return overflow ? nil : s
+      }
+    }
+    guard var widest = product(inputShape) else { return nil }
+    var stored = 0
+    var shape = inputShape
+    for spec in layers {
+      guard let width = product(shape) else { return nil }
+      let layerScalars: Int? =
+        switch spec {
+        case .dense(let units): plus(product([width, units]), units)
+        case .conv3x3(let filters):
+          plus(product([imageShape(shape)?.channels ?? 0, 9, filters]), filters)
+        case .batchNorm: product([shape.count == 3 ? shape[0] : width, 4])
+        default: 0
+        }
+      shape = spec.outputShape(for: shape)
+      guard let layerScalars, let next = product(shape), let sum = plus(stored, layerScalars)
+      else { return nil }
+      stored = sum
+      widest = max(widest, next)
+    }
+    return (stored, widest)
+  }
+}

@@ -65,6 +65,17 @@ extension Network {
     do { architecture = try Architecture(parsing: text) } catch let error as RetortError {
       throw bad(error.message)
     }
+    // Layers are allocated before their datasets are read: weights that even
+    // deflate could not have packed into this file are refused first.
+    let (packable, overflow) = file.fileSize.multipliedReportingOverflow(
+      by: TensorFile.largestDeflateRatio)
+    if let footprint = architecture.footprint(for: inputShape), !overflow,
+      footprint.storedScalars > packable
+    {
+      throw bad(
+        "group '\(group)' claims \(footprint.storedScalars) weights, more than the file of "
+          + "\(file.fileSize) bytes could hold")
+    }
     do {
       return try Network(architecture, inputShape: inputShape) { index, layer in
         func load(_ name: String, _ expected: [Int]) throws -> FloatTensor {

@@ -48,6 +48,15 @@ public struct Network: Sendable {
     _ architecture: Architecture, inputShape: [Int],
     prepare: (_ index: Int, _ layer: inout any Layer) throws -> Void
   ) throws {
+    // A description can claim any size (a damaged model file, a slip in
+    // --arch): what no process here could hold is refused before allocating.
+    guard let footprint = architecture.footprint(for: inputShape),
+      footprint.storedScalars <= Self.scalarLimit, footprint.widestRow <= Self.scalarLimit
+    else {
+      throw RetortError.usage(
+        "'\(architecture)' needs more than 2^31 weights or values per row for rows of shape "
+          + "\(inputShape)", quantity: "architecture")
+    }
     let width = inputShape.reduce(1, *)
     // Rows that do not fit the architecture are the data's fault as much as the
     // option's: a data error, so that the tools name the file (status 65).
@@ -74,6 +83,9 @@ public struct Network: Sendable {
     self.layers = layers
     self.generator = SeededGenerator(seed: 0)
   }
+
+  /// The most weights, and the most values in one row of any layer, a network may have.
+  static let scalarLimit = 1 << 31
 
   /// The layer `spec` for rows of shape `shape`, with zero weights.
   private static func layer(_ spec: LayerSpec, rowShape shape: [Int]) -> any Layer {
@@ -143,10 +155,13 @@ public struct Network: Sendable {
     return g.reshaped(shape)
   }
 
-  /// Outputs for `x` at inference, `blockRows` rows at a time.
+  /// Outputs for `x` at inference, `blockRows` rows at a time (fewer when a
+  /// layer's rows are so wide that a block would pass 2^26 values).
   public func predict(_ x: FloatTensor, blockRows: Int = 1024) -> FloatTensor {
     let x = matrix(x)
     let n = x.rowCount
+    let widest = architecture.footprint(for: inputShape)?.widestRow ?? Self.scalarLimit
+    let blockRows = max(1, min(blockRows, (1 << 26) / max(widest, 1)))
     var out = [Float]()
     out.reserveCapacity(n * outputWidth)
     for start in stride(from: 0, to: n, by: max(1, blockRows)) {

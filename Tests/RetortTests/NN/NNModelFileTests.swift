@@ -114,4 +114,42 @@ struct NNModelFileTests {
       }
     }
   }
+
+  /// A damaged architecture attribute can claim layers of any size: one that
+  /// the file could not hold, or whose size overflows, is a data error before
+  /// anything is allocated (a fuzzed model once claimed a 58 GB layer).
+  @Test(arguments: ["dense:1000000000", "dense:60000000", "dense:4611686018427387904,dense:4"])
+  func architectureLargerThanTheFileIsADataError(architecture: String) throws {
+    try inTemporaryDirectory { dir in
+      let path = dir + "/huge.h5"
+      let writer = try TensorFileWriter(.path(path))
+      try writer.createGroup("model")
+      try writer.setAttribute("architecture", .text(architecture), on: "model")
+      try writer.setAttribute("input_shape", .integers([4]), on: "model")
+      try writer.write("model/layer0/W", FloatTensor(repeating: 0, shape: [4, 3]))
+      try writer.commit()
+      do {
+        _ = try Network.read(from: TensorFile(path: path))
+        Issue.record("read a model claiming \(architecture)")
+      } catch let error as RetortError {
+        #expect(error.kind == .data)
+        #expect(error.file == path, "\(error.message)")
+      }
+    }
+  }
+
+  /// The footprint counted by hand for a small image network: conv 1·9·8 + 8,
+  /// batch norm 4·8, dense 8·14·14·10 + 10; the widest rows are the
+  /// convolution's 8·28·28 outputs.
+  @Test func footprintMatchesAHandCount() throws {
+    let arch = try Architecture(parsing: "conv3x3:8,bn,relu,maxpool2,flatten,dense:10")
+    let footprint = try #require(arch.footprint(for: [1, 28, 28]))
+    #expect(footprint.storedScalars == 80 + 32 + 15_690)
+    #expect(footprint.widestRow == 6_272)
+    var g = SeededGenerator(seed: 1)
+    let net = try Network(arch, inputShape: [1, 28, 28], generator: &g)
+    let state = net.layers.reduce(0) { $0 + $1.state.reduce(0) { $0 + $1.value.count } }
+    #expect(net.parameterCount + state == footprint.storedScalars)
+    #expect(Architecture(layers: [.dense(units: Int.max / 2), .dense(units: 3)]).footprint(for: [4]) == nil)
+  }
 }
