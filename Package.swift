@@ -30,7 +30,7 @@ let package = Package(
     .testTarget(name: "RetortTests", dependencies: ["Retort", "RetortTestSupport"]),
     .testTarget(
       name: "CLITests",
-      dependencies: ["Retort", "RetortTestSupport"] + tools.map { .target(name: $0) }),
+      dependencies: ["Retort", "RetortCLI", "RetortTestSupport"] + tools.map { .target(name: $0) }),
   ] + tools.map {
     .executableTarget(
       name: $0,

@@ -46,12 +46,22 @@ public final class Progress {
     let elapsed = now.timeIntervalSince(start)
     guard elapsed >= 10 else { return }
     estimated = true
+    if let line = Self.estimateLine(
+      tool: tool, label: label, elapsed: elapsed, done: done, total: total)
+    {
+      FileHandle.standardError.write(Data(line.utf8))
+    }
+  }
+
+  /// The one-line estimate after `elapsed` seconds for `done` of `total`
+  /// items, the rate so far assumed for the rest; nil under 30 s left.
+  static func estimateLine(tool: String, label: String, elapsed: Double, done: Int, total: Int)
+    -> String?
+  {
     let left = elapsed * Double(total - done) / Double(max(done, 1))
-    guard left >= 30 else { return }
-    FileHandle.standardError.write(
-      Data(
-        "\(tool): \(label): about \(Self.clock(left)) more (estimated from the first \(done) of \(total))\n"
-          .utf8))
+    guard left >= 30 else { return nil }
+    return "\(tool): \(label): about \(clock(left)) more (estimated from the first \(done) of "
+      + "\(total))\n"
   }
 
   private func draw(_ now: Date) {

@@ -136,20 +136,20 @@ struct AlignAdv: RetortCommand, RetortTool {
     // As MUSE: keep the most frequent rows, then normalise what is kept.
     let (src, tgt) = try inputs.read(
       in: context, rows: maxVocab == 0 ? nil : 0..<maxVocab, normalizingAfterRows: true)
-    let progress = context.progress(total: epochs, label: "epochs")
+    let options = adversarialOptions(threads: context.threads)
+    let iterations = epochs.multipliedReportingOverflow(by: options.iterationsPerEpoch)
+    let progress = context.progress(
+      total: iterations.overflow ? Int.max : iterations.partialValue, label: "iterations")
     var generator = context.generator()
     let result = try alignAdversarially(
-      source: src.vectors, target: tgt.vectors,
-      options: adversarialOptions(threads: context.threads),
-      generator: &generator
-    ) { epoch in
-      progress.advance()
-      context.metrics([
-        "epoch": epoch.epoch, "discriminator_loss": epoch.discriminatorLoss,
-        "discriminator_accuracy": epoch.discriminatorAccuracy, "criterion": epoch.criterion,
-        "lr": epoch.learningRate, "seconds": epoch.seconds,
-      ])
-    }
+      source: src.vectors, target: tgt.vectors, options: options, generator: &generator,
+      onEpoch: { epoch in
+        context.metrics([
+          "epoch": epoch.epoch, "discriminator_loss": epoch.discriminatorLoss,
+          "discriminator_accuracy": epoch.discriminatorAccuracy, "criterion": epoch.criterion,
+          "lr": epoch.learningRate, "seconds": epoch.seconds,
+        ])
+      }, onIteration: { progress.advance() })
     let writer = try context.writer(output)
     try writer.write(
       "W", result.mapping,

@@ -37,9 +37,12 @@ public struct AdversarialResult: Sendable {
 /// `unsupervisedCriterion` on unit-normalised X·Wᵀ and Y picks the best W,
 /// and the mapping rate decays (and shrinks, as MUSE's `update_lr`).
 /// Rows are frequency-sorted; they are used as given (normalise beforehand).
+/// `onEpoch` is called with each epoch's report, `onIteration` after each
+/// iteration's discriminator steps (for progress).
 public func alignAdversarially(
   source: FloatTensor, target: FloatTensor, options: AdversarialOptions = .init(),
-  generator: inout SeededGenerator, onEpoch: ((AdversarialEpoch) -> Void)? = nil
+  generator: inout SeededGenerator, onEpoch: ((AdversarialEpoch) -> Void)? = nil,
+  onIteration: (() -> Void)? = nil
 ) throws -> AdversarialResult {
   try checkEmbeddingPair(source, "source", target, "target")
   try options.validate()
@@ -58,7 +61,7 @@ public func alignAdversarially(
   var best = (mapping: w, criterion: -Double.infinity, epoch: 0)
   var shrinkArmed = false
   var epochs = [AdversarialEpoch]()
-  let iterations = (options.epochSize + options.batchSize - 1) / options.batchSize
+  let iterations = options.iterationsPerEpoch
   let clock = ContinuousClock()
   for epoch in 0..<options.epochs {
     let start = clock.now
@@ -80,6 +83,7 @@ public func alignAdversarially(
         correct += step.correct
         seen += batch.labels.count
       }
+      onIteration?()
       guard options.disLambda > 0 else { continue }
       let batch = AdversarialBatch(
         source: source, target: target, mapping: w, size: options.batchSize,

@@ -11,6 +11,8 @@ public struct AdversarialOptions: Sendable {
   public var epochSize = 1_000_000
   /// Rows drawn from each side per step (a step sees 2·batchSize rows).
   public var batchSize = 32
+  /// ⌈epochSize / batchSize⌉: the iterations of one epoch.
+  public var iterationsPerEpoch: Int { (epochSize + batchSize - 1) / batchSize }
   /// Hidden layers of the discriminator.
   public var disLayers = 2
   /// Units per hidden layer.
