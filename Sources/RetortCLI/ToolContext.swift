@@ -131,13 +131,24 @@ public final class ToolContext {
   public func finish(
     _ writer: TensorFileWriter, continuing main: TensorFile? = nil, history: [String]? = nil
   ) throws {
+    try finish(all: [writer], continuing: main, history: history)
+  }
+
+  /// `finish` for several outputs of one run, put in place together: when one
+  /// cannot be, none is left (`TensorFileWriter.commit(all:)`).
+  public func finish(
+    all writers: [TensorFileWriter], continuing main: TensorFile? = nil,
+    history: [String]? = nil
+  ) throws {
     flushWarnings()
     let arguments = Array(CommandLine.arguments.dropFirst())
     let previous = history ?? (main ?? inputs.first)?.history() ?? []
-    try writer.stamp(tool: tool, arguments: arguments, inheriting: previous)
+    for writer in writers {
+      try writer.stamp(tool: tool, arguments: arguments, inheriting: previous)
+    }
     for input in inputs { input.close() }
     if let main { main.close() }
-    try writer.commit()
+    try TensorFileWriter.commit(all: writers)
   }
 
   /// Clears the progress bars.

@@ -95,7 +95,7 @@ extension TensorTool {
       context.note(
         "split \(n) rows into \(parts.map { String($0.count) }.joined(separator: " + "))")
       let history = file.history()
-      for writer in writers { try context.finish(writer, history: history) }
+      try context.finish(all: writers, history: history)
     }
   }
 }

@@ -257,6 +257,32 @@ public final class TensorFileWriter {
     }
   }
 
+  /// Finishes several files together: every file is closed before any is
+  /// renamed into place, and when one cannot be put in place those already
+  /// placed are removed, so that a failure leaves none of them. Outputs
+  /// written directly (standard output, a device, a FIFO) follow last.
+  public static func commit(all writers: [TensorFileWriter]) throws {
+    let files = writers.compactMap { w in w.file.map { (writer: w, file: $0) } }
+    var closed = true
+    for (writer, _) in files {
+      writer.ensureOpen()
+      writer.finished = true
+      closed = HDF5.locked { H5Fclose(writer.fid) } >= 0 && closed
+    }
+    var placed = [AtomicFile]()
+    for (_, file) in files {
+      do {
+        try file.finish(closed: closed)
+        placed.append(file)
+      } catch {
+        for done in placed { unlink(done.path) }
+        for (_, rest) in files { rest.discard() }
+        throw error
+      }
+    }
+    for writer in writers where writer.file == nil { try writer.commit() }
+  }
+
   /// Finishes the file: renames the temporary file into place, or writes the
   /// image to standard output or to the device, FIFO or socket.
   public func commit() throws {

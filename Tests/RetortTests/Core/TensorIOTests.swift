@@ -66,6 +66,27 @@ import Testing
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
   }
 
+  /// Outputs committed together: when the second cannot be put in place (a
+  /// directory appeared at its path), the first is removed again and no
+  /// temporary file is left.
+  @Test func outputsCommittedTogetherLeaveNoneWhenOneFails() throws {
+    let dir = temporaryPath("parts")
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let writers = try ["a.h5", "b.h5"].map { name in
+      let w = try TensorFileWriter(.path(dir + "/" + name))
+      try w.write("x", FloatTensor(shape: [1], scalars: [1]))
+      return w
+    }
+    try FileManager.default.createDirectory(
+      atPath: dir + "/b.h5/inside", withIntermediateDirectories: true)
+    #expect(throws: RetortError.self) { try TensorFileWriter.commit(all: writers) }
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["b.h5"])
+    let fine = try ["c.h5", "d.h5"].map { try TensorFileWriter(.path(dir + "/" + $0)) }
+    try TensorFileWriter.commit(all: fine)
+    let after = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+    #expect(after == ["b.h5", "c.h5", "d.h5"])
+  }
+
   @Test func largeDatasetsAreCompressedAndReadBack() throws {
     let path = temporaryPath("big.h5")
     let n = 600_000
