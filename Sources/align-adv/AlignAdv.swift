@@ -137,6 +137,7 @@ struct AlignAdv: RetortCommand, RetortTool {
     let (src, tgt) = try inputs.read(
       in: context, rows: maxVocab == 0 ? nil : 0..<maxVocab, normalizingAfterRows: true)
     let options = adversarialOptions(threads: context.threads)
+    try options.validate()
     let iterations = epochs.multipliedReportingOverflow(by: options.iterationsPerEpoch)
     let progress = context.progress(
       total: iterations.overflow ? Int.max : iterations.partialValue, label: "iterations")

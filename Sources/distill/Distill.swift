@@ -47,11 +47,18 @@ struct ModelOptions: ParsableArguments {
   }
 
   /// The selected network(s).
-  func load(in context: ToolContext) throws -> [Network] {
+  func load(in context: ToolContext) throws -> [Network] { try open(in: context).networks }
+
+  /// The selected network(s) and the fingerprint of their training rows, when recorded.
+  func open(in context: ToolContext) throws -> (networks: [Network], trainedOn: String?) {
     guard let model else { throw RetortError.usage("a model is required: -m FILE") }
     let selection: ClassifierModelFile.Selection =
       ensemble ? .ensemble : generation.map { .generation($0) } ?? .final
-    return try ClassifierModelFile.read(try context.open(path: model), selection: selection)
+    let file = try context.open(path: model)
+    return (
+      try ClassifierModelFile.read(file, selection: selection),
+      try ClassifierModelFile.trainingRows(file)
+    )
   }
 }
 

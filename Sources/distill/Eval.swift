@@ -12,7 +12,8 @@ extension Distill {
       discussion: """
         Prints {"accuracy", "ece", "examples", "nll"}: the fraction classified right, the \
         mean negative log-likelihood of the labels under softmax(z/T), and the expected \
-        calibration error over 15 equal-width confidence bins.
+        calibration error over 15 equal-width confidence bins. Warns when the rows are \
+        those the model was trained on (its 'trained_on' fingerprint).
         """,
       examples: [
         "distill eval -m model.h5 test.h5",
@@ -29,8 +30,12 @@ extension Distill {
     @OptionGroup var common: CommonOptions
 
     func run(in context: ToolContext) throws {
-      let networks = try model.load(in: context)
+      let (networks, trainedOn) = try model.open(in: context)
       let input = try context.featureRows(data, .rows(for: networks[0], labels: true))
+      if let trainedOn, trainedOn == Fingerprint.of(input.x) {
+        context.warn(
+          "'\(input.name)' holds the rows the model was trained on: this is training accuracy")
+      }
       let logits = try context.naming(input.file) {
         try ClassifierModelFile.logits(
           networks, x: input.x, temperature: model.temperature, dataset: input.name)

@@ -10,10 +10,12 @@ extension Distill {
     static let configuration = CommandConfiguration.subcommand(
       abstract: "Write a model's logits for 'x'.",
       discussion: """
-        Writes 'logits' = z/T [N,C] with the attribute 'temperature' (T = 1 unless -T), \
-        and carries the input's other datasets (labels, ...) unless --no-carry, so that \
-        softlabel and distill train can follow in a pipeline. With --ensemble the logits \
-        are the log of the generations' mean probabilities.
+        Writes 'logits' = z/T [N,C] with the attributes 'temperature' (T = 1 unless -T) and \
+        'rows_fingerprint' (of the rows of 'x'; softlabel passes it on and distill train \
+        checks it; a shard writes none), and carries the input's other datasets (labels, \
+        ...) unless --no-carry, so that softlabel and distill train can follow in a \
+        pipeline. With --ensemble the logits are the log of the generations' mean \
+        probabilities.
         """,
       examples: [
         "distill predict -m teacher.h5 train.h5 -o teacher-logits.h5",
@@ -38,8 +40,12 @@ extension Distill {
           firstRow: input.part.rows.lowerBound)
       }
       let writer = try context.writer(filter.output)
-      try writer.write(
-        "logits", logits, attributes: ["temperature": .real(Double(model.temperature))])
+      // A shard's rows are not the whole input: only a whole run records them.
+      var attributes: [String: AttributeValue] = [
+        "temperature": .real(Double(model.temperature))
+      ]
+      if !input.part.isPartial { attributes["rows_fingerprint"] = .text(Fingerprint.of(input.x)) }
+      try writer.write("logits", logits, attributes: attributes)
       try context.finish(
         writer, part: input.part, carrying: input.file, carry: !filter.carry.noCarry,
         except: ["logits", "probs", "weight"])

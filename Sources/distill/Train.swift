@@ -16,7 +16,10 @@ extension Distill {
         distillation trains); mixed alpha*T^2*CE(softmax(z/T), q) + (1-alpha)*CE(softmax(z), y). \
         With --val the epoch with the lowest validation NLL (at the training temperature) is kept. \
         --generations K trains K born-again students after the first network, each on \
-        its predecessor's soft labels at T, and writes all of them and their ensemble.
+        its predecessor's soft labels at T, and writes all of them and their ensemble. \
+        'probs' that carry a 'rows_fingerprint' (distill predict, softlabel) must come from \
+        these rows of 'x'. The model records the fingerprint of 'x' as 'trained_on', and \
+        distill eval warns when it is given those rows.
         """,
       examples: [
         "distill train --arch 784-128-10 --epochs 30 --val val.h5 train.h5 -o model.h5",
@@ -166,7 +169,8 @@ extension Distill {
           onEpoch: { context.metrics($0.fields) })
       }
       let writer = try context.writer(output)
-      try ClassifierModelFile.write(networks, to: writer, temperature: temperature)
+      try ClassifierModelFile.write(
+        networks, to: writer, temperature: temperature, trainedOn: Fingerprint.of(set.x))
       try context.finish(writer, continuing: file)
     }
   }

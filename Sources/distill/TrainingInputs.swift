@@ -21,7 +21,18 @@ func readTrainingSet(
       "has no 'labels', which --targets \(targets.rawValue) needs (name another as "
         + "DATA:labels=NAME)", file: file.label)
   }
-  if targets != .hard { set.probs = try file.readFiniteFloat(file.dataset(for: "probs")) }
+  if targets != .hard {
+    let probsName = file.dataset(for: "probs")
+    set.probs = try file.readFiniteFloat(probsName)
+    if case .text(let rows)? = try file.attributes(of: probsName)["rows_fingerprint"],
+      rows != Fingerprint.of(x)
+    {
+      throw RetortError.data(
+        "was computed from other rows than '\(name)' (rows_fingerprint \(rows), '\(name)' "
+          + "\(Fingerprint.of(x))): soft targets of another split?", dataset: probsName,
+        file: file.label)
+    }
+  }
   if try file.has(role: "weight") {
     set.weights = try file.readFiniteFloat(file.dataset(for: "weight")).scalars
   }

@@ -12,7 +12,8 @@ struct SoftLabel: RetortCommand, RetortTool {
     abstract: "Turn teacher logits into soft targets at temperature T.",
     discussion: """
       Reads 'logits' [N,C] (or 'probs' with --from-probs) and writes probs = \
-      softmax(logits/T), computed stably, with the attribute 'temperature'. Several \
+      softmax(logits/T), computed stably, with the attribute 'temperature' (and the \
+      teachers' 'rows_fingerprint', which must agree, unless a shard). Several \
       inputs are an ensemble of teachers, averaged in probability space. Other \
       datasets of the first input (x, labels, ...) are carried into the output unless \
       --no-carry. Rows are processed in blocks: memory holds the output and one block \
@@ -83,8 +84,13 @@ struct SoftLabel: RetortCommand, RetortTool {
     if permuteDark { SoftTargets.permuteDark(&probs, seed: context.seed, firstRow: part.firstRow) }
 
     let writer = try context.writer(filter.output)
-    try writer.write(
-      "probs", probs, attributes: ["temperature": .real(fromProbs ? 1 : Double(temperature))])
+    var attributes: [String: AttributeValue] = [
+      "temperature": .real(fromProbs ? 1 : Double(temperature))
+    ]
+    if !part.isPartial, let rows = teachers.rowsFingerprint {
+      attributes["rows_fingerprint"] = .text(rows)
+    }
+    try writer.write("probs", probs, attributes: attributes)
     if let weights {
       try writer.write(
         "weight", FloatTensor(shape: [weights.count], scalars: weights),

@@ -7,6 +7,9 @@ struct TeacherInputs {
   let names: [String]
   let rows: Int
   let classes: Int
+  /// The fingerprint of the input rows the teachers' values were computed
+  /// from (`rows_fingerprint`, as `distill predict` records it), when known.
+  let rowsFingerprint: String?
 
   init(_ specs: [InputSpec], defaultName: String, in context: ToolContext) throws {
     files = try specs.map { try context.open($0) }
@@ -29,6 +32,20 @@ struct TeacherInputs {
     }
     rows = shape![0]
     classes = shape![1]
+    var known: (fingerprint: String, file: TensorFile)?
+    for (file, name) in zip(files, names) {
+      guard case .text(let fingerprint)? = try file.attributes(of: name)["rows_fingerprint"] else {
+        continue
+      }
+      if let known, known.fingerprint != fingerprint {
+        throw RetortError.data(
+          "was computed from other input rows in \(file.label) than in \(known.file.label) "
+            + "(rows_fingerprint \(fingerprint), \(known.fingerprint)): teachers of different data",
+          dataset: name)
+      }
+      known = (fingerprint, file)
+    }
+    rowsFingerprint = known?.fingerprint
   }
 
   /// The teachers' mean probabilities over `rows`, read `block` rows at a

@@ -60,7 +60,7 @@ public struct AdversarialOptions: Sendable {
   public init() {}
 
   /// Throws a usage error whose quantity is the first setting out of its range.
-  func validate() throws {
+  public func validate() throws {
     func require(_ ok: Bool, _ quantity: String, _ problem: String) throws {
       if !ok { throw RetortError.usage(problem, quantity: quantity) }
     }

@@ -6,7 +6,8 @@ import Foundation
 /// generations, `/generations/g0` … `/generations/gK` hold every generation
 /// and the root attribute `ensemble` lists the members of their ensemble
 /// (generations 1…K). Each network group carries `temperature` (the training
-/// temperature) and `generation`.
+/// temperature) and `generation`; the root attribute `trained_on` holds the
+/// fingerprint of the training rows (`Fingerprint.of`), when known.
 public enum ClassifierModelFile {
   /// Which network(s) of a model file to run.
   public enum Selection: Equatable, Sendable {
@@ -15,11 +16,14 @@ public enum ClassifierModelFile {
     case ensemble
   }
 
-  /// Writes `networks` (generation 0 first) trained at `temperature`.
-  public static func write(_ networks: [Network], to writer: TensorFileWriter, temperature: Float)
-    throws
-  {
+  /// Writes `networks` (generation 0 first) trained at `temperature` on rows
+  /// whose fingerprint is `trainedOn`.
+  public static func write(
+    _ networks: [Network], to writer: TensorFileWriter, temperature: Float,
+    trainedOn: String? = nil
+  ) throws {
     precondition(!networks.isEmpty)
+    if let trainedOn { try writer.setAttribute("trained_on", .text(trainedOn)) }
     let last = networks.count - 1
     try networks[last].write(
       to: writer, group: "model",
@@ -32,6 +36,12 @@ public enum ClassifierModelFile {
     }
     let members = (1...last).map { "generations/g\($0)" }.joined(separator: ",")
     try writer.setAttribute("ensemble", .text(members))
+  }
+
+  /// The fingerprint of the rows the model in `file` was trained on, when recorded.
+  public static func trainingRows(_ file: TensorFile) throws -> String? {
+    guard case .text(let rows)? = try file.attributes()["trained_on"] else { return nil }
+    return rows
   }
 
   /// The networks that `selection` names in `file`.
