@@ -65,8 +65,9 @@ public struct CompressionOptions: ParsableArguments {
   @Option(
     name: .long,
     help: ArgumentHelp(
-      "Deflate level 0-9 for large datasets in an output file (0: none).", valueName: "level"))
-  public var deflate: Int = 1
+      "Deflate level 1-9 for datasets over 1 MiB in an output file (0: none; compressing "
+        + "costs more time than writing the bytes on a local disk).", valueName: "level"))
+  public var deflate: Int = 0
 
   public init() {}
 

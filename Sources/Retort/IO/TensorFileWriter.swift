@@ -12,9 +12,9 @@ public final class TensorFileWriter {
   }
 
   public let destination: Destination
-  /// Deflate level (0–9) for large datasets written to a file; 0 turns
-  /// compression off. Nothing written to a pipe is compressed.
-  public var deflateLevel: Int = 1
+  /// Deflate level (0–9) for large datasets written to a file; 0 (the
+  /// default) writes them uncompressed. Nothing written to a pipe is compressed.
+  public var deflateLevel: Int = 0
   private var fid: hid_t
   private let file: AtomicFile?
   /// The device, FIFO or socket that `-o` named, written on `commit()`.

@@ -87,11 +87,15 @@ import Testing
     #expect(after == ["b.h5", "c.h5", "d.h5"])
   }
 
-  @Test func largeDatasetsAreCompressedAndReadBack() throws {
+  /// Large datasets are stored contiguous and uncompressed by default, and
+  /// chunked with shuffle and deflate when a level is set.
+  @Test(arguments: [0, 1])
+  func largeDatasetsAreCompressedOnRequestAndReadBack(level: Int) throws {
     let path = temporaryPath("big.h5")
     let n = 600_000
     let t = FloatTensor(shape: [n / 3, 3], scalars: (0..<n).map { Float($0 % 1000) })
     let w = try TensorFileWriter(.path(path))
+    if level > 0 { w.deflateLevel = level }
     try w.write("x", t)
     try w.commit()
     #expect(try TensorFile(path: path).readFloat("x") == t)
@@ -99,11 +103,11 @@ import Testing
       """
       import h5py
       d = h5py.File('\(path)')['x']
-      report(compression=d.compression, shuffle=d.shuffle, chunked=d.chunks is not None)
+      report(compression=str(d.compression), shuffle=d.shuffle, chunked=d.chunks is not None)
       """)
-    #expect(filters.string("compression") == "gzip")
-    #expect(filters.flag("shuffle"))
-    #expect(filters.flag("chunked"))
+    #expect(filters.string("compression") == (level > 0 ? "gzip" : "None"))
+    #expect(filters.flag("shuffle") == (level > 0))
+    #expect(filters.flag("chunked") == (level > 0))
   }
 
   @Test func missingDatasetListsThePresentOnes() throws {
