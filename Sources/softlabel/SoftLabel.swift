@@ -16,8 +16,9 @@ struct SoftLabel: RetortCommand, RetortTool {
       teachers' 'rows_fingerprint', which must agree, unless a shard). Several \
       inputs are an ensemble of teachers, averaged in probability space. Other \
       datasets of the first input (x, labels, ...) are carried into the output unless \
-      --no-carry. Rows are processed in blocks: memory holds the output and one block \
-      per teacher. HDF5 on standard input or output is held whole in memory.
+      --no-carry. Rows are processed in blocks: memory holds one block per teacher, \
+      and the output is written block by block (carried datasets are copied whole). \
+      HDF5 on standard input or output is held whole in memory.
       """,
     examples: [
       "softlabel -T 20 teacher-logits.h5 -o soft.h5",
@@ -71,18 +72,6 @@ struct SoftLabel: RetortCommand, RetortTool {
       }
     }
     let clock = Stopwatch()
-    var probs = try teachers.mean(of: part.rows, block: block, probabilities: probabilities)
-    context.note(
-      "\(teachers.files.count) teacher(s): \(probs.rowCount) rows × \(teachers.classes) classes "
-        + "at T \(shortDecimal(fromProbs ? 1 : temperature)) in \(clock.milliseconds) ms")
-    // A shard writes each row's top probability; the merge normalises to mean 1.
-    let weights =
-      confidenceWeights
-      ? (part.isPartial
-        ? SoftTargets.maxProbabilities(probs) : SoftTargets.confidenceWeights(probs)) : nil
-    if hard { probs = SoftTargets.oneHot(probs) }
-    if permuteDark { SoftTargets.permuteDark(&probs, seed: context.seed, firstRow: part.firstRow) }
-
     let writer = try context.writer(filter.output)
     var attributes: [String: AttributeValue] = [
       "temperature": .real(fromProbs ? 1 : Double(temperature))
@@ -90,8 +79,27 @@ struct SoftLabel: RetortCommand, RetortTool {
     if !part.isPartial, let rows = teachers.rowsFingerprint {
       attributes["rows_fingerprint"] = .text(rows)
     }
-    try writer.write("probs", probs, attributes: attributes)
-    if let weights {
+    let out = try writer.rowBlocks(
+      "probs", shape: [part.rows.count, teachers.classes], attributes: attributes)
+    var maxima = [Float]()
+    try teachers.forEachBlockMean(of: part.rows, block: block, probabilities: probabilities) {
+      mean, start in
+      var probs = mean
+      if confidenceWeights { maxima += SoftTargets.maxProbabilities(probs) }
+      if hard { probs = SoftTargets.oneHot(probs) }
+      if permuteDark {
+        SoftTargets.permuteDark(
+          &probs, seed: context.seed, firstRow: part.firstRow + start - part.rows.lowerBound)
+      }
+      try out.append(probs)
+    }
+    try out.finish()
+    context.note(
+      "\(teachers.files.count) teacher(s): \(part.rows.count) rows × \(teachers.classes) classes "
+        + "at T \(shortDecimal(fromProbs ? 1 : temperature)) in \(clock.milliseconds) ms")
+    if confidenceWeights {
+      // A shard writes each row's top probability; the merge normalises to mean 1.
+      let weights = part.isPartial ? maxima : SoftTargets.normalizedToMeanOne(maxima)
       try writer.write(
         "weight", FloatTensor(shape: [weights.count], scalars: weights),
         attributes: part.isPartial ? ["merge": .text(MergeRule.mean1.rawValue)] : [:])

@@ -48,22 +48,24 @@ struct TeacherInputs {
     rowsFingerprint = known?.fingerprint
   }
 
-  /// The teachers' mean probabilities over `rows`, read `block` rows at a
-  /// time; `probabilities` turns a block of one teacher (its first row and
-  /// file given) into probabilities in place.
-  func mean(
+  /// The teachers' mean probabilities over `rows`, `block` rows at a time,
+  /// handed to `body` with the block's first row; `probabilities` turns a
+  /// block of one teacher (its first row and file given) into probabilities
+  /// in place. Memory holds one block per teacher.
+  func forEachBlockMean(
     of rows: Range<Int>, block: Int,
-    probabilities: (inout FloatTensor, Int, TensorFile) throws -> Void
-  ) throws -> FloatTensor {
-    var ensemble = TeacherEnsemble(rows: rows.count, classes: classes, members: files.count)
+    probabilities: (inout FloatTensor, Int, TensorFile) throws -> Void,
+    body: (_ mean: FloatTensor, _ firstRow: Int) throws -> Void
+  ) throws {
     for start in stride(from: rows.lowerBound, to: rows.upperBound, by: block) {
       let blockRows = start..<min(rows.upperBound, start + block)
+      var ensemble = TeacherEnsemble(rows: blockRows.count, classes: classes, members: files.count)
       for (file, name) in zip(files, names) {
         var p = try file.readFiniteFloat(name, rows: blockRows)
         try probabilities(&p, start, file)
-        ensemble.add(p, atRow: start - rows.lowerBound)
+        ensemble.add(p)
       }
+      try body(ensemble.mean, start)
     }
-    return ensemble.mean
   }
 }

@@ -82,8 +82,10 @@ private let boundedRun = """
     try expectWithin(150, "nms", ["dets.h5", "--iou", "0.5", "-o", "keep.h5"], in: dir)
   }
 
-  /// Three teachers of 48 MiB each (143 MiB of input) under 128 MiB:
-  /// softlabel holds the 48 MiB output and one block of rows per teacher.
+  /// Three teachers of 48 MiB each (143 MiB of input) under 72 MiB:
+  /// softlabel holds one block of rows per teacher and writes the 48 MiB
+  /// output block by block (measured peak 46 MiB; holding the output made
+  /// it about 94).
   @Test func softlabelHoldsOneBlockPerTeacher() throws {
     let dir = try temporaryDirectory()
     _ = try python(
@@ -95,7 +97,7 @@ private let boundedRun = """
               f['logits'] = rng.normal(size=(125000, 100)).astype(np.float32)
       """, in: dir)
     try expectWithin(
-      128, "softlabel", ["-T", "2", "t0.h5", "t1.h5", "t2.h5", "--block", "4096", "-o", "soft.h5"],
+      72, "softlabel", ["-T", "2", "t0.h5", "t1.h5", "t2.h5", "--block", "4096", "-o", "soft.h5"],
       in: dir)
   }
 

@@ -15,7 +15,7 @@ public final class TensorFileWriter {
   /// Deflate level (0–9) for large datasets written to a file; 0 (the
   /// default) writes them uncompressed. Nothing written to a pipe is compressed.
   public var deflateLevel: Int = 0
-  private var fid: hid_t
+  var fid: hid_t
   private let file: AtomicFile?
   /// The device, FIFO or socket that `-o` named, written on `commit()`.
   private let direct: String?
@@ -82,12 +82,12 @@ public final class TensorFileWriter {
     }
   }
 
-  private func ensureOpen() {
+  func ensureOpen() {
     precondition(!finished, "TensorFileWriter used after commit()")
   }
 
   /// Creates a dataset link creation list that also creates missing groups.
-  private func linkCreationList() -> hid_t {
+  func linkCreationList() -> hid_t {
     let lcpl = H5Pcreate(retort_h5p_link_create())
     H5Pset_create_intermediate_group(lcpl, 1)
     return lcpl
@@ -132,6 +132,21 @@ public final class TensorFileWriter {
     try write(name, .int(t), attributes: attributes)
   }
 
+  /// The creation list of a dataset of `shape` holding `bytes`: chunked by
+  /// rows, shuffled and deflated when compression is on and it is large.
+  func datasetCreationList(shape: [Int], bytes: Int) -> hid_t {
+    let dcpl = H5Pcreate(retort_h5p_dataset_create())
+    if deflateLevel > 0, bytes > Self.compressionThreshold, let first = shape.first, first > 0 {
+      let rowBytes = max(1, bytes / first)
+      var chunk = shape.map { hsize_t($0) }
+      chunk[0] = hsize_t(max(1, min(first, Self.compressionThreshold / rowBytes)))
+      H5Pset_chunk(dcpl, Int32(chunk.count), &chunk)
+      H5Pset_shuffle(dcpl)
+      H5Pset_deflate(dcpl, UInt32(deflateLevel))
+    }
+    return dcpl
+  }
+
   private func writeNumbers(
     _ name: String, shape: [Int], bytes: UnsafeRawBufferPointer, memType: hid_t, fileType: hid_t
   ) throws {
@@ -140,18 +155,8 @@ public final class TensorFileWriter {
       var dims = shape.map { hsize_t($0) }
       let sid = H5Screate_simple(Int32(dims.count), &dims, nil)
       defer { H5Sclose(sid) }
-      let dcpl = H5Pcreate(retort_h5p_dataset_create())
+      let dcpl = datasetCreationList(shape: shape, bytes: bytes.count)
       defer { H5Pclose(dcpl) }
-      if deflateLevel > 0, bytes.count > Self.compressionThreshold, let first = shape.first,
-        first > 0
-      {
-        let rowBytes = max(1, bytes.count / first)
-        var chunk = dims
-        chunk[0] = hsize_t(max(1, min(first, Self.compressionThreshold / rowBytes)))
-        H5Pset_chunk(dcpl, Int32(chunk.count), &chunk)
-        H5Pset_shuffle(dcpl)
-        H5Pset_deflate(dcpl, UInt32(deflateLevel))
-      }
       let lcpl = linkCreationList()
       defer { H5Pclose(lcpl) }
       let did = H5Dcreate2(

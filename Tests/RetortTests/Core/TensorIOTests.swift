@@ -87,6 +87,32 @@ import Testing
     #expect(after == ["b.h5", "c.h5", "d.h5"])
   }
 
+  /// A dataset written in row blocks reads back as the whole, compressed or
+  /// not; too many rows, or finishing before the last, is an error.
+  @Test(arguments: [0, 1])
+  func rowBlocksReadBackAsTheWhole(level: Int) throws {
+    let path = temporaryPath("blocks.h5")
+    let whole = FloatTensor(shape: [300_000, 2], scalars: (0..<600_000).map { Float($0 % 977) })
+    let w = try TensorFileWriter(.path(path))
+    w.deflateLevel = level
+    let out = try w.rowBlocks("x", shape: [300_000, 2], attributes: ["k": .integer(3)])
+    for start in stride(from: 0, to: 300_000, by: 70_000) {
+      try out.append(whole.rows(start..<min(300_000, start + 70_000)))
+    }
+    #expect(throws: RetortError.self) { try out.append(whole.rows(0..<1)) }
+    try out.finish()
+    let short = try w.rowBlocks("y", shape: [4, 2])
+    try short.append(whole.rows(0..<3))
+    #expect(throws: RetortError.self) { try short.finish() }
+    try short.append(whole.rows(3..<4))
+    try short.finish()
+    try w.commit()
+    let file = try TensorFile(path: path)
+    #expect(try file.readFloat("x") == whole)
+    #expect(try file.readFloat("y") == whole.rows(0..<4))
+    #expect(try file.attributes(of: "x")["k"] == .integer(3))
+  }
+
   /// Large datasets are stored contiguous and uncompressed by default, and
   /// chunked with shuffle and deflate when a level is set.
   @Test(arguments: [0, 1])

@@ -1,0 +1,94 @@
+import CHDF5
+
+/// A float32 dataset written in row blocks, first rows first, so that a
+/// row-wise tool holds one block of its output rather than all of it.
+public final class RowBlockWriter {
+  public let name: String
+  /// The dataset's shape; its first dimension is the row count.
+  public let shape: [Int]
+  /// Rows written so far.
+  public private(set) var rowsWritten = 0
+  private let did: hid_t
+  private let label: String
+  private var open = true
+
+  fileprivate init(did: hid_t, name: String, shape: [Int], label: String) {
+    self.did = did
+    self.name = name
+    self.shape = shape
+    self.label = label
+  }
+
+  deinit { close() }
+
+  /// Writes `block` (rows of this dataset's row shape) as the next rows.
+  public func append(_ block: FloatTensor) throws {
+    precondition(open && Array(block.shape.dropFirst()) == Array(shape.dropFirst()))
+    let rows = block.shape.first ?? 0
+    guard rowsWritten + rows <= shape[0] else {
+      throw RetortError.software(
+        "dataset '\(name)' of \(shape[0]) rows given \(rowsWritten + rows) rows")
+    }
+    guard rows > 0, block.count > 0 else { return }
+    let status = HDF5.locked {
+      let fileSpace = H5Dget_space(did)
+      defer { H5Sclose(fileSpace) }
+      var start = [hsize_t](repeating: 0, count: shape.count)
+      start[0] = hsize_t(rowsWritten)
+      var count = block.shape.map { hsize_t($0) }
+      H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, &start, nil, &count, nil)
+      let memSpace = H5Screate_simple(Int32(count.count), &count, nil)
+      defer { H5Sclose(memSpace) }
+      return block.scalars.withUnsafeBytes {
+        H5Dwrite(
+          did, retort_h5t_native_float(), memSpace, fileSpace, retort_h5p_default(),
+          $0.baseAddress)
+      }
+    }
+    guard status >= 0 else { throw RetortError.io("cannot write dataset '\(name)' to \(label)") }
+    rowsWritten += rows
+  }
+
+  /// Closes the dataset once every row is written.
+  public func finish() throws {
+    guard rowsWritten == shape[0] else {
+      throw RetortError.software(
+        "dataset '\(name)' finished after \(rowsWritten) of \(shape[0]) rows")
+    }
+    close()
+  }
+
+  private func close() {
+    guard open else { return }
+    open = false
+    HDF5.locked { _ = H5Dclose(did) }
+  }
+}
+
+extension TensorFileWriter {
+  /// Creates float32 dataset `name` of `shape` with `attributes`, to be
+  /// written in row blocks; call `finish()` on it before `commit()`.
+  public func rowBlocks(
+    _ name: String, shape: [Int], attributes: [String: AttributeValue] = [:]
+  ) throws -> RowBlockWriter {
+    ensureOpen()
+    precondition(!shape.isEmpty)
+    let did = HDF5.locked {
+      var dims = shape.map { hsize_t($0) }
+      let sid = H5Screate_simple(Int32(dims.count), &dims, nil)
+      defer { H5Sclose(sid) }
+      let dcpl = datasetCreationList(shape: shape, bytes: shape.reduce(4, *))
+      defer { H5Pclose(dcpl) }
+      let lcpl = linkCreationList()
+      defer { H5Pclose(lcpl) }
+      return H5Dcreate2(
+        fid, HDF5.absolute(name), retort_h5t_ieee_f32le(), sid, lcpl, dcpl, retort_h5p_default())
+    }
+    guard did >= 0 else { throw RetortError.io("cannot create dataset '\(name)' in \(label)") }
+    let writer = RowBlockWriter(did: did, name: name, shape: shape, label: label)
+    for (key, value) in attributes.sorted(by: { $0.key < $1.key }) {
+      try setAttribute(key, value, on: name)
+    }
+    return writer
+  }
+}
