@@ -99,8 +99,10 @@ public final class ToolContext {
         .joined(separator: ", "))
   }
 
-  /// Prints `<tool>: message` on stderr with `-v`.
+  /// Prints `<tool>: message` on stderr with `-v` (and the warnings held
+  /// before it; without `-v` they stay held).
   public func note(_ message: String) {
+    guard common.verbose else { return }
     flushWarnings()
     common.note(tool, message)
   }

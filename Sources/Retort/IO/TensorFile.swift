@@ -110,6 +110,7 @@ public final class TensorFile {
     final class Walk {
       var names: [String] = []
       var groups: [String] = []
+      var undecodable = false
     }
     var found = [String]()
     var groups = [String]()
@@ -131,13 +132,22 @@ public final class TensorFile {
               H5Oget_info_by_name2(g, name!, &info, UInt32(H5O_INFO_BASIC), retort_h5p_default())
                 >= 0
             else { return -1 }
-            let n = String(cString: name!)
+            // A name that is not UTF-8 could not be named back to HDF5.
+            guard let n = String(validatingCString: name!) else {
+              walk.undecodable = true
+              return 0
+            }
             if info.type == H5O_TYPE_DATASET { walk.names.append(n) }
             if info.type == H5O_TYPE_GROUP { walk.groups.append(n) }
             return 0
           }, box)
         guard status >= 0 else {
           throw RetortError.data("damaged or truncated HDF5 data", file: label)
+        }
+        guard !walk.undecodable else {
+          throw RetortError.data(
+            "has an object name that is not UTF-8 in group '\(group)' (damaged "
+              + "header?)", file: label)
         }
         let prefix = group == "/" ? "" : HDF5.display(group) + "/"
         found += walk.names.map { prefix + $0 }
