@@ -18,7 +18,11 @@ let package = Package(
     .systemLibrary(name: "CLAPACKE", pkgConfig: "lapacke"),
     .target(name: "CRetortGuard"),
     .target(name: "Retort", dependencies: ["CHDF5", "CBLAS", "CLAPACKE", "CRetortGuard"]),
-    .target(name: "RetortC", dependencies: ["Retort"]),
+    // The C library carries the Swift runtime, so that it loads where no
+    // Swift toolchain is installed.
+    .target(
+      name: "RetortC", dependencies: ["Retort"],
+      linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
     .target(name: "RetortFuzzTarget", dependencies: ["Retort"]),
     .target(
       name: "RetortCLI",

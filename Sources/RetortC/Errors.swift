@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import Retort
 
 /// The thread-local last error of the C interface.

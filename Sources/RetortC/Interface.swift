@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import Retort
 
 /// Strings that live as long as the library (never freed, never changed).

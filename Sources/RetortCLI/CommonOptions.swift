@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import Retort
 
 /// Options every Retort tool takes: threads, seed, verbosity and the metrics log.
@@ -35,12 +36,12 @@ public struct CommonOptions: ParsableArguments {
 
   /// Prints `message` on stderr with `-v`.
   func note(_ tool: String, _ message: String) {
-    if verbose { FileHandle.standardError.write(Data("\(tool): \(message)\n".utf8)) }
+    if verbose { writeToStandardError("\(tool): \(message)\n") }
   }
 
   /// Prints a warning on stderr unless `-q`.
   func warn(_ tool: String, _ message: String) {
-    if !quiet { FileHandle.standardError.write(Data("\(tool): warning: \(message)\n".utf8)) }
+    if !quiet { writeToStandardError("\(tool): warning: \(message)\n") }
   }
 
   /// The metrics log of `--log`, or one that discards everything.

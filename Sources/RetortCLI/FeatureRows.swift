@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import Retort
 
 /// Rows of features read from an input: `x` [N, ...] (finite; images

@@ -1,35 +1,36 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import Retort
 
 /// JSON lines of metrics (`--log FILE`, or stderr with `--log -`).
 public final class MetricsLog {
-  private let handle: FileHandle?
+  /// The descriptor records go to; nil discards them.
+  private let descriptor: Int32?
+  private let ownsDescriptor: Bool
 
   /// Opens `path` for appending (stderr for `-`); nil discards every record.
   public init(path: String?) throws {
     switch path {
-    case nil: handle = nil
-    case "-": handle = FileHandle.standardError
+    case nil: (descriptor, ownsDescriptor) = (nil, false)
+    case "-": (descriptor, ownsDescriptor) = (2, false)
     case let p?:
-      if !FileManager.default.fileExists(atPath: p) {
-        guard FileManager.default.createFile(atPath: p, contents: nil) else {
-          throw RetortError.cannotCreate("cannot create log file", file: p)
-        }
+      let fd = open(p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+      guard fd >= 0 else {
+        throw RetortError.cannotCreate(
+          "cannot open log file (\(String(cString: strerror(errno))))", file: p)
       }
-      guard let h = FileHandle(forWritingAtPath: p) else {
-        throw RetortError.cannotCreate("cannot open log file", file: p)
-      }
-      h.seekToEndOfFile()
-      handle = h
+      (descriptor, ownsDescriptor) = (fd, true)
     }
   }
 
-  public var isEnabled: Bool { handle != nil }
+  deinit { if ownsDescriptor, let descriptor { close(descriptor) } }
+
+  public var isEnabled: Bool { descriptor != nil }
 
   /// Writes one record as a JSON object on its own line, keys sorted.
   public func record(_ fields: [String: Any]) {
-    guard let handle else { return }
-    handle.write(Data((JSON.object(fields) + "\n").utf8))
+    guard let descriptor else { return }
+    writeText(JSON.object(fields) + "\n", to: descriptor)
   }
 }
 
@@ -60,12 +61,43 @@ public enum JSON {
   /// `d` to 6 significant digits (0.778, not 0.7779999999999994), or null.
   static func number(_ d: Double) -> String {
     guard d.isFinite else { return "null" }
-    return String(format: "%.6g", d)
+    return cFormat("%.6g", d)
   }
 
   /// Whether `a` comes before `b` when runs of digits compare as numbers.
   public static func naturalOrder(_ a: String, _ b: String) -> Bool {
-    a.compare(b, options: .numeric) == .orderedAscending
+    let (x, y) = (naturalParts(a), naturalParts(b))
+    for (p, q) in zip(x, y) {
+      if let m = p.number, let n = q.number {
+        if m != n { return m.count != n.count ? m.count < n.count : m < n }
+      } else if p.text != q.text {
+        return p.text < q.text
+      }
+    }
+    return x.count < y.count
+  }
+
+  /// `s` cut into runs of digits (with their value's digits, leading zeros
+  /// dropped) and runs of other characters.
+  private static func naturalParts(_ s: String) -> [(text: String, number: String?)] {
+    var parts = [(text: String, number: String?)]()
+    var run = ""
+    let isDigit = { (c: Character) in c.isASCII && c.isNumber }
+    for ch in s {
+      if let last = run.last, isDigit(last) != isDigit(ch) {
+        parts.append(naturalPart(run))
+        run = ""
+      }
+      run.append(ch)
+    }
+    if !run.isEmpty { parts.append(naturalPart(run)) }
+    return parts
+  }
+
+  private static func naturalPart(_ run: String) -> (text: String, number: String?) {
+    guard run.first.map({ $0.isASCII && $0.isNumber }) == true else { return (run, nil) }
+    let digits = String(run.drop { $0 == "0" })
+    return (run, digits)
   }
 
   public static func string(_ s: String) -> String {
@@ -79,7 +111,7 @@ public enum JSON {
       case "\r": out += "\\r"
       default:
         if u.value < 0x20 {
-          out += String(format: "\\u%04x", u.value)
+          out += cFormat("\\u%04x", u.value)
         } else {
           out.unicodeScalars.append(u)
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import Retort
 
 /// `-o FILE` and the rules for standard output: HDF5 goes to standard output

@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import Retort
 
 /// A progress bar with rate and ETA on stderr, drawn only when stderr is a
 /// terminal and the tool is not quiet; at most ten redraws a second. Where
@@ -38,7 +40,7 @@ public final class Progress {
 
   /// Clears the bar.
   public func finish() {
-    if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    if enabled { writeToStandardError("\r\u{1B}[K") }
   }
 
   /// After 10 s, prints the time left once if it is 30 s or more.
@@ -49,7 +51,7 @@ public final class Progress {
     if let line = Self.estimateLine(
       tool: tool, label: label, elapsed: elapsed, done: done, total: total)
     {
-      FileHandle.standardError.write(Data(line.utf8))
+      writeToStandardError(line)
     }
   }
 
@@ -72,22 +74,21 @@ public final class Progress {
     let width = 30
     let filled = Int(fraction * Double(width))
     let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-    let line = String(
-      format: "\r%@ [%@] %3.0f%% %@/s ETA %@\u{1B}[K", label, bar, fraction * 100,
-      Self.compact(rate), Self.clock(eta))
-    FileHandle.standardError.write(Data(line.utf8))
+    let percent = cFormat("%3.0f%%", fraction * 100)
+    let line = "\r\(label) [\(bar)] \(percent) \(Self.compact(rate))/s ETA \(Self.clock(eta))\u{1B}[K"
+    writeToStandardError(line)
   }
 
   static func compact(_ x: Double) -> String {
     x >= 1e6
-      ? String(format: "%.1fM", x / 1e6)
-      : x >= 1e3 ? String(format: "%.1fk", x / 1e3) : String(format: "%.1f", x)
+      ? cFormat("%.1fM", x / 1e6)
+      : x >= 1e3 ? cFormat("%.1fk", x / 1e3) : cFormat("%.1f", x)
   }
 
   static func clock(_ seconds: Double) -> String {
     let s = Int(seconds.rounded())
     return s >= 3600
-      ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
-      : String(format: "%d:%02d", s / 60, s % 60)
+      ? cFormat("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+      : cFormat("%d:%02d", s / 60, s % 60)
   }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CRetortGuard
-import Foundation
+import FoundationEssentials
+import Glibc
 import Retort
 
 /// A Retort tool's root command. Its `main()` puts OpenBLAS on the right
@@ -82,7 +83,7 @@ extension RetortCommand {
       if code == .validationFailure {
         fail(tool: toolName, message: message(for: error), status: RetortError.Kind.usage.rawValue)
       }
-      if let exit = error as? ExitCode { Foundation.exit(exit.rawValue) }
+      if let exit = error as? ExitCode { Glibc.exit(exit.rawValue) }
       fail(
         tool: toolName, message: fullMessage(for: error), status: RetortError.exitStatus(for: error)
       )
@@ -148,7 +149,7 @@ func editDistance(_ a: String, _ b: String) -> Int {
 /// Prints `<tool>: <message>` on stderr and exits with `status`.
 func fail(tool: String, message: String, status: Int32) -> Never {
   let line = printable(message.split(separator: "\n").joined(separator: "; "))
-  FileHandle.standardError.write(Data("\(tool): \(line)\n".utf8))
+  writeToStandardError("\(tool): \(line)\n")
   exit(status)
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import Retort
 
 /// `--no-carry`, for filter tools that copy their input's other datasets along.
@@ -31,7 +32,7 @@ public struct NumberList: ExpressibleByArgument, Equatable, Sendable {
 
   public init?(argument: String) {
     let parsed = argument.split(separator: ",", omittingEmptySubsequences: false).map {
-      Float($0.trimmingCharacters(in: .whitespaces))
+      Float($0.trimmingSpaces())
     }
     guard !parsed.isEmpty, parsed.allSatisfy({ $0?.isFinite == true }) else { return nil }
     values = parsed.map { $0! }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import Retort
 
 /// One run of a tool: it knows the tool's name, has applied `--threads`,

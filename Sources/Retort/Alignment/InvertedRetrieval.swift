@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Retrieval rules that look from the targets back at the sources, as VecMap's
 /// evaluation offers them besides nearest neighbours and CSLS.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Which side's whitening a de-whitening step restores.
 public enum WhiteningSide: String, CaseIterable, Sendable {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The settings of `selfLearning`; the defaults are those of Artetxe, Labaka
 /// and Agirre (ACL 2018).

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 extension BoxColumns {
   /// Soft-NMS over positions 0..<count; writes the selected rows and their

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Born-again networks (Furlanello et al. 2018): generation 0 learns from the
 /// data's own targets, generation k+1 from generation k's soft labels at the

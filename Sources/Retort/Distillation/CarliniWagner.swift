@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The settings of the Carlini–Wagner L2 attack; the defaults are the paper's.
 public struct CarliniWagnerOptions: Sendable, Equatable {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// How `distill train` trains a classifier.
 public struct ClassifierTrainingOptions: Sendable {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Accuracy, negative log-likelihood and calibration of a classifier's logits.
 public struct ClassificationReport: Equatable, Sendable {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The fast gradient sign method (Goodfellow et al. 2015):
 /// x' = clip(x + ε·sign(∇ₓ CE(softmax(z(x)/T), y))).

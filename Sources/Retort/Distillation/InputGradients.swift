@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 extension Network {
   /// The gradient of each row's cross-entropy CE(softmax(z/T), y) with respect

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The Jacobian-based saliency map attack of Papernot et al. (2016), pairwise.
 ///

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The settings of a projected gradient descent attack (see `PGD`).
 public struct PGDOptions: Sendable, Equatable {

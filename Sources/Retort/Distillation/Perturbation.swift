@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// What an attack did to each row: whether it was attacked (the model
 /// classified it correctly before) and whether the attack succeeded.

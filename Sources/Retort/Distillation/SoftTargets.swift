@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Teacher outputs turned into training targets: temperature softmax, checks
 /// of given distributions, one-hot targets, and the born-again variants DKPP

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The paper's training defaults: squared Euclidean distance, Adam at
 /// η = 10⁻³ halved every 2,000 episodes.

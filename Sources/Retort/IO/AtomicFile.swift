@@ -1,5 +1,6 @@
 import CRetortGuard
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A file that appears at `path` only when complete.
 ///

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A byte stream to a file that appears only when complete (written to a
 /// temporary file beside it, renamed on `commit()`), or to standard output.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A failed read(2) or write(2): its errno, for the caller's message.
 struct SystemError: Error {

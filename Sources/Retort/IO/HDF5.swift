@@ -1,10 +1,11 @@
 import CHDF5
 import CRetortGuard
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Serialises every call into the HDF5 library and keeps its error printing off.
 enum HDF5 {
-  private static let lock = NSRecursiveLock()
+  private static let lock = RecursiveLock()
   private static let opened: Bool = { H5open() >= 0 }()
 
   /// Runs `body` holding the HDF5 lock, with HDF5's own error printing off.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// What an output path names once symbolic links are followed, and so how
 /// it is written.

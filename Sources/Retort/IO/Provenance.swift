@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 extension TensorFileWriter {
   /// Records provenance on the root: `history` (the inputs' lines, then
@@ -11,9 +12,7 @@ extension TensorFileWriter {
 
   /// One history line: time, tool, and its arguments quoted for a shell.
   static func historyLine(tool: String, arguments: [String], date: Date) -> String {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime]
-    return ([formatter.string(from: date), tool] + arguments.map(shellQuoted)).joined(
+    return ([date.formatted(Date.ISO8601FormatStyle()), tool] + arguments.map(shellQuoted)).joined(
       separator: " ")
   }
 
@@ -31,5 +30,5 @@ extension TensorFileWriter {
 func shellQuoted(_ s: String) -> String {
   let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=,@+%")
   if !s.isEmpty && s.allSatisfy({ safe.contains($0) }) { return s }
-  return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+  return "'" + s.replacing("'", with: "'\\''") + "'"
 }

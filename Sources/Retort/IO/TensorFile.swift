@@ -1,5 +1,6 @@
 import CHDF5
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// An HDF5 file opened for reading: from a path, or from standard input as a
 /// file image (`-`).
@@ -34,11 +35,11 @@ public final class TensorFile {
   }
 
   private init(filePath: String) throws {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: filePath, isDirectory: &isDirectory) else {
+    var status = stat()
+    guard stat(filePath, &status) == 0 else {
       throw RetortError.noInput("no such file", file: filePath)
     }
-    guard !isDirectory.boolValue else {
+    guard status.st_mode & S_IFMT != S_IFDIR else {
       throw RetortError.noInput("is a directory", file: filePath)
     }
     guard FileManager.default.isReadableFile(atPath: filePath) else {

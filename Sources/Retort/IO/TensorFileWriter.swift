@@ -1,5 +1,6 @@
 import CHDF5
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// An HDF5 file being written: to a temporary file beside its target that is
 /// renamed on `commit()`, or in memory and copied to standard output (or to

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The whole content of a file (or standard input for `-`), with a NUL byte
 /// appended so that C parsers stop at the end.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A network description shared by the tools' `--arch` option.
 ///
@@ -19,7 +20,7 @@ public struct Architecture: Equatable, Sendable, CustomStringConvertible {
 
   /// Parses either spelling; a bad description is a usage error naming the bad token.
   public init(parsing text: String) throws {
-    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    let trimmed = text.trimmingSpaces()
     guard !trimmed.isEmpty else { throw RetortError.usage("is empty", quantity: "architecture") }
     if Int(trimmed) != nil {
       throw RetortError.usage(
@@ -32,7 +33,7 @@ public struct Architecture: Equatable, Sendable, CustomStringConvertible {
     if isShorthand {
       let sizes = try trimmed.split(separator: "-", omittingEmptySubsequences: false).map {
         token -> Int in
-        guard let n = Int(token.trimmingCharacters(in: .whitespaces)), n > 0 else {
+        guard let n = Int(token.trimmingSpaces()), n > 0 else {
           throw RetortError.usage(
             "'\(trimmed)' has a bad size '\(token)': expected positive integers like 784-256-10",
             quantity: "architecture")

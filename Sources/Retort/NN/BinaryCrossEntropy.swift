@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Binary cross-entropy on a sigmoid output, with label smoothing.
 ///

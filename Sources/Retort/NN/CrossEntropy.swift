@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Softmax cross-entropy at temperature T, against hard labels or soft targets.
 ///

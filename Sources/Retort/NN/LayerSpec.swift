@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// One layer of an architecture description, as written in `--arch`.
 ///
@@ -28,8 +29,8 @@ public enum LayerSpec: Equatable, Sendable, CustomStringConvertible {
   /// The layer of one token such as `dense:256`; a bad token is a usage error naming it.
   public init(token: String) throws {
     let parts = token.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-    let name = parts[0].trimmingCharacters(in: .whitespaces).lowercased()
-    let argument = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : nil
+    let name = parts[0].trimmingSpaces().lowercased()
+    let argument = parts.count > 1 ? parts[1].trimmingSpaces() : nil
     func bad(_ why: String) -> RetortError {
       RetortError.usage("has a bad layer '\(token)': \(why)", quantity: "architecture")
     }

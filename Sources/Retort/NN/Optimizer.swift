@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A rule that updates a network's parameters from their accumulated gradients.
 ///

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The number of cores this process may use.
 public var availableCores: Int { ProcessInfo.processInfo.activeProcessorCount }

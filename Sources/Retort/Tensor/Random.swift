@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A seeded random number generator whose output never changes between
 /// Swift versions or platforms: xoshiro256** seeded through SplitMix64.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Row-wise softmax of `logits` divided by `temperature`, computed stably:
 /// p_ij = exp((z_ij − max_j z_ij)/T) / Σ_j exp((z_ij − max_j z_ij)/T).

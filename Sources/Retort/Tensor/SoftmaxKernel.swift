@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The one softmax kernel, for every precision the family runs in.
 ///

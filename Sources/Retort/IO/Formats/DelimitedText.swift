@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Numeric tables as CSV or TSV text: one row per line, an optional header row.
 public enum DelimitedText {
@@ -59,7 +60,7 @@ public enum DelimitedText {
   }
 
   private static func unquote(_ s: Substring) -> String {
-    var t = s.trimmingCharacters(in: .whitespaces)
+    var t = s.trimmingSpaces()
     if t.count >= 2, t.first == "\"", t.last == "\"" { t = String(t.dropFirst().dropLast()) }
     return t
   }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// NumPy's `.npy` format (versions 1–3): read any numeric array, write float32
 /// and int64 little-endian arrays in C order.
@@ -28,13 +29,13 @@ public enum NPY {
     guard let descr = field("descr", in: header), let order = field("fortran_order", in: header),
       let shapeText = field("shape", in: header)
     else { throw bad("header without descr, fortran_order or shape") }
-    let shape = try shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "()[] "))
-      .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    let shape = try shapeText.trimming(["(", ")", "[", "]", " "])
+      .split(separator: ",").map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
       .map { part -> Int in
         guard let n = Int(part), n >= 0 else { throw bad("shape \(shapeText)") }
         return n
       }
-    let d = descr.trimmingCharacters(in: CharacterSet(charactersIn: "'\" "))
+    let d = descr.trimming(["'", "\"", " "])
     guard d.count >= 3, let size = Int(d.dropFirst(2)) else { throw bad("dtype \(d)") }
     let endian = d.first!, kind = d.dropFirst().first!
     let bigEndian = endian == ">"
@@ -90,14 +91,14 @@ public enum NPY {
 
   /// The text of `key`'s value in a Python dict literal header.
   static func field(_ key: String, in header: String) -> String? {
-    guard let k = header.range(of: "'\(key)'") ?? header.range(of: "\"\(key)\"") else { return nil }
+    guard let k = header.firstRange(of: "'\(key)'") ?? header.firstRange(of: "\"\(key)\"") else { return nil }
     var rest = header[k.upperBound...].drop { $0 == " " || $0 == ":" }
     if rest.first == "(" || rest.first == "[" {
       guard let close = rest.firstIndex(where: { $0 == ")" || $0 == "]" }) else { return nil }
       return String(rest[...close])
     }
     if let end = rest.firstIndex(of: ",") ?? rest.firstIndex(of: "}") { rest = rest[..<end] }
-    return rest.trimmingCharacters(in: .whitespaces)
+    return rest.trimmingSpaces()
   }
 
   /// Encodes a float32 or int64 tensor as a version 1.0 `.npy` file.

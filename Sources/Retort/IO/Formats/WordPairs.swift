@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A bilingual dictionary as text: one `source_word target_word` pair per line
 /// (MUSE's format), turned into row indices of two embedding files.

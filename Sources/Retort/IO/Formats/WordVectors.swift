@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Word vectors in fastText's `.vec` text format: an optional first line
 /// `count dim`, then one `word v1 ... vD` line per word.
