@@ -141,4 +141,44 @@ import Testing
       encoding: .utf8)
     #expect(completion.contains("--legacy-plus-one"))
   }
+
+  /// The installed tools and library run with the Swift runtime's folder of
+  /// the toolchain hidden (a tmpfs mounted over it in a private mount
+  /// namespace), and `ldd` finds no Swift library in them.
+  @Test func installedToolsRunWithoutTheSwiftToolchain() throws {
+    let prefix = try temporaryDirectory()
+    let setup = try runProcess(
+      repositoryRoot.appendingPathComponent("Scripts/setup"),
+      ["--no-build", "--prefix", prefix.path], environment: ["RETORT_BIN": toolDirectory.path])
+    #expect(setup.status == 0, "\(setup.stderr)")
+    let script = #"""
+      set -e
+      runtime="$(dirname "$(readlink -f "$(command -v swift)")")/../lib/swift"
+      [ -d "$runtime" ] || { echo "no toolchain runtime folder" >&2; exit 0; }
+      if ldd "$P/bin/nms" "$P/bin/tensor" "$P/lib/libretort.so" | grep -i swift; then exit 1; fi
+      cat > version.py <<'PY'
+      import ctypes, os
+      lib = ctypes.CDLL(os.environ['P'] + '/lib/libretort.so')
+      lib.retort_version.restype = ctypes.c_char_p
+      print(lib.retort_version().decode())
+      PY
+      cat > hidden.sh <<'SH'
+      mount -t tmpfs none "$runtime"
+      [ -z "$(ls "$runtime")" ]
+      "$P/bin/nms" --version
+      python3 version.py
+      SH
+      export runtime
+      unshare --mount --propagation private sh -e hidden.sh
+      """#
+    let r = try runProcess(
+      URL(fileURLWithPath: "/bin/bash"), ["-c", script], in: prefix,
+      environment: ["P": prefix.path])
+    if r.status != 0, r.stderr.contains("unshare") {
+      print("installation: no mount namespace here (\(r.stderr)); hidden-toolchain run skipped")
+      return
+    }
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.text.hasPrefix("0.1.0 (OpenBLAS core") && r.text.hasSuffix("\n0.1.0\n"), "\(r.text)")
+  }
 }
