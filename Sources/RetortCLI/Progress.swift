@@ -76,7 +76,8 @@ public final class Progress {
     let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
     let percent = cFormat("%3.0f%%", fraction * 100)
     let rateText = Self.compact(rate)
-    writeToStandardError("\r\(label) [\(bar)] \(percent) \(rateText)/s ETA \(Self.clock(eta))\u{1B}[K")
+    writeToStandardError(
+      "\r\(label) [\(bar)] \(percent) \(rateText)/s ETA \(Self.clock(eta))" + "\u{1B}[K")
   }
 
   static func compact(_ x: Double) -> String {
