@@ -65,11 +65,14 @@ struct SoftLabel: RetortCommand, RetortTool {
       inputs.isEmpty ? [InputSpec(path: "-")] : inputs, defaultName: fromProbs ? "probs" : "logits",
       in: context)
     let part = try RunPart(following: teachers.files[0], total: teachers.rows, shard: filter.shard)
+    var softmaxMilliseconds = 0.0
     let probabilities: (inout FloatTensor, Int, TensorFile) throws -> Void = { p, row, file in
       if fromProbs {
         try context.naming(file) { try SoftTargets.checkDistributions(p, firstRow: row) }
       } else {
+        let softmaxClock = Stopwatch()
         SoftTargets.softmaxInPlace(&p, temperature: temperature, threads: context.threads)
+        softmaxMilliseconds += softmaxClock.milliseconds
       }
     }
     let clock = Stopwatch()
@@ -97,7 +100,8 @@ struct SoftLabel: RetortCommand, RetortTool {
     try out.finish()
     context.note(
       "\(teachers.files.count) teacher(s): \(part.rows.count) rows × \(teachers.classes) classes "
-        + "at T \(shortDecimal(fromProbs ? 1 : temperature)) in \(clock.milliseconds) ms")
+        + "at T \(shortDecimal(fromProbs ? 1 : temperature)) in \(cFormat("%.0f", clock.milliseconds)) ms "
+        + "(softmax \(cFormat("%.0f", softmaxMilliseconds)) ms; the rest reads and writes)")
     if confidenceWeights {
       // A shard writes each row's top probability; the merge normalises to mean 1.
       let weights = part.isPartial ? maxima : SoftTargets.normalizedToMeanOne(maxima)
