@@ -43,30 +43,80 @@ public struct FeatureRows {
   }
 }
 
+/// The rows of features of an input, checked and sized but not yet read, to
+/// be read in blocks: what `FeatureRows` holds whole, for tools whose output
+/// rows depend on their own input rows only.
+public struct FeatureBlocks {
+  public let file: TensorFile
+  /// The dataset the rows come from.
+  public let name: String
+  /// The part of the rows this run covers.
+  public let part: RunPart
+  /// The shape of one row as stored in the file.
+  public let storedRowShape: [Int]
+  private let needs: FeatureRows.Requirements
+
+  fileprivate init(
+    file: TensorFile, name: String, part: RunPart, storedRowShape: [Int],
+    needs: FeatureRows.Requirements
+  ) {
+    self.file = file
+    self.name = name
+    self.part = part
+    self.storedRowShape = storedRowShape
+    self.needs = needs
+  }
+
+  /// `rows` (file rows within `part.rows`), finite, images as channels when asked.
+  public func read(_ rows: Range<Int>) throws -> FloatTensor {
+    var x = try file.readFiniteFloat(name, rows: rows)
+    if needs.imagesAsChannels, x.rank == 3 {
+      x = x.reshaped([x.shape[0], 1, x.shape[1], x.shape[2]])
+    }
+    return x
+  }
+
+  /// The fingerprint of this part's rows as stored (`Fingerprint.of` on
+  /// them), for values read block by block.
+  public func fingerprint() -> Fingerprint.Rows {
+    Fingerprint.Rows(shape: [part.rows.count] + storedRowShape)
+  }
+}
+
 extension ToolContext {
-  /// Reads `spec`'s rows of features (only `shard`'s rows when given).
-  public func featureRows(
+  /// `spec`'s rows of features (only `shard`'s rows when given), checked
+  /// against `needs` from the file's header, to be read in blocks.
+  public func featureBlocks(
     _ spec: InputSpec, _ needs: FeatureRows.Requirements, shard: ShardSpec? = nil
-  ) throws -> FeatureRows {
+  ) throws -> FeatureBlocks {
     let file = try open(spec)
     let name =
       spec.dataset ?? needs.names.lazy.compactMap { spec.roles[$0] }.first
       ?? needs.names.first(where: file.contains) ?? needs.names[0]
-    let total = min(needs.limit ?? .max, try file.info(name).shape.first ?? 0)
+    let shape = try file.info(name).shape
+    let total = min(needs.limit ?? .max, shape.first ?? 0)
     let part = RunPart(total: total, shard: shard)
-    var x = try file.readFiniteFloat(name, rows: part.rows)
-    guard x.rank >= 2, x.rowCount > 0 else {
+    guard shape.count >= 2, part.rows.count > 0 else {
       throw RetortError.data(
-        "must hold rows of features, it is \(x.shape)", dataset: name, file: file.label)
+        "must hold rows of features, it is \(shape)", dataset: name, file: file.label)
     }
-    if needs.imagesAsChannels, x.rank == 3 {
-      x = x.reshaped([x.shape[0], 1, x.shape[1], x.shape[2]])
-    }
-    if let shape = needs.inputShape, x.rowWidth != shape.reduce(1, *) {
+    let rowShape = Array(shape.dropFirst())
+    if let wanted = needs.inputShape, rowShape.reduce(1, *) != wanted.reduce(1, *) {
       throw RetortError.data(
-        "has rows of shape \(Array(x.shape.dropFirst())), the model takes \(shape)", dataset: name,
+        "has rows of shape \(rowShape), the model takes \(wanted)", dataset: name,
         file: file.label)
     }
+    return FeatureBlocks(
+      file: file, name: name, part: part, storedRowShape: rowShape, needs: needs)
+  }
+
+  /// Reads `spec`'s rows of features (only `shard`'s rows when given).
+  public func featureRows(
+    _ spec: InputSpec, _ needs: FeatureRows.Requirements, shard: ShardSpec? = nil
+  ) throws -> FeatureRows {
+    let blocks = try featureBlocks(spec, needs, shard: shard)
+    let (file, name, part) = (blocks.file, blocks.name, blocks.part)
+    let x = try blocks.read(part.rows)
     var labels: [Int64]? = nil
     let labelsName = file.dataset(for: "labels")
     if try needs.labels || file.has(role: "labels") {

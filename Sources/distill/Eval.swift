@@ -33,7 +33,9 @@ extension Distill {
     func run(in context: ToolContext) throws {
       let (networks, trainedOn) = try model.open(in: context)
       let input = try context.featureRows(data, .rows(for: networks[0], labels: true))
-      if let trainedOn, trainedOn == Fingerprint.of(input.x) {
+      var rows = Fingerprint.Rows(shape: try input.file.info(input.name).shape)
+      rows.add(input.x.scalars)
+      if let trainedOn, trainedOn == rows.hex {
         context.warn(
           "'\(input.name)' holds the rows the model was trained on: this is training accuracy")
       }

@@ -33,20 +33,31 @@ extension Distill {
 
     func run(in context: ToolContext) throws {
       let networks = try model.load(in: context)
-      let input = try context.featureRows(
+      let input = try context.featureBlocks(
         data, .rows(for: networks[0], labels: false), shard: filter.shard)
-      let logits = try context.naming(input.file) {
-        try ClassifierModelFile.logits(
-          networks, x: input.x, temperature: model.temperature, dataset: input.name,
-          firstRow: input.part.rows.lowerBound)
-      }
       let writer = try context.writer(filter.output)
+      let rows = input.part.rows
+      let logits = try writer.rowBlocks(
+        "logits", shape: [rows.count, networks[0].outputWidth],
+        attributes: ["temperature": .real(Double(model.temperature))])
+      // Blocks of about 4 Mi input values: memory stays O(block) however many rows.
+      let block = max(1, min(65_536, (1 << 22) / max(1, input.storedRowShape.reduce(1, *))))
+      var fingerprint = input.fingerprint()
+      for start in stride(from: rows.lowerBound, to: rows.upperBound, by: block) {
+        let x = try input.read(start..<min(rows.upperBound, start + block))
+        fingerprint.add(x.scalars)
+        try logits.append(
+          try context.naming(input.file) {
+            try ClassifierModelFile.logits(
+              networks, x: x, temperature: model.temperature, dataset: input.name,
+              firstRow: start)
+          })
+      }
+      try logits.finish()
       // A shard's rows are not the whole input: only a whole run records them.
-      var attributes: [String: AttributeValue] = [
-        "temperature": .real(Double(model.temperature))
-      ]
-      if !input.part.isPartial { attributes["rows_fingerprint"] = .text(Fingerprint.of(input.x)) }
-      try writer.write("logits", logits, attributes: attributes)
+      if !input.part.isPartial {
+        try writer.setAttribute("rows_fingerprint", .text(fingerprint.hex), on: "logits")
+      }
       try context.finish(
         writer, part: input.part, carrying: input.file, carry: !filter.carry.noCarry,
         except: ["logits", "probs", "weight"])

@@ -18,7 +18,7 @@ struct SoftLabel: RetortCommand, RetortTool {
       inputs are an ensemble of teachers, averaged in probability space. Other \
       datasets of the first input (x, labels, ...) are carried into the output unless \
       --no-carry. Rows are processed in blocks: memory holds one block per teacher, \
-      and the output is written block by block (carried datasets are copied whole). \
+      and the output is written block by block (carried datasets in blocks too). \
       HDF5 on standard input or output is held whole in memory.
       """,
     examples: [

@@ -101,6 +101,25 @@ private let boundedRun = """
       in: dir)
   }
 
+  /// 150,000 rows of 100 features are 57 MiB: distill predict reads them
+  /// and writes the logits in blocks, under 72 MiB (holding x took about 100).
+  @Test func distillPredictReadsAndWritesInBlocks() throws {
+    let dir = try temporaryDirectory()
+    _ = try python(
+      """
+      import h5py, numpy as np
+      rng = np.random.default_rng(5)
+      with h5py.File('small.h5', 'w') as f:
+          f['x'] = rng.normal(size=(200, 100)).astype(np.float32); f['labels'] = np.arange(200) % 10
+      with h5py.File('big.h5', 'w') as f:
+          f['x'] = rng.normal(size=(150000, 100)).astype(np.float32)
+      """, in: dir)
+    let train = try run(
+      "distill", ["train", "--arch", "100-10", "--epochs", "1", "small.h5", "-o", "m.h5"], in: dir)
+    #expect(train.status == 0, "\(train.stderr)")
+    try expectWithin(72, "distill", ["predict", "-m", "m.h5", "big.h5", "-o", "z.h5"], in: dir)
+  }
+
   /// 200,000 mapped rows as .vec text are 73 MiB, which with the 24 MiB input
   /// and the program would not fit in 110 MiB: tensor map holds one block.
   @Test func tensorMapWritesTextOneBlockAtATime() throws {

@@ -15,13 +15,29 @@ public enum Fingerprint {
 
   /// The fingerprint of `t`'s shape and float32 bit patterns.
   public static func of(_ t: FloatTensor) -> String {
-    var h = FNV()
-    for d in t.shape { h.add(UInt64(d)) }
-    for v in t.scalars { h.add(UInt64(v.bitPattern)) }
-    return h.hex
+    var rows = Rows(shape: t.shape)
+    rows.add(t.scalars)
+    return rows.hex
   }
 
-  private struct FNV {
+  /// The fingerprint of a tensor of `shape` whose values come in order, in
+  /// blocks of rows: the same as `of` on the whole.
+  public struct Rows {
+    private var h = FNV()
+
+    public init(shape: [Int]) {
+      for d in shape { h.add(UInt64(d)) }
+    }
+
+    /// Adds the next values.
+    public mutating func add(_ scalars: [Float]) {
+      for v in scalars { h.add(UInt64(v.bitPattern)) }
+    }
+
+    public var hex: String { h.hex }
+  }
+
+  fileprivate struct FNV {
     var state: UInt64 = 0xcbf2_9ce4_8422_2325
 
     mutating func add<Bytes: Sequence<UInt8>>(_ bytes: Bytes) {

@@ -1,6 +1,6 @@
 import CHDF5
 
-/// A float32 dataset written in row blocks, first rows first, so that a
+/// A numeric dataset written in row blocks, first rows first, so that a
 /// row-wise tool holds one block of its output rather than all of it.
 public final class RowBlockWriter {
   public let name: String
@@ -10,40 +10,50 @@ public final class RowBlockWriter {
   public private(set) var rowsWritten = 0
   private let did: hid_t
   private let label: String
+  /// The in-memory type of the values appended (float32 for `append`).
+  private let memoryType: hid_t
+  private let elementSize: Int
   private var open = true
 
-  fileprivate init(did: hid_t, name: String, shape: [Int], label: String) {
+  fileprivate init(
+    did: hid_t, name: String, shape: [Int], label: String, memoryType: hid_t, elementSize: Int
+  ) {
     self.did = did
     self.name = name
     self.shape = shape
     self.label = label
+    self.memoryType = memoryType
+    self.elementSize = elementSize
   }
 
   deinit { close() }
 
   /// Writes `block` (rows of this dataset's row shape) as the next rows.
   public func append(_ block: FloatTensor) throws {
-    precondition(open && Array(block.shape.dropFirst()) == Array(shape.dropFirst()))
-    let rows = block.shape.first ?? 0
+    precondition(Array(block.shape.dropFirst()) == Array(shape.dropFirst()) && elementSize == 4)
+    try block.scalars.withUnsafeBytes { try append(rows: block.shape.first ?? 0, bytes: $0) }
+  }
+
+  /// Writes `rows` rows given as raw values of the memory type.
+  func append(rows: Int, bytes: UnsafeRawBufferPointer) throws {
+    precondition(open && bytes.count == rows * shape.dropFirst().reduce(elementSize, *))
     guard rowsWritten + rows <= shape[0] else {
       throw RetortError.software(
         "dataset '\(name)' of \(shape[0]) rows given \(rowsWritten + rows) rows")
     }
-    guard rows > 0, block.count > 0 else { return }
+    guard rows > 0, bytes.count > 0 else { return }
     let status = HDF5.locked {
       let fileSpace = H5Dget_space(did)
       defer { H5Sclose(fileSpace) }
       var start = [hsize_t](repeating: 0, count: shape.count)
       start[0] = hsize_t(rowsWritten)
-      var count = block.shape.map { hsize_t($0) }
+      var count = shape.map { hsize_t($0) }
+      count[0] = hsize_t(rows)
       H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, &start, nil, &count, nil)
       let memSpace = H5Screate_simple(Int32(count.count), &count, nil)
       defer { H5Sclose(memSpace) }
-      return block.scalars.withUnsafeBytes {
-        H5Dwrite(
-          did, retort_h5t_native_float(), memSpace, fileSpace, retort_h5p_default(),
-          $0.baseAddress)
-      }
+      return H5Dwrite(
+        did, memoryType, memSpace, fileSpace, retort_h5p_default(), bytes.baseAddress)
     }
     guard status >= 0 else { throw RetortError.io("cannot write dataset '\(name)' to \(label)") }
     rowsWritten += rows
@@ -71,21 +81,34 @@ extension TensorFileWriter {
   public func rowBlocks(
     _ name: String, shape: [Int], attributes: [String: AttributeValue] = [:]
   ) throws -> RowBlockWriter {
+    try rowBlocks(
+      name, shape: shape, fileType: retort_h5t_ieee_f32le(), memoryType: retort_h5t_native_float(),
+      attributes: attributes)
+  }
+
+  /// Creates dataset `name` of `shape` stored as `fileType`, whose blocks come
+  /// as `memoryType` (neither is closed here).
+  func rowBlocks(
+    _ name: String, shape: [Int], fileType: hid_t, memoryType: hid_t,
+    attributes: [String: AttributeValue] = [:]
+  ) throws -> RowBlockWriter {
     ensureOpen()
     precondition(!shape.isEmpty)
+    let elementSize = HDF5.locked { H5Tget_size(memoryType) }
     let did = HDF5.locked {
       var dims = shape.map { hsize_t($0) }
       let sid = H5Screate_simple(Int32(dims.count), &dims, nil)
       defer { H5Sclose(sid) }
-      let dcpl = datasetCreationList(shape: shape, bytes: shape.reduce(4, *))
+      let dcpl = datasetCreationList(shape: shape, bytes: shape.reduce(elementSize, *))
       defer { H5Pclose(dcpl) }
       let lcpl = linkCreationList()
       defer { H5Pclose(lcpl) }
-      return H5Dcreate2(
-        fid, HDF5.absolute(name), retort_h5t_ieee_f32le(), sid, lcpl, dcpl, retort_h5p_default())
+      return H5Dcreate2(fid, HDF5.absolute(name), fileType, sid, lcpl, dcpl, retort_h5p_default())
     }
     guard did >= 0 else { throw RetortError.io("cannot create dataset '\(name)' in \(label)") }
-    let writer = RowBlockWriter(did: did, name: name, shape: shape, label: label)
+    let writer = RowBlockWriter(
+      did: did, name: name, shape: shape, label: label, memoryType: memoryType,
+      elementSize: elementSize)
     for (key, value) in attributes.sorted(by: { $0.key < $1.key }) {
       try setAttribute(key, value, on: name)
     }

@@ -420,7 +420,9 @@ public final class TensorFile {
   /// native copy of its numeric type (the caller closes it; byte order and
   /// float16 become native) and its values in that type (`info` has checked
   /// the claim against the file's size).
-  func readStoredNumbers(_ name: String) throws -> (shape: [Int], type: hid_t, bytes: [UInt8]) {
+  func readStoredNumbers(_ name: String, rows: Range<Int>? = nil) throws -> (
+    shape: [Int], type: hid_t, bytes: [UInt8]
+  ) {
     let info = try info(name)
     guard info.kind == .float || info.kind == .integer else {
       throw RetortError.data(
@@ -433,15 +435,33 @@ public final class TensorFile {
       guard native >= 0 else {
         throw RetortError.data("has a type Retort cannot read", dataset: info.name, file: label)
       }
-      var bytes = [UInt8](repeating: 0, count: (HDF5.count(info.shape) ?? 0) * H5Tget_size(native))
+      var shape = info.shape
+      var (memSpace, fileSpace) = (retort_h5s_all(), retort_h5s_all())
+      if let rows {
+        precondition(!shape.isEmpty && rows.upperBound <= shape[0])
+        shape[0] = rows.count
+        var start = [hsize_t](repeating: 0, count: shape.count)
+        start[0] = hsize_t(rows.lowerBound)
+        var count = shape.map { hsize_t($0) }
+        fileSpace = H5Dget_space(did)
+        H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, &start, nil, &count, nil)
+        memSpace = H5Screate_simple(Int32(count.count), &count, nil)
+      }
+      defer {
+        if rows != nil {
+          H5Sclose(memSpace)
+          H5Sclose(fileSpace)
+        }
+      }
+      var bytes = [UInt8](repeating: 0, count: (HDF5.count(shape) ?? 0) * H5Tget_size(native))
       if !bytes.isEmpty,
-        H5Dread(did, native, retort_h5s_all(), retort_h5s_all(), retort_h5p_default(), &bytes) < 0
+        H5Dread(did, native, memSpace, fileSpace, retort_h5p_default(), &bytes) < 0
       {
         H5Tclose(native)
         throw RetortError.data(
           "cannot read dataset '\(info.name)' (damaged or truncated data)", file: label)
       }
-      return (info.shape, native, bytes)
+      return (shape, native, bytes)
     }
   }
 }

@@ -22,6 +22,9 @@ public final class TensorFileWriter {
   private let direct: String?
   private var finished = false
 
+  /// Datasets copied through that are larger than this go in blocks of rows.
+  static let copyBlockBytes = 16 << 20
+
   /// Datasets larger than this many bytes are chunked and compressed.
   static let compressionThreshold = 1 << 20
 
@@ -248,11 +251,31 @@ public final class TensorFileWriter {
     let attributes = try source.attributes(of: name)
     switch info.kind {
     case .float, .integer:
-      let (shape, type, bytes) = try source.readStoredNumbers(name)
-      defer { HDF5.locked { _ = H5Tclose(type) } }
-      try bytes.withUnsafeBytes {
-        try writeNumbers(out, shape: shape, bytes: $0, memType: type, fileType: type)
+      let rowBytes = info.shape.dropFirst().reduce(8, *)
+      let rows = info.shape.first ?? 0
+      guard rows > 1, rows * rowBytes > Self.copyBlockBytes else {
+        let (shape, type, bytes) = try source.readStoredNumbers(name)
+        defer { HDF5.locked { _ = H5Tclose(type) } }
+        try bytes.withUnsafeBytes {
+          try writeNumbers(out, shape: shape, bytes: $0, memType: type, fileType: type)
+        }
+        break
       }
+      // Large datasets go through in blocks of rows, so that memory holds one.
+      let block = max(1, Self.copyBlockBytes / max(rowBytes, 1))
+      var blocks: RowBlockWriter?
+      var types = [hid_t]()
+      defer { HDF5.locked { for t in types { _ = H5Tclose(t) } } }
+      for start in stride(from: 0, to: rows, by: block) {
+        let (shape, type, bytes) = try source.readStoredNumbers(
+          name, rows: start..<min(rows, start + block))
+        types.append(type)
+        if blocks == nil {
+          blocks = try rowBlocks(out, shape: info.shape, fileType: type, memoryType: type)
+        }
+        try bytes.withUnsafeBytes { try blocks!.append(rows: shape[0], bytes: $0) }
+      }
+      try blocks?.finish()
     case .string:
       try writeStrings(out, try source.readStrings(name))
     case .other:
