@@ -19,10 +19,10 @@ let package = Package(
     .target(name: "CRetortGuard"),
     .target(name: "Retort", dependencies: ["CHDF5", "CBLAS", "CLAPACKE", "CRetortGuard"]),
     // The C library carries the Swift runtime, so that it loads where no
-    // Swift toolchain is installed.
+    // Swift toolchain is installed; its soname is what packages install.
     .target(
       name: "RetortC", dependencies: ["Retort"],
-      linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
+      linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "-soname=libretort.so.0"])]),
     .target(name: "RetortFuzzTarget", dependencies: ["Retort"]),
     .target(
       name: "RetortCLI",

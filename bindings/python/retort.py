@@ -9,6 +9,7 @@ library's one-line message (for example a NaN input or mismatched sizes).
 """
 
 import ctypes
+import ctypes.util
 import os
 from pathlib import Path
 
@@ -47,6 +48,9 @@ def _library_path():
     for c in candidates:
         if c.exists():
             return str(c)
+    installed = ctypes.util.find_library("retort")  # the Debian package's libretort.so.0
+    if installed:
+        return installed
     raise OSError("libretort.so not found: set RETORT_LIB or install Retort (Scripts/setup --prefix)")
 
 

@@ -1,0 +1,46 @@
+import Foundation
+import RetortTestSupport
+import Testing
+
+/// `Scripts/package deb` from the release tools: the package's Depends name
+/// the Debian packages of the libraries the binaries link (HDF5, OpenBLAS,
+/// LAPACKE) and no Swift; its extracted tools and library run and report the
+/// package's version, as does every output file.
+@Suite("Debian package") struct PackageTests {
+  @Test func debCarriesToolsLibraryAndOneVersion() throws {
+    let dir = try temporaryDirectory()
+    let build = try runProcess(
+      repositoryRoot.appendingPathComponent("Scripts/package"), ["deb", "--out", dir.path, "--uncompressed"],
+      environment: ["RETORT_BIN": toolDirectory.path])
+    #expect(build.status == 0, "\(build.stderr)")
+    let script = #"""
+      set -e
+      deb=$(ls retort_*_amd64.deb)
+      echo "version $(dpkg-deb -f "$deb" Version)"
+      echo "depends $(dpkg-deb -f "$deb" Depends)"
+      dpkg-deb -x "$deb" root
+      echo "tool $(root/usr/bin/nms --version | cut -d' ' -f1)"
+      RETORT_LIB=$PWD/root/usr/lib/x86_64-linux-gnu/libretort.so.0 \
+        PYTHONPATH=root/usr/lib/python3/dist-packages python3 -c 'import retort; print("library", retort.version())'
+      python3 -c 'import h5py, numpy as np; f = h5py.File("d.h5", "w"); f["boxes"] = np.zeros((1, 4), np.float32); f["scores"] = np.ones(1, np.float32)'
+      root/usr/bin/nms d.h5 -o keep.h5
+      python3 -c 'import h5py; print("file", h5py.File("keep.h5").attrs["retort_version"])'
+      ls root/usr/share/man/man1/csls.1.gz root/usr/include/retort.h \
+        root/usr/lib/x86_64-linux-gnu/pkgconfig/retort.pc root/usr/share/doc/retort/copyright
+      """#
+    let r = try runProcess(URL(fileURLWithPath: "/bin/bash"), ["-c", script], in: dir)
+    #expect(r.status == 0, "\(r.stderr)")
+    var fields = [String: String]()
+    for line in r.text.split(separator: "\n") {
+      guard let space = line.firstIndex(of: " ") else { continue }
+      fields[String(line[..<space]), default: String(line[line.index(after: space)...])] += ""
+    }
+    let version = try #require(fields["version"])
+    for key in ["tool", "library", "file"] { #expect(fields[key] == version, "\(key): \(r.text)") }
+    let depends = fields["depends"] ?? ""
+    for package in ["libhdf5-103-1", "liblapacke", "libopenblas0", "libc6"] {
+      #expect(depends.contains(package), "\(depends)")
+    }
+    #expect(!depends.lowercased().contains("swift"), "\(depends)")
+  }
+}
