@@ -10,7 +10,8 @@ import Testing
   @Test func debCarriesToolsLibraryAndOneVersion() throws {
     let dir = try temporaryDirectory()
     let build = try runProcess(
-      repositoryRoot.appendingPathComponent("Scripts/package"), ["deb", "--out", dir.path, "--uncompressed"],
+      repositoryRoot.appendingPathComponent("Scripts/package"),
+      ["deb", "--out", dir.path, "--uncompressed"],
       environment: ["RETORT_BIN": toolDirectory.path])
     #expect(build.status == 0, "\(build.stderr)")
     let script = #"""
@@ -42,5 +43,31 @@ import Testing
       #expect(depends.contains(package), "\(depends)")
     }
     #expect(!depends.lowercased().contains("swift"), "\(depends)")
+  }
+
+  /// `Scripts/package wheel`: pip installs it into a new virtual environment
+  /// (numpy from the system's site packages), and `import retort` loads the
+  /// library the wheel carries, with no PYTHONPATH or RETORT_LIB, and keeps
+  /// the row of the two boxes that numpy's greedy NMS keeps.
+  @Test func wheelInstallsAndLoadsItsOwnLibrary() throws {
+    let dir = try temporaryDirectory()
+    let build = try runProcess(
+      repositoryRoot.appendingPathComponent("Scripts/package"), ["wheel", "--out", dir.path],
+      environment: ["RETORT_BIN": toolDirectory.path])
+    #expect(build.status == 0, "\(build.stderr)")
+    let script = #"""
+      set -e
+      python3 -m venv --system-site-packages venv
+      venv/bin/pip install -q --no-index retort-*-py3-none-linux_x86_64.whl
+      cd /
+      env -u PYTHONPATH -u RETORT_LIB "$OLDPWD/venv/bin/python" -c '
+      import retort
+      print(retort.__version__, retort._library_path().startswith(retort.__file__.rsplit("/", 1)[0]))
+      print(retort.nms([[0, 0, 1, 1], [0, 0, 1, 1.05], [2, 2, 3, 3]], [0.5, 0.9, 0.1]).tolist())'
+      """#
+    let r = try runProcess(URL(fileURLWithPath: "/bin/bash"), ["-c", script], in: dir)
+    #expect(r.status == 0, "\(r.stderr)")
+    let version = try run("tensor", ["--version"]).text.split(separator: " ").first.map(String.init)
+    #expect(r.text == "\(version ?? "?") True\n[1, 2]\n", "\(r.text)")
   }
 }

@@ -1,7 +1,8 @@
 """Retort's numerical core from Python: numpy arrays in, numpy arrays out.
 
 Loads libretort.so through ctypes (no compiler needed). The library is found
-through the RETORT_LIB environment variable (a path to the .so), else in
+beside this file (as the wheel installs it), else through the RETORT_LIB
+environment variable (a path to the .so), else in
 <prefix>/lib for the prefixes in RETORT_PREFIX, /usr/local and /usr, else in
 this checkout's .build/release or .build/debug. Functions are named as the
 tools and their options are; a failing call raises RetortError with the
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["RetortError", "version", "blas_core", "softlabel", "nms", "ohem_select",
+__all__ = ["RetortError", "__version__", "version", "blas_core", "softlabel", "nms", "ohem_select",
            "prototypes", "classify", "procrustes", "csls"]
 
 
@@ -39,6 +40,9 @@ def _best_blas_core():
 
 
 def _library_path():
+    bundled = Path(__file__).with_name("libretort.so.0")
+    if bundled.exists():
+        return str(bundled)
     if os.environ.get("RETORT_LIB"):
         return os.environ["RETORT_LIB"]
     prefixes = [p for p in os.environ.get("RETORT_PREFIX", "").split(":") if p] + ["/usr/local", "/usr"]
@@ -223,3 +227,6 @@ def csls(src, tgt, k=10, top=10, queries=None, metric="csls", threads=0):
                             _p(q, _i64), nq, 0 if metric == "csls" else 1, threads,
                             _p(nb, _i64), _p(sc, _f32)))
     return nb, sc
+
+
+__version__ = version()
