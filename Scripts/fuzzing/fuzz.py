@@ -80,6 +80,8 @@ def targets():
                                           "FUZZ", "-o", "out.h5"]),
         "csls": ("en.h5", ["csls", "FUZZ", "$I/fr.h5", "--eval", "$I/test.txt"]),
         "csls-map": ("W.h5", ["csls", "$I/en.h5", "$I/fr.h5", "--map", "FUZZ", "-o", "out.h5"]),
+        "csls-map-two-sided": ("$W/W2.h5", ["csls", "$I/en.h5", "$I/fr.h5", "--map", "FUZZ",
+                                            "-o", "out.h5"]),
         "csls-invnn": ("en.h5", ["csls", "FUZZ", "$I/fr.h5", "--metric", "invnn", "--eval",
                                  "$I/test.txt"]),
         "procrustes-unsupervised": ("en.h5", ["procrustes", "FUZZ", "$I/fr.h5", "--seed-dict",

@@ -94,7 +94,7 @@ extension TensorTool {
       }
       if !root.isEmpty && file.dataset == nil {
         print("attributes:")
-        for (k, v) in root.sorted(by: { $0.key < $1.key }) { print("  \(k) = \(v)") }
+        for (k, v) in root.sorted(by: { $0.key < $1.key }) { print("  \(k) = \(shown(v))") }
       }
       let history = input.history()
       if !history.isEmpty && file.dataset == nil {
@@ -120,7 +120,22 @@ extension TensorTool {
 
     func printAttributes(of name: String, in input: TensorFile, indent: String) throws {
       for (k, v) in try input.attributes(of: name).sorted(by: { $0.key < $1.key }) {
-        print("\(indent)\(k) = \(v)")
+        print("\(indent)\(k) = \(shown(v))")
+      }
+    }
+
+    /// An attribute for people: lists of more than 8 values show their first
+    /// 8 and their length (--json gives them whole).
+    func shown(_ v: AttributeValue) -> String {
+      func list(_ values: [String]) -> String {
+        values.count <= 8
+          ? "[" + values.joined(separator: ", ") + "]"
+          : "[" + values.prefix(8).joined(separator: ", ") + ", … \(values.count) values]"
+      }
+      switch v {
+      case .integers(let a): return list(a.map { "\($0)" })
+      case .reals(let a): return list(a.map { "\($0)" })
+      default: return "\(v)"
       }
     }
   }
