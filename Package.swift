@@ -1,14 +1,21 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-let tools = ["tensor", "softlabel", "distill", "nms", "ohem-select", "csls", "procrustes", "protonet", "align-adv"]
+// Each tool's command, in Sources/<tool>; the tools are one multi-call binary,
+// retort-tools, that Scripts/setup links under each tool's name.
+let tools = [
+  "tensor": "TensorCommand", "softlabel": "SoftLabelCommand", "distill": "DistillCommand",
+  "nms": "NMSCommand", "ohem-select": "OHEMSelectCommand", "csls": "CSLSCommand",
+  "procrustes": "ProcrustesCommand", "protonet": "ProtonetCommand", "align-adv": "AlignAdvCommand",
+].sorted { $0.key < $1.key }
 
 let package = Package(
   name: "Retort",
   products: [
     .library(name: "Retort", targets: ["Retort"]),
     .library(name: "retort", type: .dynamic, targets: ["RetortC"]),
-  ] + tools.map { .executable(name: $0, targets: [$0]) },
+    .executable(name: "retort-tools", targets: ["retort-tools"]),
+  ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
   ],
@@ -34,13 +41,17 @@ let package = Package(
     .testTarget(name: "RetortTests", dependencies: ["Retort", "RetortTestSupport"]),
     .testTarget(
       name: "CLITests",
-      dependencies: ["Retort", "RetortCLI", "RetortTestSupport"] + tools.map { .target(name: $0) }),
-  ] + tools.map {
+      dependencies: ["Retort", "RetortCLI", "RetortTestSupport", "retort-tools"]),
     .executableTarget(
-      name: $0,
-      dependencies: [
-        "Retort", "RetortCLI",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ])
-  }
+      name: "retort-tools", dependencies: ["Retort"] + tools.map { .target(name: $0.value) }),
+  ]
+    + tools.map {
+      .target(
+        name: $0.value,
+        dependencies: [
+          "Retort", "RetortCLI",
+          .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ],
+        path: "Sources/\($0.key)")
+    }
 )

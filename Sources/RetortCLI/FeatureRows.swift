@@ -67,6 +67,20 @@ public struct FeatureBlocks {
     self.needs = needs
   }
 
+  /// Rows per block: about 4 Mi stored values, so that memory stays O(block)
+  /// however many rows there are.
+  public var blockRows: Int {
+    max(1, min(65_536, (1 << 22) / max(1, storedRowShape.reduce(1, *))))
+  }
+
+  /// The part's rows as consecutive blocks of `blockRows` file rows.
+  public var blocks: [Range<Int>] {
+    let rows = part.rows
+    return stride(from: rows.lowerBound, to: rows.upperBound, by: blockRows).map {
+      $0..<min(rows.upperBound, $0 + blockRows)
+    }
+  }
+
   /// `rows` (file rows within `part.rows`), finite, images as channels when asked.
   public func read(_ rows: Range<Int>) throws -> FloatTensor {
     var x = try file.readFiniteFloat(name, rows: rows)

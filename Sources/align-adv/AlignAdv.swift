@@ -4,7 +4,10 @@ import Glibc
 import Retort
 import RetortCLI
 
-@main
+/// Runs `align-adv` as a program: parses the command line, does the work, exits
+/// (the entry point of the `align-adv` name of the multi-call binary).
+public func runAlignAdv() { AlignAdv.main() }
+
 struct AlignAdv: RetortCommand, RetortTool {
   static let datasetRoles = ["embeddings", "words"]
 

@@ -4,7 +4,10 @@ import Glibc
 import Retort
 import RetortCLI
 
-@main
+/// Runs `csls` as a program: parses the command line, does the work, exits
+/// (the entry point of the `csls` name of the multi-call binary).
+public func runCSLS() { CSLSTool.main() }
+
 struct CSLSTool: RetortCommand, RetortTool {
   static let datasetRoles = ["embeddings", "words"]
 

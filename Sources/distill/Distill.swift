@@ -2,7 +2,10 @@ import ArgumentParser
 import Retort
 import RetortCLI
 
-@main
+/// Runs `distill` as a program: parses the command line, does the work, exits
+/// (the entry point of the `distill` name of the multi-call binary).
+public func runDistill() { Distill.main() }
+
 struct Distill: RetortCommand {
   static let configuration = CommandConfiguration.tool(
     "distill",

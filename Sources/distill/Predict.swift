@@ -40,17 +40,15 @@ extension Distill {
       let logits = try writer.rowBlocks(
         "logits", shape: [rows.count, networks[0].outputWidth],
         attributes: ["temperature": .real(Double(model.temperature))])
-      // Blocks of about 4 Mi input values: memory stays O(block) however many rows.
-      let block = max(1, min(65_536, (1 << 22) / max(1, input.storedRowShape.reduce(1, *))))
       var fingerprint = input.fingerprint()
-      for start in stride(from: rows.lowerBound, to: rows.upperBound, by: block) {
-        let x = try input.read(start..<min(rows.upperBound, start + block))
+      for block in input.blocks {
+        let x = try input.read(block)
         fingerprint.add(x.scalars)
         try logits.append(
           try context.naming(input.file) {
             try ClassifierModelFile.logits(
               networks, x: x, temperature: model.temperature, dataset: input.name,
-              firstRow: start)
+              firstRow: block.lowerBound)
           })
       }
       try logits.finish()

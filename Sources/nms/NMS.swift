@@ -4,7 +4,10 @@ import Glibc
 import Retort
 import RetortCLI
 
-@main
+/// Runs `nms` as a program: parses the command line, does the work, exits
+/// (the entry point of the `nms` name of the multi-call binary).
+public func runNMS() { NMSTool.main() }
+
 struct NMSTool: RetortCommand, RetortTool {
   static let configuration = CommandConfiguration.tool(
     "nms",

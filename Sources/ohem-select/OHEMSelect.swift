@@ -4,7 +4,10 @@ import Glibc
 import Retort
 import RetortCLI
 
-@main
+/// Runs `ohem-select` as a program: parses the command line, does the work, exits
+/// (the entry point of the `ohem-select` name of the multi-call binary).
+public func runOHEMSelect() { OHEMSelectTool.main() }
+
 struct OHEMSelectTool: RetortCommand, RetortTool {
   static let configuration = CommandConfiguration.tool(
     "ohem-select",

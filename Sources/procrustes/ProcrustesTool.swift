@@ -4,7 +4,10 @@ import Glibc
 import Retort
 import RetortCLI
 
-@main
+/// Runs `procrustes` as a program: parses the command line, does the work, exits
+/// (the entry point of the `procrustes` name of the multi-call binary).
+public func runProcrustes() { ProcrustesTool.main() }
+
 struct ProcrustesTool: RetortCommand, RetortTool {
   static let datasetRoles = ["embeddings", "words"]
 

@@ -4,7 +4,10 @@ import Glibc
 import Retort
 import RetortCLI
 
-@main
+/// Runs `protonet` as a program: parses the command line, does the work, exits
+/// (the entry point of the `protonet` name of the multi-call binary).
+public func runProtonet() { Protonet.main() }
+
 struct Protonet: RetortCommand {
   static let configuration = CommandConfiguration.tool(
     "protonet",
@@ -62,6 +65,9 @@ struct Encoder {
       names: ["x", "embeddings"], inputShape: network?.inputShape, labels: labels,
       imagesAsChannels: true)
   }
+
+  /// D, the width of the embeddings of rows of `rowShape`.
+  func width(rowShape: [Int]) -> Int { network?.outputWidth ?? rowShape.reduce(1, *) }
 
   /// Embeddings [N, D] of `x`: the network's outputs, or `x` itself flattened.
   func embed(_ x: FloatTensor) -> FloatTensor {

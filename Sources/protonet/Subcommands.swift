@@ -21,9 +21,13 @@ extension Protonet {
 
     func run(in context: ToolContext) throws {
       let model = try encoder.load(in: context)
-      let input = try context.featureRows(data, model.rows(labels: false), shard: filter.shard)
+      let input = try context.featureBlocks(data, model.rows(labels: false), shard: filter.shard)
       let writer = try context.writer(filter.output)
-      try writer.write("embeddings", model.embed(input.x))
+      let embeddings = try writer.rowBlocks(
+        "embeddings",
+        shape: [input.part.rows.count, model.width(rowShape: input.storedRowShape)])
+      for block in input.blocks { try embeddings.append(model.embed(try input.read(block))) }
+      try embeddings.finish()
       try context.finish(
         writer, part: input.part, carrying: input.file, carry: !filter.carry.noCarry,
         except: ["embeddings", "x"])
@@ -87,7 +91,8 @@ extension Protonet {
 
     func run(in context: ToolContext) throws {
       let model = try encoder.load(in: context)
-      let input = try context.featureRows(queries, model.rows(labels: false), shard: filter.shard)
+      let input = try context.featureBlocks(
+        queries, model.rows(labels: false), shard: filter.shard)
       let protoFile = try context.open(path: prototypes)
       if case .text(let made)? = try protoFile.attributes(of: "prototypes")["encoder"],
         made != model.fingerprint
@@ -98,19 +103,27 @@ extension Protonet {
       }
       let p = try protoFile.readFiniteFloat("prototypes")
       let classes = try protoFile.readInt("classes").scalars
-      let q = model.embed(input.x)
-      guard p.rank == 2, p.shape[1] == q.shape[1], classes.count == p.rowCount else {
+      let width = model.width(rowShape: input.storedRowShape)
+      guard p.rank == 2, p.shape[1] == width, classes.count == p.rowCount else {
         throw RetortError.data(
           "prototypes \(p.shape) with \(classes.count) classes "
-            + "do not fit queries of dimension \(q.shape[1])",
+            + "do not fit queries of dimension \(width)",
           file: protoFile.label)
       }
-      let (logProbs, predicted) = Prototypes.classify(
-        queries: q, prototypes: p, classes: classes,
-        distance: distance ?? model.distance ?? .sqeuclidean)
+      let rule = distance ?? model.distance ?? .sqeuclidean
       let writer = try context.writer(filter.output)
-      try writer.write("log_probs", logProbs)
-      try writer.write("pred", IndexTensor(shape: [predicted.count], scalars: predicted))
+      let rows = input.part.rows.count
+      let logProbs = try writer.rowBlocks("log_probs", shape: [rows, p.rowCount])
+      let predicted = try writer.indexRowBlocks("pred", count: rows)
+      for block in input.blocks {
+        let (blockLogProbs, blockPredicted) = Prototypes.classify(
+          queries: model.embed(try input.read(block)), prototypes: p, classes: classes,
+          distance: rule)
+        try logProbs.append(blockLogProbs)
+        try predicted.append(blockPredicted)
+      }
+      try logProbs.finish()
+      try predicted.finish()
       try context.finish(
         writer, part: input.part, carrying: input.file, carry: !filter.carry.noCarry,
         except: ["log_probs", "pred"])

@@ -4,7 +4,10 @@ import Glibc
 import Retort
 import RetortCLI
 
-@main
+/// Runs `softlabel` as a program: parses the command line, does the work, exits
+/// (the entry point of the `softlabel` name of the multi-call binary).
+public func runSoftLabel() { SoftLabel.main() }
+
 struct SoftLabel: RetortCommand, RetortTool {
   static let datasetRoles = ["logits", "probs"]
 

@@ -2,7 +2,10 @@ import ArgumentParser
 import Retort
 import RetortCLI
 
-@main
+/// Runs `tensor` as a program: parses the command line, does the work, exits
+/// (the entry point of the `tensor` name of the multi-call binary).
+public func runTensor() { TensorTool.main() }
+
 struct TensorTool: RetortCommand {
   static let configuration = CommandConfiguration.tool(
     "tensor",

@@ -120,6 +120,35 @@ private let boundedRun = """
     try expectWithin(72, "distill", ["predict", "-m", "m.h5", "big.h5", "-o", "z.h5"], in: dir)
   }
 
+  /// 150,000 rows of 100 features are 57 MiB: protonet embed and classify
+  /// read them and write their outputs in blocks, under 72 MiB.
+  @Test func protonetEmbedsAndClassifiesInBlocks() throws {
+    let dir = try temporaryDirectory()
+    _ = try python(
+      """
+      import h5py, numpy as np
+      rng = np.random.default_rng(6)
+      with h5py.File('small.h5', 'w') as f:
+          f['x'] = rng.normal(size=(300, 100)).astype(np.float32); f['labels'] = np.arange(300) % 10
+      with h5py.File('big.h5', 'w') as f:
+          f['x'] = rng.normal(size=(150000, 100)).astype(np.float32)
+      """, in: dir)
+    let train = try run(
+      "protonet",
+      [
+        "train", "--arch", "100-16", "--way", "5", "--shot", "2", "--query", "2", "--episodes", "3",
+        "small.h5", "-o", "m.h5",
+      ], in: dir)
+    #expect(train.status == 0, "\(train.stderr)")
+    let prototypes = try run(
+      "protonet", ["prototypes", "-m", "m.h5", "small.h5", "-o", "p.h5"], in: dir)
+    #expect(prototypes.status == 0, "\(prototypes.stderr)")
+    try expectWithin(72, "protonet", ["embed", "-m", "m.h5", "big.h5", "-o", "e.h5"], in: dir)
+    try expectWithin(
+      72, "protonet",
+      ["classify", "-m", "m.h5", "--prototypes", "p.h5", "big.h5", "-o", "c.h5"], in: dir)
+  }
+
   /// 200,000 mapped rows as .vec text are 73 MiB, which with the 24 MiB input
   /// and the program would not fit in 110 MiB: tensor map holds one block.
   @Test func tensorMapWritesTextOneBlockAtATime() throws {
@@ -135,9 +164,11 @@ private let boundedRun = """
       with h5py.File('W.h5', 'w') as f:
           f['W'] = np.linalg.qr(rng.normal(size=(32, 32)))[0].astype(np.float32)
       """, in: dir)
-    try expectWithin(110, "tensor", ["map", "W.h5", "big.h5", "--block", "1000", "-o", "big.vec"], in: dir)
-    let size = try FileManager.default.attributesOfItem(
-      atPath: dir.appendingPathComponent("big.vec").path)[.size] as! Int
+    try expectWithin(
+      110, "tensor", ["map", "W.h5", "big.h5", "--block", "1000", "-o", "big.vec"], in: dir)
+    let size =
+      try FileManager.default.attributesOfItem(
+        atPath: dir.appendingPathComponent("big.vec").path)[.size] as! Int
     #expect(size > 70 << 20, "the .vec output is \(size) bytes")
   }
 }

@@ -34,6 +34,12 @@ public final class RowBlockWriter {
     try block.scalars.withUnsafeBytes { try append(rows: block.shape.first ?? 0, bytes: $0) }
   }
 
+  /// Writes `values` as the next rows of this one-dimensional int64 dataset.
+  public func append(_ values: [Int64]) throws {
+    precondition(shape.count == 1 && elementSize == 8)
+    try values.withUnsafeBytes { try append(rows: values.count, bytes: $0) }
+  }
+
   /// Writes `rows` rows given as raw values of the memory type.
   func append(rows: Int, bytes: UnsafeRawBufferPointer) throws {
     precondition(open && bytes.count == rows * shape.dropFirst().reduce(elementSize, *))
@@ -84,6 +90,14 @@ extension TensorFileWriter {
     try rowBlocks(
       name, shape: shape, fileType: retort_h5t_ieee_f32le(), memoryType: retort_h5t_native_float(),
       attributes: attributes)
+  }
+
+  /// Creates int64 dataset `name` of `count` values, to be written in blocks
+  /// (`append(_: [Int64])`); call `finish()` on it before `commit()`.
+  public func indexRowBlocks(_ name: String, count: Int) throws -> RowBlockWriter {
+    try rowBlocks(
+      name, shape: [count], fileType: retort_h5t_std_i64le(),
+      memoryType: retort_h5t_native_int64())
   }
 
   /// Creates dataset `name` of `shape` stored as `fileType`, whose blocks come
