@@ -6,7 +6,8 @@
 Each option's default (from `TOOL --experimental-dump-help`, what `--help`
 shows) is added to its description, and a tool without subcommands loses the
 'help' subcommand the generator lists for every command (`nms help` is not a
-command). Pages are rewritten in place."""
+command), and blank lines become paragraph breaks (.Pp). Pages are rewritten
+in place."""
 import json
 import os
 import re
@@ -66,8 +67,12 @@ def finish(page, bin_dir):
             description = len(out)
         out.append(line)
         i += 1
+    # A blank line inside the text is a paragraph break: .Pp (groff warns
+    # about empty input lines); the file's final newline stays.
+    body, end = out[:-1] if out and out[-1] == "" else out, out[-1:] == [""]
+    paragraphs = [".Pp" if line == "" else line for line in body]
     with open(page, "w") as f:
-        f.write("\n".join(out))
+        f.write("\n".join(paragraphs) + ("\n" if end else ""))
 
 
 if __name__ == "__main__":

@@ -89,7 +89,10 @@ import Testing
                      lambda: retort.softlabel([[1.0, np.inf]]),
                      lambda: retort.softlabel([[1.0, 2.0]], T=0),
                      lambda: retort.procrustes(src, tgt, [[0, 999]]),
-                     lambda: retort.csls(a, t[:, :5])]:
+                     lambda: retort.csls(a, t[:, :5]),
+                     lambda: retort.nms([['0', '0', '1', '1']], [1.0]),
+                     lambda: retort.nms([[0, 0, 1, 1]], [1.0], image=[0.5]),
+                     lambda: retort.nms([[0, 0, 1, 1], [0, 0, 1]], [1.0, 2.0])]:
             try: call(); errors.append('no error')
             except retort.RetortError as e: errors.append(e.code)
         report(errors=errors, **found)
@@ -104,7 +107,7 @@ import Testing
     #expect(r.number("probability_sum_error") <= 1e-5)
     #expect(r.number("procrustes_error") < 1e-4)
     #expect(r.integers("csls") == r.integers("csls_numpy"))
-    #expect(r.fields["errors"] as? [Int] == [64, 65, 65, 64, 65, 64], "\(r.fields)")
+    #expect(r.fields["errors"] as? [Int] == [64, 65, 65, 64, 65, 64, 64, 64, 64], "\(r.fields)")
   }
 }
 

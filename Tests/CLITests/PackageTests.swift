@@ -5,7 +5,7 @@ import Testing
 /// `Scripts/package deb` from the release tools: the package's Depends name
 /// the Debian packages of the libraries the binaries link (HDF5, OpenBLAS,
 /// LAPACKE) and no Swift; its extracted tools and library run and report the
-/// package's version, as does every output file.
+/// package's version, as does every output file; it installs at most 150 MB.
 @Suite("Debian package") struct PackageTests {
   @Test func debCarriesToolsLibraryAndOneVersion() throws {
     let dir = try temporaryDirectory()
@@ -19,10 +19,13 @@ import Testing
       deb=$(ls retort_*_amd64.deb)
       echo "version $(dpkg-deb -f "$deb" Version)"
       echo "depends $(dpkg-deb -f "$deb" Depends)"
+      echo "installed-kib $(dpkg-deb -f "$deb" Installed-Size)"
       dpkg-deb -x "$deb" root
       echo "tool $(root/usr/bin/nms --version | cut -d' ' -f1)"
+      echo "links $(find root/usr/bin -type l -lname '*/libexec/retort/retort-tools' | wc -l)"
+      echo "measured-kib $(du -sk root/usr | cut -f1)"
       RETORT_LIB=$PWD/root/usr/lib/x86_64-linux-gnu/libretort.so.0 \
-        PYTHONPATH=root/usr/lib/python3/dist-packages python3 -c 'import retort; print("library", retort.version())'
+        PYTHONPATH=root/usr/share/retort/python python3 -c 'import retort; print("library", retort.version())'
       python3 -c 'import h5py, numpy as np; f = h5py.File("d.h5", "w"); f["boxes"] = np.zeros((1, 4), np.float32); f["scores"] = np.ones(1, np.float32)'
       root/usr/bin/nms d.h5 -o keep.h5
       python3 -c 'import h5py; print("file", h5py.File("keep.h5").attrs["retort_version"])'
@@ -43,6 +46,12 @@ import Testing
       #expect(depends.contains(package), "\(depends)")
     }
     #expect(!depends.lowercased().contains("swift"), "\(depends)")
+    // The nine tools are links to one binary, and the package installs at
+    // most 150 MB (issue 19); Installed-Size is what the files take.
+    #expect(fields["links"] == "9", "\(r.text)")
+    let installed = try #require(fields["installed-kib"].flatMap { Int($0) })
+    #expect(installed * 1024 <= 150_000_000, "Installed-Size \(installed) KiB")
+    #expect(fields["measured-kib"].flatMap { Int($0) } == installed, "\(r.text)")
   }
 
   /// `Scripts/package wheel`: pip installs it into a new virtual environment

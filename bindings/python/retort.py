@@ -9,12 +9,16 @@ tools and their options are; a failing call raises RetortError with the
 library's one-line message (for example a NaN input or mismatched sizes).
 """
 
+from __future__ import annotations
+
 import ctypes
 import ctypes.util
 import os
 from pathlib import Path
+from typing import Optional, Tuple, Union
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = ["RetortError", "__version__", "version", "blas_core", "softlabel", "nms", "ohem_select",
            "prototypes", "classify", "procrustes", "csls"]
@@ -23,7 +27,7 @@ __all__ = ["RetortError", "__version__", "version", "blas_core", "softlabel", "n
 class RetortError(Exception):
     """A call into libretort failed; `code` is the sysexits value (64 usage, 65 data)."""
 
-    def __init__(self, code, message):
+    def __init__(self, code: int, message: str) -> None:
         super().__init__(message)
         self.code = code
 
@@ -89,8 +93,19 @@ def _check(code):
         raise RetortError(code, _lib.retort_last_error().decode())
 
 
+def _numbers(a, name, kinds):
+    """a as an array, or RetortError (64) when it is ragged or not of the given numpy kinds."""
+    try:
+        a = np.asarray(a)
+    except ValueError as error:
+        raise RetortError(64, f"{name} is not an array: {error}") from None
+    if a.dtype.kind not in kinds:
+        raise RetortError(64, f"{name} must hold numbers, it has dtype {a.dtype}")
+    return a
+
+
 def _floats(a, name, ndim=None, cols=None):
-    a = np.ascontiguousarray(a, dtype=np.float32)
+    a = np.ascontiguousarray(_numbers(a, name, "biuf"), dtype=np.float32)
     if ndim is not None and a.ndim != ndim:
         raise RetortError(64, f"{name} must have {ndim} dimensions, it has shape {a.shape}")
     if cols is not None and a.shape[1] != cols:
@@ -101,6 +116,9 @@ def _floats(a, name, ndim=None, cols=None):
 def _ints(a, name, n=None):
     if a is None:
         return None
+    a = _numbers(a, name, "biuf")
+    if a.dtype.kind == "f" and not np.array_equal(a, np.round(a)):
+        raise RetortError(64, f"{name} must hold whole numbers (ids), it has fractions")
     a = np.ascontiguousarray(a, dtype=np.int64)
     if n is not None and a.shape != (n,):
         raise RetortError(64, f"{name} must have shape ({n},), it has shape {a.shape}")
@@ -111,17 +129,19 @@ def _p(a, kind):
     return None if a is None else a.ctypes.data_as(kind)
 
 
-def version():
+def version() -> str:
     """Retort's version."""
     return _lib.retort_version().decode()
 
 
-def blas_core():
+def blas_core() -> str:
     """The OpenBLAS kernel the library runs on."""
     return _lib.retort_blas_core().decode()
 
 
-def softlabel(logits, T=1.0, permute_dark=False, confidence_weights=False, seed=0):
+def softlabel(logits: ArrayLike, T: float = 1.0, permute_dark: bool = False,
+              confidence_weights: bool = False, seed: int = 0
+              ) -> Union[np.ndarray, Tuple[np.ndarray, np.ndarray]]:
     """softmax(logits / T) per row; with confidence_weights also the CWTM weights."""
     z = _floats(logits, "logits", 2)
     probs = np.empty_like(z)
@@ -135,9 +155,12 @@ _FORMATS = {"xyxy": 0, "xywh": 1, "cxcywh": 2}
 _SOFT = {None: 0, "linear": 1, "gaussian": 2}
 
 
-def nms(boxes, scores, iou=0.5, image=None, classes=None, format="xyxy", legacy_plus_one=False,
-        score_min=None, max_keep=None, soft=None, sigma=0.5, soft_min_score=0.001, threads=0,
-        return_scores=False):
+def nms(boxes: ArrayLike, scores: ArrayLike, iou: float = 0.5, image: Optional[ArrayLike] = None,
+        classes: Optional[ArrayLike] = None, format: str = "xyxy", legacy_plus_one: bool = False,
+        score_min: Optional[float] = None, max_keep: Optional[int] = None,
+        soft: Optional[str] = None, sigma: float = 0.5, soft_min_score: float = 0.001,
+        threads: int = 0, return_scores: bool = False
+        ) -> Union[np.ndarray, Tuple[np.ndarray, np.ndarray]]:
     """Row indices kept by (soft) NMS, group by group, descending score."""
     b = _floats(boxes, "boxes", 2, 4)
     n = b.shape[0]
@@ -157,8 +180,11 @@ def nms(boxes, scores, iou=0.5, image=None, classes=None, format="xyxy", legacy_
     return (keep[:k], kept_scores[:k]) if return_scores else keep[:k]
 
 
-def ohem_select(loss, boxes=None, image=None, per_image=64, iou=0.7, labels=None, nms=True,
-                per_class=False, threads=0, return_weight=False):
+def ohem_select(loss: ArrayLike, boxes: Optional[ArrayLike] = None,
+                image: Optional[ArrayLike] = None, per_image: int = 64, iou: float = 0.7,
+                labels: Optional[ArrayLike] = None, nms: bool = True, per_class: bool = False,
+                threads: int = 0, return_weight: bool = False
+                ) -> Union[np.ndarray, Tuple[np.ndarray, np.ndarray]]:
     """The hardest RoIs of each image after NMS with the loss as score."""
     l = _floats(loss, "loss", 1)
     n = l.shape[0]
@@ -173,7 +199,7 @@ def ohem_select(loss, boxes=None, image=None, per_image=64, iou=0.7, labels=None
     return (keep[:kept.value], weight) if return_weight else keep[:kept.value]
 
 
-def prototypes(embeddings, labels):
+def prototypes(embeddings: ArrayLike, labels: ArrayLike) -> Tuple[np.ndarray, np.ndarray]:
     """Class means: (prototypes [K, D], classes [K]) in ascending class id."""
     e = _floats(embeddings, "embeddings", 2)
     y = _ints(labels, "labels", e.shape[0])
@@ -184,7 +210,8 @@ def prototypes(embeddings, labels):
     return p[:k.value], c[:k.value]
 
 
-def classify(queries, prototypes, classes=None, distance="sqeuclidean"):
+def classify(queries: ArrayLike, prototypes: ArrayLike, classes: Optional[ArrayLike] = None,
+             distance: str = "sqeuclidean") -> Tuple[np.ndarray, np.ndarray]:
     """(log_probs [N, K], predicted class ids [N]) for queries against prototypes."""
     q, p = _floats(queries, "queries", 2), _floats(prototypes, "prototypes", 2)
     if q.shape[1] != p.shape[1]:
@@ -199,10 +226,10 @@ def classify(queries, prototypes, classes=None, distance="sqeuclidean"):
     return lp, pred
 
 
-def procrustes(src, tgt, pairs):
+def procrustes(src: ArrayLike, tgt: ArrayLike, pairs: ArrayLike) -> np.ndarray:
     """The orthogonal W [D, D] with W·x ≈ y over the (source row, target row) pairs."""
     x, y = _floats(src, "src", 2), _floats(tgt, "tgt", 2)
-    p = np.ascontiguousarray(pairs, dtype=np.int64)
+    p = _ints(pairs, "pairs")
     if p.ndim != 2 or p.shape[1] != 2:
         raise RetortError(64, f"pairs must be [M, 2], it has shape {p.shape}")
     if x.shape[1] != y.shape[1]:
@@ -213,7 +240,9 @@ def procrustes(src, tgt, pairs):
     return w
 
 
-def csls(src, tgt, k=10, top=10, queries=None, metric="csls", threads=0):
+def csls(src: ArrayLike, tgt: ArrayLike, k: int = 10, top: int = 10,
+         queries: Optional[ArrayLike] = None, metric: str = "csls", threads: int = 0
+         ) -> Tuple[np.ndarray, np.ndarray]:
     """(neighbors [Q, top], scores [Q, top]): targets of each query by CSLS or cosine."""
     x, y = _floats(src, "src", 2), _floats(tgt, "tgt", 2)
     if x.shape[1] != y.shape[1]:
@@ -229,4 +258,4 @@ def csls(src, tgt, k=10, top=10, queries=None, metric="csls", threads=0):
     return nb, sc
 
 
-__version__ = version()
+__version__: str = version()
