@@ -59,6 +59,12 @@ struct TeacherInputs {
   ) throws {
     for start in stride(from: rows.lowerBound, to: rows.upperBound, by: block) {
       let blockRows = start..<min(rows.upperBound, start + block)
+      if files.count == 1 {  // one teacher's probabilities are their own mean
+        var p = try files[0].readFiniteFloat(names[0], rows: blockRows)
+        try probabilities(&p, start, files[0])
+        try body(p, start)
+        continue
+      }
       var ensemble = TeacherEnsemble(rows: blockRows.count, classes: classes, members: files.count)
       for (file, name) in zip(files, names) {
         var p = try file.readFiniteFloat(name, rows: blockRows)

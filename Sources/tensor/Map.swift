@@ -26,8 +26,8 @@ extension TensorTool {
         The output is fastText .vec text when its name ends in .vec or .txt (--format \
         vec forces it; needs words), else HDF5 with 'embeddings' [N,D_out] float32 and \
         the input's 'words'. The rows are mapped in blocks (--block) with one matrix \
-        product each: .vec output holds one block of mapped rows at a time, HDF5 output \
-        holds the whole mapped matrix (the input is held whole in both).
+        product each, and written block by block: the output holds one block of mapped \
+        rows at a time (the input is held whole: its normalisation needs every row).
         """,
       examples: [
         "tensor map W.h5 en.h5 -o en.mapped.h5",
@@ -95,7 +95,11 @@ extension TensorTool {
       switch resolvedFormat {
       case .h5:
         let writer = try context.writer(output)
-        try writer.write("embeddings", w.mapped(input.vectors, blockRows: block))
+        let mapped = try writer.rowBlocks("embeddings", shape: [n, w.outputDimension])
+        try w.forEachBlock(of: input.vectors, blockRows: block) { rows, values in
+          try mapped.append(rows: rows.count, values: values)
+        }
+        try mapped.finish()
         if let words = input.words { try writer.write("words", .strings(words)) }
         if let file = input.file {
           try context.finish(writer, continuing: file)

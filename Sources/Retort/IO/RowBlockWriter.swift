@@ -34,6 +34,12 @@ public final class RowBlockWriter {
     try block.scalars.withUnsafeBytes { try append(rows: block.shape.first ?? 0, bytes: $0) }
   }
 
+  /// Writes `rows` rows of float32 `values` (rows × the row shape's size).
+  public func append(rows: Int, values: UnsafeBufferPointer<Float>) throws {
+    precondition(elementSize == 4)
+    try append(rows: rows, bytes: UnsafeRawBufferPointer(values))
+  }
+
   /// Writes `values` as the next rows of this one-dimensional int64 dataset.
   public func append(_ values: [Int64]) throws {
     precondition(shape.count == 1 && elementSize == 8)
