@@ -76,6 +76,12 @@ struct Encoder {
   }
 }
 
+/// A usage error unless `rotations` is 1 or 4.
+func requireRotations(_ rotations: Int) throws {
+  try requireOption(
+    RotationClasses.allowed.contains(rotations), "--rotations", rotations, "1 or 4")
+}
+
 /// Usage errors for episode options out of range, naming the option and value.
 func checkEpisodes(way: Int, shot: Int, query: Int, episodes: Int) throws {
   try requireOption(way >= 2, "--way", way, "at least 2")

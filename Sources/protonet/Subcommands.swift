@@ -139,7 +139,8 @@ extension Protonet {
         Prints {"accuracy", "ci95", "episodes", "query", "shot", "way"}: the mean \
         accuracy over --episodes seeded episodes drawn from the classes of DATA and \
         1.96*sd/sqrtepisodes, as the paper reports them. -o writes the per-episode \
-        accuracies as 'accuracies'.
+        accuracies as 'accuracies'. --rotations 4 evaluates on the rotation classes \
+        (each quarter turn of a class a class), as the paper does on Omniglot.
         """,
       examples: [
         "protonet eval -m proto.h5 --way 5 --shot 1 --episodes 1000 test.h5",
@@ -157,6 +158,8 @@ extension Protonet {
     var episodes = 1000
     @Option(name: .long, help: "Distance (default: the model's, else sqeuclidean).")
     var distance: FewShotDistance?
+    @Option(name: .long, help: "1, or 4: each quarter turn of a class is a class (square images).")
+    var rotations = 1
     @Argument(help: ArgumentHelp("Data with 'x' and 'labels'.", valueName: "data[:x]"))
     var data: InputSpec = InputSpec(path: "-")
     @OptionGroup var output: ReportOutputOptions
@@ -164,6 +167,7 @@ extension Protonet {
 
     func validate() throws {
       try checkEpisodes(way: way, shot: shot, query: query, episodes: episodes)
+      try requireRotations(rotations)
     }
 
     func run(in context: ToolContext) throws {
@@ -171,8 +175,10 @@ extension Protonet {
       let input = try context.featureRows(data, model.rows(labels: true))
       var generator = context.generator()
       let result = try context.naming(input.file) {
-        try evaluateFewShot(
-          embed: { $0 }, x: model.embed(input.x), labels: input.labels!, way: way, shot: shot,
+        let (x, labels) = try RotationClasses.expand(
+          input.x, labels: input.labels!, count: rotations)
+        return try evaluateFewShot(
+          embed: { $0 }, x: model.embed(x), labels: labels, way: way, shot: shot,
           query: query, episodes: episodes, distance: distance ?? model.distance ?? .sqeuclidean,
           generator: &generator)
       }

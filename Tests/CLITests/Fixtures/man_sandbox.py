@@ -159,6 +159,11 @@ def protonet():
     write("queries.h5", x=x[1:60], labels=y[1:60])
     write("features.h5", embeddings=rng.normal(size=(120, 8)).astype(np.float32) + np.repeat(np.eye(6, 8) * 4, 20, 0).astype(np.float32),
           labels=np.repeat(np.arange(6), 20))
+    # Validation classes, none of them a training class.
+    held_means = rng.uniform(0, 1, (8, 28, 28))
+    vy = np.repeat(np.arange(8), per)
+    vx = np.clip(held_means[vy] + rng.normal(0, 0.2, (len(vy), 28, 28)), 0, 1).astype(np.float32)
+    write("val.h5", x=vx, labels=vy + 100)
 
 
 if __name__ == "__main__":
