@@ -151,7 +151,7 @@ extension Distill {
 
     func run(in context: ToolContext) throws {
       let options = try trainingOptions()
-      let (file, set) = try readTrainingSet(data, targets: targets, in: context)
+      let (file, set, fingerprint) = try readTrainingSet(data, targets: targets, in: context)
       if targets != .hard { try warnOnTemperature(of: file, in: context) }
       if let labels = set.labels, labels.count == set.x.rowCount, labels.min() ?? 0 >= 0,
         let width = try lastDenseUnits(), let top = labels.max(), top < Int64(width / 2) - 1
@@ -171,7 +171,7 @@ extension Distill {
       }
       let writer = try context.writer(output)
       try ClassifierModelFile.write(
-        networks, to: writer, temperature: temperature, trainedOn: Fingerprint.of(set.x))
+        networks, to: writer, temperature: temperature, trainedOn: fingerprint)
       try context.finish(writer, continuing: file)
     }
   }

@@ -2,10 +2,12 @@ import Retort
 import RetortCLI
 
 /// The training rows of `spec`: `x` [N, ...] with `labels`, `probs` (for
-/// soft or mixed targets) and `weight` when the file has them.
+/// soft or mixed targets) and `weight` when the file has them, and the
+/// fingerprint of `x` (checked against the soft targets' `rows_fingerprint`,
+/// recorded by the model as `trained_on`).
 func readTrainingSet(
   _ spec: InputSpec, targets: ClassifierTrainingOptions.Targets, in context: ToolContext
-) throws -> (TensorFile, ClassifierTrainingSet) {
+) throws -> (file: TensorFile, set: ClassifierTrainingSet, fingerprint: String) {
   let file = try context.open(spec)
   let name = spec.dataset(or: "x")
   let x = try file.readFiniteFloat(name)
@@ -13,6 +15,7 @@ func readTrainingSet(
     throw RetortError.data(
       "must be [N, features...], it is \(x.shape)", dataset: name, file: file.label)
   }
+  let fingerprint = Fingerprint.of(x)
   var set = ClassifierTrainingSet(x: x)
   if try file.has(role: "labels") {
     set.labels = try file.readInt(file.dataset(for: "labels")).scalars
@@ -25,18 +28,18 @@ func readTrainingSet(
     let probsName = file.dataset(for: "probs")
     set.probs = try file.readFiniteFloat(probsName)
     if case .text(let rows)? = try file.attributes(of: probsName)["rows_fingerprint"],
-      rows != Fingerprint.of(x)
+      rows != fingerprint
     {
       throw RetortError.data(
         "was computed from other rows than '\(name)' (rows_fingerprint \(rows), '\(name)' "
-          + "\(Fingerprint.of(x))): soft targets of another split?", dataset: probsName,
+          + "\(fingerprint)): soft targets of another split?", dataset: probsName,
         file: file.label)
     }
   }
   if try file.has(role: "weight") {
     set.weights = try file.readFiniteFloat(file.dataset(for: "weight")).scalars
   }
-  return (file, set)
+  return (file, set, fingerprint)
 }
 
 /// Validation rows of `spec`: `x` with rows of `width` features, and `labels`.
