@@ -82,6 +82,40 @@ private let boundedRun = """
     try expectWithin(150, "nms", ["dets.h5", "--iou", "0.5", "-o", "keep.h5"], in: dir)
   }
 
+  /// 1,000,000 boxes with 32 features each (122 MiB of features): nms --emit
+  /// reads the features in blocks and holds only the kept rows (peak 97 MiB
+  /// measured; reading them whole took 160).
+  @Test func nmsEmitReadsCarriedRowsInBlocks() throws {
+    let dir = try temporaryDirectory()
+    _ = try python(
+      """
+      import h5py, numpy as np
+      rng = np.random.default_rng(5); n = 1000000
+      c = rng.uniform(0, 5000, size=(n, 2)); wh = rng.uniform(5, 20, size=(n, 2))
+      with h5py.File('dets.h5', 'w') as f:
+          f['boxes'] = np.concatenate([c, c + wh], 1).astype(np.float32)
+          f['scores'] = rng.random(n).astype(np.float32)
+          f['image'] = np.repeat(np.arange(1000), 1000)
+          f['features'] = rng.normal(size=(n, 32)).astype(np.float32)
+      """, in: dir)
+    try expectWithin(
+      120, "nms", ["--iou", "0.3", "--max-keep", "20", "--emit", "dets.h5", "-o", "kept.h5"],
+      in: dir)
+    // Eight blocks of rows, kept rows in NMS order (by image, then score):
+    // each emitted row is the source row 'keep' names.
+    let check = try pythonReport(
+      """
+      import h5py, numpy as np
+      src, out = h5py.File('dets.h5'), h5py.File('kept.h5')
+      keep = out['keep'][:]
+      report(rows=len(keep), ordered=bool(np.all(np.diff(keep) > 0)),
+             same=all(np.array_equal(out[k][:], src[k][:][keep]) for k in ('features', 'image', 'boxes')))
+      """, in: dir)
+    #expect(check.number("rows") == 20_000)
+    #expect(!check.flag("ordered"), "kept rows in source order: the reordering is not exercised")
+    #expect(check.flag("same"))
+  }
+
   /// Three teachers of 48 MiB each (143 MiB of input) under 72 MiB:
   /// softlabel holds one block of rows per teacher and writes the 48 MiB
   /// output block by block (measured peak 46 MiB; holding the output made
