@@ -9,17 +9,29 @@ typealias ToolRun = ProcessResult
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
   .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+/// The tools' names, each a link to the one binary `retort-tools`.
+let toolNames = [
+  "tensor", "softlabel", "distill", "nms", "ohem-select", "protonet", "align-adv", "procrustes",
+  "csls",
+]
+
 /// Where the tools are: `RETORT_BIN` (Scripts/test sets it to the release
-/// build), else the folder of this test bundle (the debug build).
+/// build), else the folder of this test bundle (the debug build), where the
+/// tools' links to `retort-tools` are made when missing (Scripts/setup makes
+/// them for the release build).
 let toolDirectory: URL = {
   if let bin = ProcessInfo.processInfo.environment["RETORT_BIN"] {
     return URL(fileURLWithPath: bin)
   }
   var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
   while url.path != "/"
-    && !FileManager.default.fileExists(atPath: url.appendingPathComponent("tensor").path)
+    && !FileManager.default.fileExists(atPath: url.appendingPathComponent("retort-tools").path)
   {
     url.deleteLastPathComponent()
+  }
+  for name in toolNames {
+    try? FileManager.default.createSymbolicLink(
+      atPath: url.appendingPathComponent(name).path, withDestinationPath: "retort-tools")
   }
   return url
 }()
