@@ -120,6 +120,7 @@ import Testing
     #expect(setup.status == 0, "\(setup.stderr)")
     let expected = [
       "bin/csls", "bin/tensor", "lib/libretort.so", "include/retort.h", "share/man/man1/csls.1",
+      "share/man/man1/retort-tools.1",
       "share/bash-completion/completions/nms", "share/zsh/site-functions/_distill",
       "share/fish/vendor_completions.d/protonet.fish", "share/retort/python/retort.py",
     ]

@@ -16,6 +16,7 @@ import Testing
           with h5py.File(name, 'w') as o: o['x'] = x[rows]; o['labels'] = y[rows]
       with h5py.File('flat.h5', 'w') as o: o['x'] = x[~held].reshape(-1, 784); o['labels'] = y[~held]
       with h5py.File('overlap.h5', 'w') as o: o['x'] = x[:40]; o['labels'] = y[:40]
+      with h5py.File('small.h5', 'w') as o: o['x'] = x[held][:, ::2, ::2]; o['labels'] = y[held]
       """, in: dir)
   }
 
@@ -89,8 +90,16 @@ import Testing
         "protonet", base + ["--val", "val.h5", "--val-way", "7", "fit.h5", "-o", "f.h5"],
         in: dir),
       tool: "protonet", status: 64, naming: "--val-way", "6")
+    expectFailure(
+      try run("protonet", base + ["--val", "small.h5", "fit.h5", "-o", "g.h5"], in: dir),
+      tool: "protonet", status: 65, naming: "small.h5", "[1, 14, 14]", "the training rows")
+    expectFailure(
+      try run(
+        "protonet", base + ["--val", "val.h5", "--val-every", "0", "fit.h5", "-o", "h.h5"],
+        in: dir),
+      tool: "protonet", status: 64, naming: "--val-every", "0")
     let left = try files(in: dir)
-    for name in ["a.h5", "b.h5", "c.h5", "d.h5", "e.h5", "f.h5"] {
+    for name in ["a.h5", "b.h5", "c.h5", "d.h5", "e.h5", "f.h5", "g.h5", "h.h5"] {
       #expect(!left.contains(name), "\(name) was written")
     }
   }
