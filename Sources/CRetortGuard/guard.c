@@ -1,8 +1,11 @@
+#define _GNU_SOURCE
 #include "retort_guard.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 enum { SLOTS = 16, PATH_BYTES = 4096, NAME_BYTES = 256 };
@@ -18,6 +21,9 @@ static int installed; /* only a process with the handlers arms the read deadline
    with its own message on a damaged file ("free(): invalid next size"), so
    during a read fd 2 points at /dev/null and the handlers write here. */
 static volatile int saved_stderr = -1;
+/* The child reading an input for this process (retort_guard_fork_reader),
+   killed by the handlers so that it never outlives its parent. */
+static volatile pid_t reader = 0;
 
 int retort_guard_add_temporary(const char *path) {
   size_t n = strlen(path);
@@ -78,6 +84,7 @@ static void put(const char *s) {
 }
 
 static void remove_temporaries(void) {
+  if (reader > 0) kill(reader, SIGKILL);
   for (int i = 0; i < SLOTS; i++)
     if (used[i]) unlink(temporaries[i]);
 }
@@ -121,6 +128,9 @@ static void on_stop(int sig) {
   _exit(128 + sig);
 }
 
+static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP};
+static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGALRM};
+
 /* Installs `handler` for `sig` and unblocks it in this thread (and so in the
    threads it starts): a mask inherited from the parent must not hold back
    the handlers. */
@@ -149,8 +159,8 @@ void retort_guard_install(const char *tool) {
   stack.ss_sp = alternate_stack;
   stack.ss_size = sizeof alternate_stack;
   sigaltstack(&stack, NULL);
-  const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP};
-  for (unsigned i = 0; i < sizeof fatal / sizeof fatal[0]; i++) handle(fatal[i], on_fatal, 0);
+  for (unsigned i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++)
+    handle(fatal_signals[i], on_fatal, 0);
   handle(SIGINT, on_stop, 1);
   handle(SIGTERM, on_stop, 1);
   handle(SIGHUP, on_stop, 1);
@@ -158,3 +168,53 @@ void retort_guard_install(const char *tool) {
   handle(SIGALRM, on_deadline, 0);
   installed = 1;
 }
+
+pid_t retort_guard_fork_reader(int *read_fd, unsigned seconds) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return -1;
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return -1;
+  }
+  if (pid == 0) {
+    /* The child dies of its signals: its parent reports them. */
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = SIG_DFL;
+    sigset_t fatal;
+    sigemptyset(&fatal);
+    for (unsigned i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++) {
+      sigaction(fatal_signals[i], &action, NULL);
+      sigaddset(&fatal, fatal_signals[i]);
+    }
+    sigprocmask(SIG_UNBLOCK, &fatal, NULL);
+    for (unsigned i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++)
+      sigaction(stop_signals[i], &action, NULL);
+    for (int i = 0; i < SLOTS; i++) used[i] = 0;
+    installed = 0;
+    reader = 0;
+    close(fds[0]);
+    *read_fd = fds[1];
+    alarm(seconds);
+    return 0;
+  }
+  close(fds[1]);
+  reader = pid;
+  *read_fd = fds[0];
+  return pid;
+}
+
+int retort_guard_wait_reader(pid_t pid) {
+  int status = 0;
+  pid_t done;
+  do done = waitpid(pid, &status, 0);
+  while (done < 0 && errno == EINTR);
+  reader = 0;
+  if (done < 0) return -1;
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  return WIFSIGNALED(status) ? 256 + WTERMSIG(status) : -1;
+}
+
+void retort_guard_exit_reader(int status) { _exit(status); }

@@ -1,6 +1,8 @@
 #ifndef RETORT_GUARD_H
 #define RETORT_GUARD_H
 
+#include <sys/types.h>
+
 /* The last line of defence of a Retort tool: signal handlers that remove the
    temporary output files and end the process with one line and an exit
    status, using only async-signal-safe calls (write, unlink, _exit).
@@ -28,5 +30,22 @@ void retort_guard_enter_read(const char *label, unsigned seconds);
 
 /* Marks the end of the region begun by `retort_guard_enter_read`. */
 void retort_guard_leave_read(void);
+
+/* Starts a child process for a read that may corrupt memory (libhdf5 1.10.8
+   copies variable-length data by sizes a damaged file chooses). Returns the
+   child's pid to the parent, with `*read_fd` the read end of a pipe from the
+   child; returns 0 in the child, with `*read_fd` the write end. The child
+   dies of its signals, removes no temporary file and is killed by SIGALRM
+   after `seconds` (0: no limit); a fatal or terminating signal of the
+   parent kills it. -1 when no child could be started. */
+pid_t retort_guard_fork_reader(int *read_fd, unsigned seconds);
+
+/* Waits for the child `pid`: its exit status (0-255), 256 + the signal that
+   ended it, or -1. */
+int retort_guard_wait_reader(pid_t pid);
+
+/* Ends the child at once (_exit), without running exit handlers that would
+   flush the parent's HDF5 files and streams. */
+void retort_guard_exit_reader(int status);
 
 #endif

@@ -29,30 +29,65 @@ public enum AttributeValue: Equatable, Sendable, CustomStringConvertible {
 }
 
 extension HDF5 {
-  /// All attributes of the object `obj`, by name. An attribute whose values
-  /// would take more than `limit` bytes (more than the file holds) is a data
-  /// error; one of a type Retort does not read is left out.
-  static func readAttributes(of obj: hid_t, limit: Int = .max) throws -> [String: AttributeValue]
+  /// All attributes of the object `obj` of the file `label`, by name. An
+  /// attribute whose values would take more than `limit` bytes (more than
+  /// the file holds) is a data error; one of a type Retort does not read is
+  /// left out. Variable-length strings are read in a child process
+  /// (`isolated`), all of the object's in one.
+  static func readAttributes(of obj: hid_t, label: String, limit: Int) throws
+    -> [String: AttributeValue]
   {
     var result = [String: AttributeValue]()
+    var variable = [(index: hsize_t, name: String)]()
     var info = H5O_info_t()
     guard H5Oget_info2(obj, &info, UInt32(H5O_INFO_NUM_ATTRS)) >= 0 else { return result }
     for i in 0..<info.num_attrs {
-      let aid = H5Aopen_by_idx(
-        obj, ".", H5_INDEX_NAME, H5_ITER_INC, i, retort_h5p_default(), retort_h5p_default())
-      guard aid >= 0 else { continue }
+      guard let aid = openAttribute(obj, i) else { continue }
       defer { H5Aclose(aid) }
       let len = H5Aget_name(aid, 0, nil)
       var buf = [CChar](repeating: 0, count: Int(len) + 1)
       H5Aget_name(aid, buf.count, &buf)
       let name = String(decoding: buf.prefix(Int(len)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-      if let v = try readAttribute(aid, name: name, limit: limit) { result[name] = v }
+      switch try readAttribute(aid, name: name, limit: limit) {
+      case .value(let v): result[name] = v
+      case .variableString: variable.append((i, name))
+      case .unread: break
+      }
+    }
+    guard !variable.isEmpty else { return result }
+    let texts = try isolated(label, size: limit) {
+      variable.map { attribute in
+        guard let aid = openAttribute(obj, attribute.index) else { return nil }
+        defer { H5Aclose(aid) }
+        return readVariableString(aid)
+      }
+    }
+    guard texts.count == variable.count else {
+      throw RetortError(.data, "corrupt HDF5 input (the HDF5 library failed reading it)", file: label)
+    }
+    for (attribute, text) in zip(variable, texts) {
+      if let text { result[attribute.name] = .text(text) }
     }
     return result
   }
 
+  private static func openAttribute(_ obj: hid_t, _ index: hsize_t) -> hid_t? {
+    let aid = H5Aopen_by_idx(
+      obj, ".", H5_INDEX_NAME, H5_ITER_INC, index, retort_h5p_default(), retort_h5p_default())
+    return aid >= 0 ? aid : nil
+  }
+
+  /// What `readAttribute` found.
+  private enum AttributeRead {
+    case value(AttributeValue)
+    /// A variable-length string, left for `isolated`.
+    case variableString
+    /// A type Retort does not read, or a failed read.
+    case unread
+  }
+
   private static func readAttribute(_ aid: hid_t, name: String, limit: Int) throws
-    -> AttributeValue?
+    -> AttributeRead
   {
     let tid = H5Aget_type(aid)
     let sid = H5Aget_space(aid)
@@ -70,29 +105,38 @@ extension HDF5 {
     switch H5Tget_class(tid) {
     case H5T_INTEGER:
       var v = [Int64](repeating: 0, count: n)
-      guard H5Aread(aid, retort_h5t_native_int64(), &v) >= 0 else { return nil }
-      return scalar ? .integer(v[0]) : .integers(v)
+      guard H5Aread(aid, retort_h5t_native_int64(), &v) >= 0 else { return .unread }
+      return .value(scalar ? .integer(v[0]) : .integers(v))
     case H5T_FLOAT:
       var v = [Double](repeating: 0, count: n)
-      guard H5Aread(aid, retort_h5t_native_double(), &v) >= 0 else { return nil }
-      return scalar ? .real(v[0]) : .reals(v)
+      guard H5Aread(aid, retort_h5t_native_double(), &v) >= 0 else { return .unread }
+      return .value(scalar ? .real(v[0]) : .reals(v))
     case H5T_STRING:
-      guard n >= 1 else { return .text("") }
-      if H5Tis_variable_str(tid) > 0 {
-        let mt = variableStringType()
-        defer { H5Tclose(mt) }
-        var ptrs = [UnsafeMutablePointer<CChar>?](repeating: nil, count: n)
-        guard H5Aread(aid, mt, &ptrs) >= 0 else { return nil }
-        defer { H5Dvlen_reclaim(mt, sid, retort_h5p_default(), &ptrs) }
-        return .text(ptrs[0].map { String(cString: $0) } ?? "")
-      }
+      guard n >= 1 else { return .value(.text("")) }
+      if H5Tis_variable_str(tid) > 0 { return .variableString }
       let size = H5Tget_size(tid)
       var bytes = [UInt8](repeating: 0, count: size * n)
-      guard H5Aread(aid, tid, &bytes) >= 0 else { return nil }
-      return .text(fixedString(bytes[0..<size]))
+      guard H5Aread(aid, tid, &bytes) >= 0 else { return .unread }
+      return .value(.text(fixedString(bytes[0..<size])))
     default:
-      return nil
+      return .unread
     }
+  }
+
+  /// The first value of a variable-length string attribute; nil when it
+  /// cannot be read. Only in a child process (`isolated`).
+  private static func readVariableString(_ aid: hid_t) -> String? {
+    let sid = H5Aget_space(aid)
+    let mt = variableStringType()
+    defer {
+      H5Tclose(mt)
+      H5Sclose(sid)
+    }
+    let n = Int(H5Sget_simple_extent_npoints(sid))
+    guard n >= 1 else { return nil }
+    var ptrs = [UnsafeMutablePointer<CChar>?](repeating: nil, count: n)
+    guard H5Aread(aid, mt, &ptrs) >= 0 else { return nil }
+    return ptrs[0].map { String(cString: $0) } ?? ""
   }
 
   /// A fixed-length string without its NUL or space padding.

@@ -340,19 +340,24 @@ public final class TensorFile {
       if H5Tis_variable_str(tid) > 0 {
         let mt = HDF5.variableStringType()
         defer { H5Tclose(mt) }
-        var total: hsize_t = 0
-        guard H5Dvlen_get_buf_size(did, mt, sid, &total) >= 0, total <= fileSize else {
-          throw RetortError.data(
-            "claims strings longer than the file (damaged data)", dataset: info.name,
-            file: label)
+        let fileSize = fileSize
+        let strings = try HDF5.isolated(label, size: fileSize) {
+          var total: hsize_t = 0
+          guard H5Dvlen_get_buf_size(did, mt, sid, &total) >= 0, total <= fileSize else {
+            throw RetortError.data(
+              "claims strings longer than the file (damaged data)", dataset: info.name,
+              file: label)
+          }
+          var ptrs = [UnsafeMutablePointer<CChar>?](repeating: nil, count: n)
+          guard
+            H5Dread(did, mt, retort_h5s_all(), retort_h5s_all(), retort_h5p_default(), &ptrs) >= 0
+          else { throw RetortError.data("cannot read dataset '\(info.name)'", file: label) }
+          return ptrs.map { $0.map { String(cString: $0) } ?? "" }
         }
-        var ptrs = [UnsafeMutablePointer<CChar>?](repeating: nil, count: n)
-        guard H5Dread(did, mt, retort_h5s_all(), retort_h5s_all(), retort_h5p_default(), &ptrs) >= 0
-        else {
+        guard strings.count == n else {
           throw RetortError.data("cannot read dataset '\(info.name)'", file: label)
         }
-        defer { H5Dvlen_reclaim(mt, sid, retort_h5p_default(), &ptrs) }
-        return ptrs.map { $0.map { String(cString: $0) } ?? "" }
+        return strings.map { $0 ?? "" }
       }
       let size = H5Tget_size(tid)
       var bytes = [UInt8](repeating: 0, count: size * n)
@@ -404,7 +409,7 @@ public final class TensorFile {
       let oid = H5Oopen(fid, HDF5.absolute(name), retort_h5p_default())
       guard oid >= 0 else { throw missing(name) }
       defer { H5Oclose(oid) }
-      do { return try HDF5.readAttributes(of: oid, limit: fileSize) } catch let e as RetortError {
+      do { return try HDF5.readAttributes(of: oid, label: label, limit: fileSize) } catch let e as RetortError {
         throw e.kind == .data && e.file == nil ? e.naming(label) : e
       }
     }
