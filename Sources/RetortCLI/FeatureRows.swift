@@ -109,7 +109,7 @@ extension ToolContext {
       ?? needs.names.first(where: file.contains) ?? needs.names[0]
     let shape = try file.info(name).shape
     let total = min(needs.limit ?? .max, shape.first ?? 0)
-    let part = RunPart(total: total, shard: shard)
+    let part = try RunPart(total: total, shard: shard)
     guard shape.count >= 2, part.rows.count > 0 else {
       throw RetortError.data(
         "must hold rows of features, it is \(shape)", dataset: name, file: file.label)

@@ -20,18 +20,22 @@ public struct ShardOptions: ParsableArguments {
 }
 
 /// The rows one run covers of its main input's `total`, and what makes its
-/// output a partial result: this run's `--shard`, or the marks of an input
-/// that is itself a shard (`distill predict --shard | softlabel`), whose
-/// rows keep their place in the whole job.
+/// output a partial result: this run's `--shard` (with the job run of the
+/// environment), or the marks of an input that is itself a shard (`distill
+/// predict --shard | softlabel`), whose rows keep their place in the whole
+/// job and whose job run stays the input's.
 public struct RunPart {
   public let rows: Range<Int>
   public let total: Int
   let shard: ShardSpec?
+  let job: ShardJob?
   let upstream: ShardMarks?
 
-  /// Every row, or `shard`'s rows of `total`.
-  public init(total: Int, shard: ShardSpec?) {
-    self.init(rows: shard?.rows(of: total) ?? 0..<total, total: total, shard: shard, upstream: nil)
+  /// Every row, or `shard`'s rows of `total`; a usage error for a shard when
+  /// the environment's restart count is not a non-negative integer.
+  public init(total: Int, shard: ShardSpec?) throws {
+    try self.init(
+      rows: shard?.rows(of: total) ?? 0..<total, total: total, shard: shard, upstream: nil)
   }
 
   /// Every row, or `shard`'s whole images (rows sorted by `image`). Without
@@ -39,7 +43,7 @@ public struct RunPart {
   /// error with `--shard`.
   public init(total: Int, shard: ShardSpec?, images image: [Int64]?) throws {
     guard let shard else {
-      self.init(total: total, shard: nil)
+      try self.init(total: total, shard: nil)
       return
     }
     guard let image else {
@@ -47,27 +51,29 @@ public struct RunPart {
         "needs an 'image' column: without one all rows are one image, which cannot be split",
         quantity: "--shard")
     }
-    self.init(rows: try shard.rows(ofImages: image), total: total, shard: shard, upstream: nil)
+    try self.init(rows: shard.rows(ofImages: image), total: total, shard: shard, upstream: nil)
   }
 
   /// `shard`'s rows of `file`'s `total`, or, without `--shard`, every row
   /// of a file that is a shard of an earlier tool (its marks must cover them).
   public init(following file: TensorFile, total: Int, shard: ShardSpec?) throws {
     guard shard == nil, let marks = try ShardMarks(file) else {
-      self.init(total: total, shard: shard)
+      try self.init(total: total, shard: shard)
       return
     }
     guard marks.rows.count == total else {
       throw RetortError.data(
         "shard input has \(total) rows, its marks say \(marks.rows.count)", file: file.label)
     }
-    self.init(rows: 0..<total, total: total, shard: nil, upstream: marks)
+    try self.init(rows: 0..<total, total: total, shard: nil, upstream: marks)
   }
 
-  private init(rows: Range<Int>, total: Int, shard: ShardSpec?, upstream: ShardMarks?) {
+  /// A fresh shard reads its job run from the environment.
+  private init(rows: Range<Int>, total: Int, shard: ShardSpec?, upstream: ShardMarks?) throws {
     self.rows = rows
     self.total = total
     self.shard = shard
+    self.job = try shard.map { _ in try ShardJob() }
     self.upstream = upstream
   }
 
@@ -95,10 +101,12 @@ public struct RunPart {
     if let upstream {
       try ShardMarks(
         spec: upstream.spec, rows: upstream.rows, total: upstream.total,
-        source: "\(upstream.source) | \(own)"
+        source: "\(upstream.source) | \(own)", job: upstream.job, attempt: upstream.attempt
       ).write(to: writer)
-    } else if let shard {
-      try ShardMarks(spec: shard, rows: rows, total: total, source: own).write(to: writer)
+    } else if let shard, let job {
+      try ShardMarks(
+        spec: shard, rows: rows, total: total, source: own, job: job.id, attempt: job.attempt
+      ).write(to: writer)
     }
   }
 }

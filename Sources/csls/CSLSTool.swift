@@ -170,7 +170,7 @@ struct CSLSTool: RetortCommand, RetortTool {
       guard output.output != nil else { return }
     }
     let all = try queryRows(src, in: context)
-    let part = RunPart(total: all.count, shard: sharding.shard)
+    let part = try RunPart(total: all.count, shard: sharding.shard)
     let rows = Array(all[part.rows])
     let found: Neighbors
     let clock = Stopwatch()
@@ -237,7 +237,7 @@ struct CSLSTool: RetortCommand, RetortTool {
     let options = SearchOptions(blockSize: block, threads: context.threads)
     let file = try context.open(inputs.source)
     let name = inputs.source.dataset(or: "embeddings")
-    let part = RunPart(total: try file.info(name).shape.first ?? 0, shard: shard)
+    let part = try RunPart(total: file.info(name).shape.first ?? 0, shard: shard)
     let mapping = try map.map { try MappingInput($0, in: context) }
     let chain = inputs.normalization.chain(
       default: mapping?.normalization ?? Normalization([.unit]))

@@ -9,13 +9,18 @@ extension TensorTool {
     static let configuration = CommandConfiguration.subcommand(
       abstract: "Concatenate the same datasets of several files along the first axis.",
       discussion: """
-        Every file must have the same datasets with the same trailing dimensions and \
-        kinds; rows follow the order of the arguments. Attributes come from the first \
-        file; the history keeps the first file's lines. Partial results of a --shard \
-        job are recognised: every shard 0..N-1 must be there once, from the same \
-        inputs and options; they are combined in shard order (whatever the order of \
-        the arguments) into what one unsharded run writes, and the history records \
-        every shard's command.
+        Every file must have the same datasets with the same trailing dimensions and kinds; \
+        rows follow the order of the arguments. Attributes come from the first file; the \
+        history keeps the first file's lines. Partial results of a --shard job are \
+        recognised: every shard 0..N-1 must be there once, from the same inputs and options \
+        and from the same job run (the shard_job mark: $RETORT_SHARD_JOB, else \
+        $SLURM_ARRAY_JOB_ID, else $SLURM_JOB_ID of the run that wrote the shard; none by \
+        hand or under GNU parallel, so to redo one shard of a Slurm job by hand, set \
+        RETORT_SHARD_JOB to the other shards' shard_job). A task that Slurm requeued writes \
+        its shard again (shard_attempt: $SLURM_RESTART_COUNT) and must replace its earlier \
+        file: two files of one shard are refused, whatever their attempts. The shards are \
+        combined in shard order (whatever the order of the arguments) into what one \
+        unsharded run writes, and the history records every shard's command.
         """,
       examples: [
         "tensor merge part-0.h5 part-1.h5 part-2.h5 -o all.h5",

@@ -17,21 +17,23 @@ public struct ProcessResult: Sendable {
 /// Runs `executable` with `arguments` in `directory` and waits for it: the one
 /// process runner of the test suites (tools, python3, cc, scripts).
 ///
-/// `environment` is laid over this process's environment. `stdin` is fed
-/// through a pipe (nil: /dev/null). Standard output and error go to temporary
-/// files, so no pipe fills while the process runs; with `mergingStderr` both go
-/// to one file, returned as `stderr`. A process still running after `timeout`
-/// seconds gets SIGTERM and the result has status -1 and `timedOut` set.
+/// `environment` is laid over this process's environment, less the variables
+/// named in `unsetting`. `stdin` is fed through a pipe (nil: /dev/null).
+/// Standard output and error go to temporary files, so no pipe fills while the
+/// process runs; with `mergingStderr` both go to one file, returned as
+/// `stderr`. A process still running after `timeout` seconds gets SIGTERM and
+/// the result has status -1 and `timedOut` set.
 public func runProcess(
   _ executable: URL, _ arguments: [String], stdin: Data? = Data(), in directory: URL? = nil,
-  environment: [String: String] = [:], mergingStderr: Bool = false,
+  environment: [String: String] = [:], unsetting: Set<String> = [], mergingStderr: Bool = false,
   timeout: TimeInterval? = nil
 ) throws -> ProcessResult {
   let process = Process()
   process.executableURL = executable
   process.arguments = arguments
   if let directory { process.currentDirectoryURL = directory }
-  process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+  process.environment = ProcessInfo.processInfo.environment
+    .filter { !unsetting.contains($0.key) }.merging(environment) { $1 }
 
   let scratch = FileManager.default.temporaryDirectory
     .appendingPathComponent("retort-process-\(UUID().uuidString)")

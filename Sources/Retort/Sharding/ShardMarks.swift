@@ -1,24 +1,33 @@
 /// The root attributes that make a file a partial result (a shard) for
 /// `tensor merge`: `shard_index`, `shard_count`, `shard_rows` (first row,
-/// end row and total rows of the whole input) and `shard_source` (the
+/// end row and total rows of the whole input), `shard_source` (the
 /// commands of the job without `--shard` and the output, which every shard
-/// of one job shares).
+/// of one job shares), `shard_job` (the job run that wrote the shard, absent
+/// outside one) and `shard_attempt` (how often that job had been requeued).
 public struct ShardMarks: Equatable, Sendable {
   public let spec: ShardSpec
   public let rows: Range<Int>
   public let total: Int
   public let source: String
+  /// The job run that wrote the shard (a Slurm job id); nil outside a job.
+  public let job: String?
+  /// How often the job had been requeued when it wrote the shard (0 at first).
+  public let attempt: Int
 
   /// The names of the attributes, which a merged file does not keep.
   public static let attributeNames: Set<String> = [
-    "shard_index", "shard_count", "shard_rows", "shard_source",
+    "shard_index", "shard_count", "shard_rows", "shard_source", "shard_job", "shard_attempt",
   ]
 
-  public init(spec: ShardSpec, rows: Range<Int>, total: Int, source: String) {
+  public init(
+    spec: ShardSpec, rows: Range<Int>, total: Int, source: String, job: String?, attempt: Int
+  ) {
     self.spec = spec
     self.rows = rows
     self.total = total
     self.source = source
+    self.job = job
+    self.attempt = attempt
   }
 
   /// The marks of `file`; nil when it is not a shard.
@@ -26,14 +35,30 @@ public struct ShardMarks: Equatable, Sendable {
     try self.init(attributes: file.attributes())
   }
 
-  /// The marks among root `attributes`; nil when there are none.
+  /// The marks among root `attributes`; nil when there are none. A shard
+  /// without `shard_attempt` (written before it existed) is attempt 0.
   public init?(attributes a: [String: AttributeValue]) throws {
     guard a["shard_count"] != nil || a["shard_index"] != nil else { return nil }
+    let damaged = RetortError.data("damaged shard attributes")
     guard case .integer(let i)? = a["shard_index"], case .integer(let n)? = a["shard_count"],
       case .integers(let r)? = a["shard_rows"], r.count == 3, r[0] <= r[1], r[1] <= r[2],
       case .text(let source)? = a["shard_source"], let spec = ShardSpec(parsing: "\(i)/\(n)")
-    else { throw RetortError.data("damaged shard attributes") }
-    self.init(spec: spec, rows: Int(r[0])..<Int(r[1]), total: Int(r[2]), source: source)
+    else { throw damaged }
+    let job: String?
+    switch a["shard_job"] {
+    case nil: job = nil
+    case .text(let id)?: job = id
+    case _?: throw damaged
+    }
+    let attempt: Int
+    switch a["shard_attempt"] {
+    case nil: attempt = 0
+    case .integer(let k)? where k >= 0: attempt = Int(k)
+    case _?: throw damaged
+    }
+    self.init(
+      spec: spec, rows: Int(r[0])..<Int(r[1]), total: Int(r[2]), source: source, job: job,
+      attempt: attempt)
   }
 
   /// Writes the marks on the root of `writer`'s file.
@@ -43,39 +68,7 @@ public struct ShardMarks: Equatable, Sendable {
     try writer.setAttribute(
       "shard_rows", .integers([Int64(rows.lowerBound), Int64(rows.upperBound), Int64(total)]))
     try writer.setAttribute("shard_source", .text(source))
-  }
-
-  /// `files` in shard order when they are the shards of one job (every
-  /// shard 0..<N once, with the same source); nil when none is a shard.
-  public static func order(_ files: [TensorFile]) throws -> [TensorFile]? {
-    let marks = try files.map { file in
-      do { return try ShardMarks(file) } catch let e as RetortError { throw e.naming(file.label) }
-    }
-    guard let first = marks.compactMap({ $0 }).first else { return nil }
-    if let plain = marks.firstIndex(where: { $0 == nil }) {
-      throw RetortError.data("\(files[plain].label) is not a shard, the other inputs are")
-    }
-    var slots = [TensorFile?](repeating: nil, count: first.spec.count)
-    for (file, m) in zip(files, marks.map { $0! }) {
-      guard m.spec.count == first.spec.count else {
-        throw RetortError.data(
-          "\(file.label) is a shard of another job (not one of \(first.spec.count))")
-      }
-      guard m.source == first.source else {
-        throw RetortError.data(
-          "\(file.label) comes from other inputs or options than \(files[0].label)")
-      }
-      if let other = slots[m.spec.index] {
-        throw RetortError.data(
-          "shard \(m.spec.index)/\(m.spec.count) is given twice: \(other.label) and \(file.label)")
-      }
-      slots[m.spec.index] = file
-    }
-    if let missing = slots.firstIndex(where: { $0 == nil }) {
-      let given = slots.compactMap { $0 }.count
-      throw RetortError.data(
-        "shard \(missing)/\(first.spec.count) is missing (\(given) of \(first.spec.count) given)")
-    }
-    return slots.map { $0! }
+    if let job { try writer.setAttribute("shard_job", .text(job)) }
+    try writer.setAttribute("shard_attempt", .integer(Int64(attempt)))
   }
 }

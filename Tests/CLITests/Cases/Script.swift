@@ -2,8 +2,8 @@ import Foundation
 import RetortTestSupport
 
 /// Runs `script` (a file) with `bash -o pipefail` in `directory`, with the
-/// tools' folder first on `PATH`, one BLAS thread, standard input empty and
-/// `environment` added.
+/// tools' folder first on `PATH`, one BLAS thread, standard input empty,
+/// `environment` added and the shard job variables removed.
 func runBash(script: String, in directory: URL, environment: [String: String] = [:]) throws
   -> ToolRun
 {
@@ -13,7 +13,7 @@ func runBash(script: String, in directory: URL, environment: [String: String] = 
   env["OPENBLAS_NUM_THREADS"] = "1"
   return try runProcess(
     URL(fileURLWithPath: "/bin/bash"), ["-o", "pipefail", script], stdin: nil, in: directory,
-    environment: env)
+    environment: env, unsetting: shardJobVariables)
 }
 
 /// The regular files under `directory`, as sorted relative paths.

@@ -36,8 +36,15 @@ let toolDirectory: URL = {
   return url
 }()
 
+/// The variables a shard's job marks come from: the tools run by the tests
+/// see only those a test sets, not those of a Slurm job running the tests.
+let shardJobVariables: Set<String> = [
+  "RETORT_SHARD_JOB", "SLURM_ARRAY_JOB_ID", "SLURM_JOB_ID", "SLURM_RESTART_COUNT",
+]
+
 /// Runs `tool` with `arguments` in `directory`, feeding `stdin`, with one BLAS
-/// thread unless the environment says otherwise.
+/// thread unless the environment says otherwise, and no job variables but
+/// those in `environment`.
 func run(
   _ tool: String, _ arguments: [String], stdin: Data = Data(), in directory: URL? = nil,
   environment: [String: String] = [:]
@@ -48,7 +55,7 @@ func run(
   }
   return try runProcess(
     toolDirectory.appendingPathComponent(tool), arguments, stdin: stdin, in: directory,
-    environment: env)
+    environment: env, unsetting: shardJobVariables)
 }
 
 /// A fresh temporary directory, removed when the test process ends.

@@ -6,14 +6,18 @@ import Testing
 /// The shard protocol: marks written and read back, shard sets ordered and
 /// checked, and every merge rule against hand-worked results.
 @Suite("shard protocol") struct ShardProtocolTests {
-  func shardFile(_ index: Int, of count: Int, source: String = "tool a.h5") throws -> TensorFile {
+  func shardFile(
+    _ index: Int, of count: Int, source: String = "tool a.h5", job: String? = nil, attempt: Int = 0
+  ) throws -> TensorFile {
     let path = FileManager.default.temporaryDirectory
       .appendingPathComponent("retort-shard-\(UUID().uuidString).h5").path
     let writer = try TensorFileWriter(.path(path))
     try writer.write("x", FloatTensor(shape: [1], scalars: [Float(index)]))
     let spec = ShardSpec(parsing: "\(index)/\(count)")!
-    try ShardMarks(spec: spec, rows: index..<index + 1, total: count, source: source).write(
-      to: writer)
+    try ShardMarks(
+      spec: spec, rows: index..<index + 1, total: count, source: source, job: job,
+      attempt: attempt
+    ).write(to: writer)
     try writer.commit()
     return try TensorFile(path: path)
   }
@@ -46,6 +50,19 @@ import Testing
     #expect(try ShardMarks.order([a, b]) != nil)
   }
 
+  @Test func shardsOfOtherJobRunsAreRefused() throws {
+    let a = try shardFile(0, of: 2, job: "7"), b = try shardFile(1, of: 2, job: "7", attempt: 3)
+    let marks = try ShardMarks(b)
+    #expect(marks?.job == "7" && marks?.attempt == 3)
+    #expect(try ShardMarks(try shardFile(0, of: 1))?.job == nil)
+    let other = try shardFile(1, of: 2, job: "8"), none = try shardFile(1, of: 2),
+      again = try shardFile(0, of: 2, job: "7", attempt: 1)
+    for set in [[a, other], [a, none], [none, a], [a, again, b]] {
+      expectError(.data) { _ = try ShardMarks.order(set) }
+    }
+    #expect(try ShardMarks.order([b, a])?.count == 2)
+  }
+
   @Test func damagedMarksAreBadData() throws {
     let path = FileManager.default.temporaryDirectory
       .appendingPathComponent("retort-shard-\(UUID().uuidString).h5").path
@@ -56,6 +73,17 @@ import Testing
     try writer.commit()
     let damaged = try TensorFile(path: path)
     expectError(.data) { _ = try ShardMarks(damaged) }
+    var marks: [String: AttributeValue] = [
+      "shard_index": .integer(0), "shard_count": .integer(1), "shard_rows": .integers([0, 1, 1]),
+      "shard_source": .text("tool"),
+    ]
+    #expect(try ShardMarks(attributes: marks)?.attempt == 0)
+    for (key, value) in [("shard_attempt", AttributeValue.integer(-1)), ("shard_job", .integer(7))]
+    {
+      marks[key] = value
+      expectError(.data) { _ = try ShardMarks(attributes: marks) }
+      marks[key] = nil
+    }
     expectError(.data, file: path) { _ = try ShardMarks.order([try shardFile(0, of: 2), damaged]) }
   }
 
