@@ -3,8 +3,10 @@ import RetortTestSupport
 import Testing
 
 /// Runs one of the scripts in Scripts/cluster (or any program, given a path)
-/// in `directory`, with the tools' folder as RETORT_BIN and one BLAS thread;
-/// stops it after `timeout` seconds. Returns the status and stdout + stderr.
+/// in `directory`, with the tools' folder as RETORT_BIN, one BLAS thread and
+/// the Slurm client commands pointed at the default local cluster's
+/// configuration (`environment` may override it); stops it after `timeout`
+/// seconds. Returns the status and stdout + stderr.
 func clusterScript(
   _ name: String, _ arguments: [String], in directory: URL? = nil,
   environment: [String: String] = [:], timeout: TimeInterval = 120
@@ -15,8 +17,10 @@ func clusterScript(
     name.hasPrefix("/")
     ? URL(fileURLWithPath: name)
     : repositoryRoot.appendingPathComponent("Scripts/cluster/\(name)")
-  let env = ["RETORT_BIN": toolDirectory.path, "OPENBLAS_NUM_THREADS": "1"]
-    .merging(environment) { $1 }
+  let env = [
+    "RETORT_BIN": toolDirectory.path, "OPENBLAS_NUM_THREADS": "1",
+    "SLURM_CONF": LocalCluster.configuration(of: "retort"),
+  ].merging(environment) { $1 }
   let r = try runProcess(
     executable, arguments, stdin: nil, in: directory, environment: env,
     mergingStderr: true, timeout: timeout)
@@ -28,6 +32,11 @@ func clusterScript(
 
 /// The local one-node cluster of Scripts/cluster/local-cluster.
 enum LocalCluster {
+  /// The slurm.conf of the local cluster `name` (`local-cluster conf`).
+  static func configuration(of name: String) -> String {
+    "/run/retort-cluster/\(name)/slurm.conf"
+  }
+
   /// Starts the cluster once, when the test that needs it is planned; it
   /// installs nothing (Scripts/test installs Slurm and munge first, with
   /// Scripts/setup --slurm). False, with the reason printed, only where this
@@ -49,23 +58,27 @@ enum LocalCluster {
 
   /// Polls squeue until none of `jobs` is left, at most `timeout` seconds;
   /// cancels them when they take longer. True when they all left in time.
-  static func wait(for jobs: [String], timeout: TimeInterval) throws -> Bool {
+  static func wait(
+    for jobs: [String], timeout: TimeInterval, environment: [String: String] = [:]
+  ) throws -> Bool {
     let list = jobs.joined(separator: ",")
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
-      let q = try clusterScript("/usr/bin/squeue", ["-h", "-j", list], timeout: 30)
+      let q = try clusterScript(
+        "/usr/bin/squeue", ["-h", "-j", list], environment: environment, timeout: 30)
       if q.status == 0 && q.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
         return true
       }
       Thread.sleep(forTimeInterval: 1)
     }
-    _ = try clusterScript("/usr/bin/scancel", jobs, timeout: 30)
+    _ = try clusterScript("/usr/bin/scancel", jobs, environment: environment, timeout: 30)
     return false
   }
 
   /// The state Slurm reports for a job (COMPLETED, FAILED, CANCELLED, ...).
-  static func state(of job: String) throws -> String {
-    let r = try clusterScript("/usr/bin/scontrol", ["show", "job", job], timeout: 30)
+  static func state(of job: String, environment: [String: String] = [:]) throws -> String {
+    let r = try clusterScript(
+      "/usr/bin/scontrol", ["show", "job", job], environment: environment, timeout: 30)
     let field = r.output.split(separator: " ").first { $0.hasPrefix("JobState=") }
     return field.map { String($0.dropFirst("JobState=".count)) } ?? "unknown: \(r.output)"
   }
