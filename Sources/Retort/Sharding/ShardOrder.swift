@@ -15,7 +15,8 @@ extension ShardMarks {
     var slots = [(file: TensorFile, marks: ShardMarks)?](repeating: nil, count: n)
     for (file, m) in zip(files, marks.map { $0! }) {
       guard m.spec.count == n else {
-        throw RetortError.data("\(file.label) is a shard of another job (not one of \(n))")
+        throw RetortError.data(
+          "\(file.label) is one of \(m.spec.count) shards, the first input one of \(n)")
       }
       guard m.source == first.source else {
         throw RetortError.data(

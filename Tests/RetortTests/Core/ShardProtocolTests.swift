@@ -48,6 +48,10 @@ import Testing
       #expect(throws: RetortError.self) { try ShardMarks.order(set) }
     }
     #expect(try ShardMarks.order([a, b]) != nil)
+    let three = try shardFile(1, of: 3)
+    #expect(throws: RetortError.data("\(three.label) is one of 3 shards, the first input one of 2")) {
+      try ShardMarks.order([a, three])
+    }
   }
 
   @Test func shardsOfOtherJobRunsAreRefused() throws {
