@@ -22,9 +22,10 @@ let package = Package(
   targets: [
     .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial"),
     .systemLibrary(name: "CBLAS", pkgConfig: "openblas"),
-    .systemLibrary(name: "CLAPACKE", pkgConfig: "lapacke"),
+    // LAPACKE is loaded when first needed (dlopen), not linked.
+    .target(name: "CLazyLAPACKE", cSettings: [.unsafeFlags(["-I/usr/include/x86_64-linux-gnu"])]),
     .target(name: "CRetortGuard"),
-    .target(name: "Retort", dependencies: ["CHDF5", "CBLAS", "CLAPACKE", "CRetortGuard"]),
+    .target(name: "Retort", dependencies: ["CHDF5", "CBLAS", "CLazyLAPACKE", "CRetortGuard"]),
     // The C library carries the Swift runtime, so that it loads where no
     // Swift toolchain is installed; its soname is what packages install.
     .target(

@@ -4,9 +4,10 @@
 #   inside.sh full   everything below
 #   inside.sh load PACKAGE
 #                    install (a package whose Depends lack PACKAGE), then
-#                    each tool's --version only (fails when a library the
-#                    tools need is missing); status 3 when apt installed
-#                    PACKAGE anyway, for another entry that depends on it
+#                    each tool's --version and a Procrustes SVD, which loads
+#                    LAPACKE (fails when a library the tools need is
+#                    missing); status 3 when apt installed PACKAGE anyway,
+#                    for another entry that depends on it
 set -euo pipefail
 cd /opt/retort-check
 mode=$1
@@ -27,6 +28,12 @@ for t in "${tools[@]}"; do
   [ "$("$t" --version | cut -d' ' -f1)" = "$version" ] || fail "$t --version is not $version"
 done
 say "every tool reports $version"
+# LAPACKE is loaded when first needed: only an SVD shows it missing.
+printf '3 2\na 1 0\nb 0 1\nc 1 1\n' > /tmp/en.vec
+printf '3 2\na 0 1\nb 1 0\nc 1 1\n' > /tmp/fr.vec
+tensor import /tmp/en.vec -o /tmp/en.h5 && tensor import /tmp/fr.vec -o /tmp/fr.h5
+procrustes /tmp/en.h5 /tmp/fr.h5 --seed-dict identical -k 1 -q -o /tmp/W.h5 \
+  || fail "procrustes (an SVD) on the installed tools"
 [ "$mode" = load ] && exit 0
 
 for t in "${tools[@]}"; do

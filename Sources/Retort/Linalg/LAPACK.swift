@@ -1,4 +1,4 @@
-import CLAPACKE
+import CLazyLAPACKE
 
 /// The thin singular value decomposition A = U·diag(S)·Vᵀ of a row-major
 /// m×n matrix in double precision (LAPACK dgesdd).
@@ -14,9 +14,13 @@ public func svd(_ a: [Double], rows m: Int, columns n: Int) throws -> (
   var s = [Double](repeating: 0, count: r)
   var vt = [Double](repeating: 0, count: r * n)
   guard r > 0 else { return (u, s, vt) }
-  let info = LAPACKE_dgesdd(
-    LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "S")), Int32(m), Int32(n), &work, Int32(n),
-    &s, &u, Int32(r), &vt, Int32(n))
+  let info = retort_dgesdd(
+    Int8(UInt8(ascii: "S")), Int32(m), Int32(n), &work, Int32(n), &s, &u, Int32(r), &vt, Int32(n))
+  if info == -1000 {
+    throw RetortError.software(
+      "cannot load LAPACKE for the SVD (\(String(cString: retort_lapacke_error())));"
+        + " install liblapacke")
+  }
   if info != 0 {
     throw RetortError.data("SVD did not converge (LAPACK dgesdd info \(info))")
   }
