@@ -185,6 +185,47 @@ struct ClusterFailureTests {
     #expect(leftovers.isEmpty, "temporary files left: \(leftovers)")
   }
 
+  /// Two clusters of other names run side by side (their own folders,
+  /// ports and subnets); a job on each runs on the node asked for, under
+  /// that node's host name and address.
+  @Test(.enabled(if: ThreeNodeCluster.available), .timeLimit(.minutes(5)))
+  func twoClustersRunSideBySideWithTheirOwnHosts() throws {
+    try cluster.start()
+    defer { try? cluster.stopAndCheckNothingIsLeft() }
+    let other = ["SLURM_CONF": LocalCluster.configuration(of: "rside")]
+    defer { _ = try? clusterScript("local-cluster", ["--name", "rside", "stop"], environment: other) }
+    let start = try clusterScript(
+      "local-cluster", ["--name", "rside", "--nodes", "2", "start"], environment: other, timeout: 300)
+    try #require(start.status == 0, "\(start.output)")
+    let dir = try temporaryDirectory()
+    for (environment, node) in [(cluster.environment, "node3"), (other, "node2")] {
+      let submit = try clusterScript(
+        "/usr/bin/sbatch",
+        [
+          "--parsable", "-w", node, "-o", "\(dir.path)/%j.out",
+          "--wrap", "hostname; ip -brief -4 addr show eth0",
+        ], in: dir, environment: environment)
+      try #require(submit.status == 0, "\(submit.output)")
+      let job = submit.output.trimmingCharacters(in: .whitespacesAndNewlines)
+      #expect(try LocalCluster.wait(for: [job], timeout: 120, environment: environment))
+      let output = try String(contentsOf: dir.appendingPathComponent("\(job).out"), encoding: .utf8)
+      let conf = try String(contentsOfFile: environment["SLURM_CONF"]!, encoding: .utf8)
+      let address = try #require(
+        conf.split(separator: "\n").first { $0.hasPrefix("NodeName=\(node) ") }?
+          .split(separator: " ").first { $0.hasPrefix("NodeAddr=") }?.dropFirst("NodeAddr=".count))
+      let lines = output.split(separator: "\n")
+      #expect(lines.first == Substring(node), "\(output)")
+      #expect(lines.last?.contains(" \(address)/24") == true, "\(output) vs \(address)")
+    }
+    let ports = try [cluster.environment, other].map { environment in
+      try String(contentsOfFile: environment["SLURM_CONF"]!, encoding: .utf8)
+        .split(separator: "\n").filter { $0.hasPrefix("SlurmctldPort=") || $0.hasPrefix("NodeName=node1 ") }
+    }
+    #expect(ports[0] != ports[1] && ports[0].count == 2, "\(ports)")
+    let stop = try clusterScript("local-cluster", ["--name", "rside", "stop"], environment: other)
+    #expect(stop.status == 0, "\(stop.output)")
+  }
+
   /// scancel sends SIGTERM to a running task: the tool removes its temporary
   /// output, and no shard, whole or partial, is left.
   @Test(.enabled(if: ThreeNodeCluster.available), .timeLimit(.minutes(10)))
