@@ -12,7 +12,9 @@ public struct ShardOptions: ParsableArguments {
   @Option(
     name: .long,
     help: ArgumentHelp(
-      "Do part I (0-based) of N of the rows and write a partial result for 'tensor merge'.",
+      "Do part I (0-based) of N of the rows and write a partial result for 'tensor merge', "
+        + "marked with the job ($RETORT_SHARD_JOB, else $SLURM_ARRAY_JOB_ID or $SLURM_JOB_ID) "
+        + "and the attempt ($SLURM_RESTART_COUNT).",
       valueName: "i/n"))
   public var shard: ShardSpec?
 
