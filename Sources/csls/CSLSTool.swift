@@ -18,8 +18,9 @@ struct CSLSTool: RetortCommand, RetortTool {
     discussion: """
       CSLS(x, y) = 2cos(Wx, y) - r_T(Wx) - r_S(y), where r is the mean cosine to the \
       -k nearest neighbours in the other space over its whole vocabulary (Conneau et \
-      al. 2017). Both r come from one blocked multiply of all sources by all targets; \
-      memory is O(block x N), never O(N^2). Rows are normalised on load (--normalize; \
+      al. 2017). Both r come from one multiply of all sources by all targets, in tiles \
+      of 512 x 1,024 scores that are scanned while still in cache; memory is O(block x \
+      N), never O(N^2). Rows are normalised on load (--normalize; \
       default: the chain recorded in the --map file, else unit length) and mapped rows \
       src*W^T are renormalised. A --map file that maps both sides into a shared space \
       (procrustes with --whiten and the other multi-step options) holds 'W_tgt' too: \
@@ -96,7 +97,9 @@ struct CSLSTool: RetortCommand, RetortTool {
 
   @Option(
     name: .long,
-    help: ArgumentHelp("Query rows per block (default: about 16 MB of scores).", valueName: "rows"))
+    help: ArgumentHelp(
+      "Query rows per block (default: 512 for CSLS and NN retrieval, about 16 MB of scores "
+        + "for the inverted rules).", valueName: "rows"))
   var block: Int?
 
   enum Phase: String, ExpressibleByArgument, CaseIterable { case radii }

@@ -21,6 +21,14 @@ let digits = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletin
     let r = try run(
       "softlabel", ["-T", "7.5", "t0.h5", "t1.h5", "--confidence-weights", "-o", "p.h5"], in: dir)
     #expect(r.status == 0, "\(r.stderr)")
+    // Blocks of 7 rows (each read while the one before is computed) give the same bytes.
+    for (output, inputs) in [
+      ("p7.h5", ["t0.h5", "t1.h5", "--confidence-weights", "--block", "7"]),
+      ("one.h5", ["t0.h5"]), ("one7.h5", ["t0.h5", "--block", "7"]),
+    ] {
+      let blocked = try run("softlabel", ["-T", "7.5"] + inputs + ["-o", output], in: dir)
+      #expect(blocked.status == 0, "\(blocked.stderr)")
+    }
     let check = try pythonReport(
       """
       import h5py, numpy as np
@@ -30,12 +38,19 @@ let digits = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletin
       p = (sm(h5py.File('t0.h5')['logits'][:]) + sm(h5py.File('t1.h5')['logits'][:])) / 2
       f = h5py.File('p.h5')
       w = p.max(1) / p.max(1).mean()
+      one = h5py.File('one.h5')['probs'][:]
       report(probs_error=np.abs(f['probs'][:] - p).max(),
              weight_error=np.abs(f['weight'][:] - w).max(),
+             one_error=np.abs(one - sm(h5py.File('t0.h5')['logits'][:])).max(),
+             blocked_same=all(h5py.File(a)[d][:].tobytes() == h5py.File(b)[d][:].tobytes()
+                              for a, b, d in [('p7.h5', 'p.h5', 'probs'), ('p7.h5', 'p.h5', 'weight'),
+                                              ('one7.h5', 'one.h5', 'probs')]),
              temperature=f['probs'].attrs['temperature'], labels=f['labels'][:5],
              has_logits='logits' in f)
       """, in: dir)
     #expect(check.number("probs_error") < 1e-6)
+    #expect(check.number("one_error") < 1e-6)
+    #expect(check.flag("blocked_same"))
     #expect(check.number("weight_error") < 1e-5)
     #expect(check.number("temperature") == 7.5)
     #expect(check.integers("labels") == [0, 1, 2, 3, 0])

@@ -55,30 +55,28 @@ public struct CSLSRadii: Equatable, Sendable {
     return (rowRadii, FloatTensor(shape: [nt, k], scalars: columns.sortedScores()))
   }
 
-  /// Every block of source rows against all targets: each row's r_T and
-  /// every column's top k, merged over the workers.
+  /// Every block of source rows against all targets, a tile of targets at a
+  /// time: each row's r_T and every column's top k, merged over the workers.
   private static func onePass(
     _ source: FloatTensor, _ target: FloatTensor, k: Int, options: SearchOptions
-  ) -> ([Float], ColumnTopK) {
+  ) -> ([Float], TopKHeaps) {
     let (ns, nt) = (source.shape[0], target.shape[0])
-    let workers = similarityWorkers(queries: ns, candidates: nt, options: options)
-    let columns = (0..<workers).map { _ in ColumnTopK(columns: nt, k: k) }
+    let workers = similarityTileWorkers(queries: ns, options: options)
+    let columns = (0..<workers).map { _ in TopKHeaps(count: nt, k: k) }
+    // Each worker's row heaps for the block it works on, kept across its tiles.
+    let blockRows = similarityTile(options: options).rows
+    let rowHeaps = (0..<workers).map { _ in TopKHeaps(count: blockRows, k: k) }
     var rowRadii = [Float](repeating: 0, count: ns)
     rowRadii.withUnsafeMutableBufferPointer { out in
       let outBase = out.baseAddress!
-      forEachSimilarityBlock(source, target, options: options) { w, rows, block in
-        let rowHeap = TopKHeap(
-          scores: .allocate(capacity: k), indices: .allocate(capacity: k), k: k)
-        defer {
-          rowHeap.scores.deallocate()
-          rowHeap.indices.deallocate()
-        }
+      forEachSimilarityTile(source, target, options: options) { w, rows, tileColumns, tile in
+        if tileColumns.lowerBound == 0 { rowHeaps[w].reset() }
         for r in rows {
-          let row = block + (r - rows.lowerBound) * nt
-          rowHeap.reset()
-          offerRow(row, count: nt, to: rowHeap)
-          outBase[r] = rowHeap.meanScore()
-          columns[w].offer(row: row, index: Int32(r))
+          let row = tile + (r - rows.lowerBound) * tileColumns.count
+          let heap = rowHeaps[w].heap(r - rows.lowerBound)
+          offerRow(row, count: tileColumns.count, to: heap, firstIndex: tileColumns.lowerBound)
+          columns[w].offer(row: row, columns: tileColumns, index: Int32(r))
+          if tileColumns.upperBound == nt { outBase[r] = heap.meanScore() }
         }
       }
     }
@@ -86,27 +84,28 @@ public struct CSLSRadii: Equatable, Sendable {
       columns[0].merge(w)
       w.deallocate()
     }
+    rowHeaps.forEach { $0.deallocate() }
     return (rowRadii, columns[0])
   }
 }
 
-/// The top k of every column of a similarity matrix, as N heaps in one
-/// allocation plus each heap's worst score for a quick reject.
-private struct ColumnTopK {
+/// The top k of each of `count` columns (or rows) of a similarity matrix, as
+/// heaps in one allocation plus each heap's worst score for a quick reject.
+private struct TopKHeaps {
   let scores: UnsafeMutablePointer<Float>
   let indices: UnsafeMutablePointer<Int32>
   let worst: UnsafeMutablePointer<Float>
-  let columns: Int
+  let count: Int
   let k: Int
 
-  init(columns: Int, k: Int) {
-    (self.columns, self.k) = (columns, k)
-    scores = .allocate(capacity: columns * k)
-    indices = .allocate(capacity: columns * k)
-    worst = .allocate(capacity: columns)
-    scores.initialize(repeating: -.infinity, count: columns * k)
-    indices.initialize(repeating: .max, count: columns * k)
-    worst.initialize(repeating: -.infinity, count: columns)
+  init(count: Int, k: Int) {
+    (self.count, self.k) = (count, k)
+    scores = .allocate(capacity: count * k)
+    indices = .allocate(capacity: count * k)
+    worst = .allocate(capacity: count)
+    scores.initialize(repeating: -.infinity, count: count * k)
+    indices.initialize(repeating: .max, count: count * k)
+    worst.initialize(repeating: -.infinity, count: count)
   }
 
   func deallocate() {
@@ -119,18 +118,27 @@ private struct ColumnTopK {
     TopKHeap(scores: scores + j * k, indices: indices + j * k, k: k)
   }
 
-  /// Offers `row[j]` (a similarity of row `index`) to column j, for every j.
+  /// Offers `row[t]` (a similarity of row `index`) to column
+  /// `columns.lowerBound + t`, for every column of the range.
   @inline(__always)
-  func offer(row: UnsafePointer<Float>, index: Int32) {
-    for j in 0..<columns where row[j] >= worst[j] {
+  func offer(row: UnsafePointer<Float>, columns: Range<Int>, index: Int32) {
+    let first = columns.lowerBound
+    for j in columns where row[j - first] >= worst[j] {
       let h = heap(j)
-      if h.offer(row[j], index) { worst[j] = h.scores[0] }
+      if h.offer(row[j - first], index) { worst[j] = h.scores[0] }
     }
   }
 
+  /// Empties every heap.
+  func reset() {
+    scores.update(repeating: -.infinity, count: count * k)
+    indices.update(repeating: .max, count: count * k)
+    worst.update(repeating: -.infinity, count: count)
+  }
+
   /// Offers every kept entry of `other` to this one's columns.
-  func merge(_ other: ColumnTopK) {
-    for j in 0..<columns {
+  func merge(_ other: TopKHeaps) {
+    for j in 0..<count {
       let h = heap(j)
       for e in j * k..<(j + 1) * k { h.offer(other.scores[e], other.indices[e]) }
       worst[j] = h.scores[0]
@@ -138,11 +146,11 @@ private struct ColumnTopK {
   }
 
   /// The mean of each column's k scores.
-  func means() -> [Float] { (0..<columns).map { heap($0).meanScore() } }
+  func means() -> [Float] { (0..<count).map { heap($0).meanScore() } }
 
   /// Each column's k scores, best first, column after column.
   func sortedScores() -> [Float] {
-    (0..<columns).flatMap { j -> [Float] in
+    (0..<count).flatMap { j -> [Float] in
       heap(j).sortBestFirst()
       return Array(UnsafeBufferPointer(start: scores + j * k, count: k))
     }
@@ -178,13 +186,13 @@ func cslsSearch(
   queries: FloatTensor, queryRadii: [Float], candidates: FloatTensor, candidateRadii: [Float],
   top: Int, options: SearchOptions
 ) -> Neighbors {
-  let n = candidates.shape[0]
-  return candidateRadii.withUnsafeBufferPointer { rc in
-    topKRows(queries, candidates, k: top, options: options) { rows, block in
+  candidateRadii.withUnsafeBufferPointer { rc in
+    topKRows(queries, candidates, k: top, options: options) { rows, columns, tile in
+      let first = columns.lowerBound
       for r in rows {
-        let row = block + (r - rows.lowerBound) * n
+        let row = tile + (r - rows.lowerBound) * columns.count
         let rq = queryRadii[r]
-        for j in 0..<n { row[j] = (2 * row[j] - rq) - rc[j] }
+        for t in 0..<columns.count { row[t] = (2 * row[t] - rq) - rc[first + t] }
       }
     }
   }

@@ -57,10 +57,11 @@ public enum InvertedRetrieval: Equatable, Sendable {
         }
       }
     }
-    var found = topKRows(x.gather(queries), z, k: top, options: options) { rows, block in
+    var found = topKRows(x.gather(queries), z, k: top, options: options) { rows, columns, tile in
+      let first = columns.lowerBound
       for r in rows {
-        let row = block + (r - rows.lowerBound) * nt
-        for j in 0..<nt { row[j] = beta * row[j] - logZ[j] }
+        let row = tile + (r - rows.lowerBound) * columns.count
+        for t in 0..<columns.count { row[t] = beta * row[t] - logZ[first + t] }
       }
     }
     for i in found.scores.scalars.indices { found.scores.scalars[i] = exp(found.scores.scalars[i]) }

@@ -14,7 +14,7 @@ public struct Neighbors: Equatable, Sendable {
 /// of `queries`: for query q, the k largest s_qj = ⟨q, c_j⟩ over all j.
 ///
 /// For unit rows (the caller normalises) the scores are cosines. Works in
-/// blocks of queries against all candidates, memory O(block × N).
+/// tiles of queries × candidates, memory O(tile) besides the result.
 public func nearestNeighbors(
   queries: FloatTensor, candidates: FloatTensor, k: Int, options: SearchOptions = .init()
 ) throws -> Neighbors {
@@ -23,12 +23,13 @@ public func nearestNeighbors(
   return topKRows(queries, candidates, k: k, options: options)
 }
 
-/// The fused search behind `nearestNeighbors` and CSLS: each block of inner
-/// products is optionally rewritten in place by `adjust(rows, block)`, then each
-/// row's top k is selected with a heap (no sort of the row).
+/// The fused search behind `nearestNeighbors` and CSLS: each tile of inner
+/// products (`forEachSimilarityTile`) is optionally rewritten in place by
+/// `adjust(rows, columns, tile)`, then offered to its rows' top k, kept in
+/// heaps across the tiles of a block (no sort of the row).
 func topKRows(
   _ queries: FloatTensor, _ candidates: FloatTensor, k: Int, options: SearchOptions,
-  adjust: ((Range<Int>, UnsafeMutablePointer<Float>) -> Void)? = nil
+  adjust: ((Range<Int>, Range<Int>, UnsafeMutablePointer<Float>) -> Void)? = nil
 ) -> Neighbors {
   let (q, n) = (queries.shape[0], candidates.shape[0])
   var scores = [Float](repeating: 0, count: q * k)
@@ -36,13 +37,15 @@ func topKRows(
   scores.withUnsafeMutableBufferPointer { sp in
     indices.withUnsafeMutableBufferPointer { ip in
       let (sBase, iBase) = (sp.baseAddress!, ip.baseAddress!)
-      forEachSimilarityBlock(queries, candidates, options: options) { _, rows, block in
-        adjust?(rows, block)
+      forEachSimilarityTile(queries, candidates, options: options) { _, rows, columns, tile in
+        adjust?(rows, columns, tile)
         for r in rows {
           let heap = TopKHeap(scores: sBase + r * k, indices: iBase + r * k, k: k)
-          heap.reset()
-          offerRow(block + (r - rows.lowerBound) * n, count: n, to: heap)
-          heap.sortBestFirst()
+          if columns.lowerBound == 0 { heap.reset() }
+          offerRow(
+            tile + (r - rows.lowerBound) * columns.count, count: columns.count, to: heap,
+            firstIndex: columns.lowerBound)
+          if columns.upperBound == n { heap.sortBestFirst() }
         }
       }
     }
@@ -52,11 +55,12 @@ func topKRows(
     scores: FloatTensor(shape: [q, k], scalars: scores))
 }
 
-/// Offers `row[j]` with index j for every j, rejecting most with one comparison.
+/// Offers `row[j]` with index `firstIndex + j` for every j, rejecting most with
+/// one comparison.
 @inline(__always)
-func offerRow(_ row: UnsafePointer<Float>, count: Int, to heap: TopKHeap) {
+func offerRow(_ row: UnsafePointer<Float>, count: Int, to heap: TopKHeap, firstIndex: Int = 0) {
   var worst = heap.scores[0]
   for j in 0..<count where row[j] >= worst {
-    if heap.offer(row[j], Int32(j)) { worst = heap.scores[0] }
+    if heap.offer(row[j], Int32(firstIndex + j)) { worst = heap.scores[0] }
   }
 }

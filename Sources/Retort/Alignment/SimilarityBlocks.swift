@@ -73,3 +73,57 @@ func similarityWorkers(queries: Int, candidates: Int, options: SearchOptions) ->
   let size = options.rows(candidates: candidates)
   return max(1, min(options.threads, (queries + size - 1) / size))
 }
+
+/// The tile shape of `forEachSimilarityTile`: `rows` query rows (the block
+/// size when one is set, else 512) by 1,024 candidates, 2 MB of scores
+/// (measured at 50,000 × 50,000 × 300 on 2 cores: 256–1,024 rows by 512–2,048
+/// candidates all within 10.0–10.9 s, against 12.7–13.1 s for whole rows).
+func similarityTile(options: SearchOptions) -> (rows: Int, columns: Int) {
+  (options.blockSize ?? 512, 1024)
+}
+
+/// `forEachSimilarityBlock` in tiles: each block of query rows is multiplied
+/// with the candidates a tile of columns at a time (one sgemm per tile, into a
+/// buffer small enough to stay in cache while `body` reads it).
+/// `body(worker, rows, columns, tile)` gets each tile of a block in column
+/// order, rows.count × columns.count scores, row after row.
+func forEachSimilarityTile(
+  _ queries: FloatTensor, _ candidates: FloatTensor, options: SearchOptions,
+  _ body: (
+    _ worker: Int, _ rows: Range<Int>, _ columns: Range<Int>, _ tile: UnsafeMutablePointer<Float>
+  ) -> Void
+) {
+  let (q, n, d) = (queries.shape[0], candidates.shape[0], queries.shape[1])
+  let (size, width) = similarityTile(options: options)
+  let blocks = (q + size - 1) / size
+  let workers = similarityTileWorkers(queries: q, options: options)
+  let savedThreads = BLASKernel.threads
+  BLASKernel.threads = options.parallelism == .blas ? options.threads : 1
+  defer { BLASKernel.threads = savedThreads }
+  queries.scalars.withUnsafeBufferPointer { qp in
+    candidates.scalars.withUnsafeBufferPointer { cp in
+      parallelFor(workers, threads: workers) { w in
+        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: size * min(width, n))
+        defer { buffer.deallocate() }
+        for b in stride(from: w, to: blocks, by: workers) {
+          let rows = b * size..<min(q, (b + 1) * size)
+          for c in stride(from: 0, to: n, by: width) {
+            let columns = c..<min(n, c + width)
+            sgemm(
+              transposeB: true, m: rows.count, n: columns.count, k: d,
+              a: qp.baseAddress! + rows.lowerBound * d, lda: d,
+              b: cp.baseAddress! + columns.lowerBound * d, ldb: d, c: buffer, ldc: columns.count)
+            body(w, rows, columns, buffer)
+          }
+        }
+      }
+    }
+  }
+}
+
+/// The number of workers `forEachSimilarityTile` runs.
+func similarityTileWorkers(queries: Int, options: SearchOptions) -> Int {
+  guard options.parallelism == .blocks else { return 1 }
+  let size = similarityTile(options: options).rows
+  return max(1, min(options.threads, (queries + size - 1) / size))
+}

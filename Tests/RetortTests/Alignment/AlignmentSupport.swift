@@ -39,10 +39,12 @@ func pyArray(_ name: String, _ t: IndexTensor) -> String {
     + "dtype=np.int64).reshape(\(t.shape.map(String.init).joined(separator: ",")))\n"
 }
 
-/// Runs a numpy script after `import numpy as np` and the given definitions,
-/// and returns the numbers it prints.
+/// Runs a numpy script after `import numpy as np` and the given definitions
+/// (read from standard input, so large arrays fit), and returns the numbers
+/// it prints.
 func numpyNumbers(_ definitions: String, _ script: String) throws -> [Double] {
-  numbers(try runPython("import numpy as np\n" + definitions + script))
+  numbers(
+    try runPython("import numpy as np, sys\nexec(sys.stdin.read())\n" + script, input: definitions))
 }
 
 /// A synthetic alignment pair, the fixture of the core alignment tests:

@@ -48,6 +48,36 @@ import Testing
     #expect(plain.indices.scalars.map(Double.init) == Array(ref[at..<at + q]))
   }
 
+  /// Blocks of 512 rows and tiles of 1,024 targets: 2,600 targets (three
+  /// tiles, the last partial) with a tie across tiles, 600 sources (two
+  /// blocks by default), queries from both blocks.
+  @Test(arguments: [nil, 100] as [Int?])
+  func acrossTilesAgainstNumpy(block: Int?) throws {
+    let (ns, nt, k, top) = (600, 2600, 5, 4)
+    let x = randomMatrix(ns, 6, seed: 31)
+    var y = randomMatrix(nt, 6, seed: 32)
+    for j in 0..<6 { y[2100, j] = y[1000, j] }  // tied targets in different tiles
+    let queries = [3, 511, 512, 599, 250]
+    let options = SearchOptions(blockSize: block, threads: 2)
+    let radii = try CSLSRadii(source: x, target: y, k: k, options: options)
+    let found = try cslsNeighbors(
+      source: x, target: y, radii: radii, queries: queries, top: top, options: options)
+    let plain = try nearestNeighbors(
+      queries: x.gather(queries), candidates: y, k: top, options: options)
+    let ref = try numpyNumbers(
+      pyArray("x", x) + pyArray("y", y)
+        + "k = \(k); top = \(top); queries = \(queries)\n", Self.reference)
+    let q = queries.count * top
+    expectApproximatelyEqual(radii.source, ref[0..<ns], absoluteTolerance: 1e-5)
+    expectApproximatelyEqual(radii.target, ref[ns..<ns + nt], absoluteTolerance: 1e-5)
+    var at = ns + nt
+    #expect(found.indices.scalars.map(Double.init) == Array(ref[at..<at + q]))
+    at += q
+    expectApproximatelyEqual(found.scores.scalars, ref[at..<at + q], absoluteTolerance: 1e-5)
+    at += q
+    #expect(plain.indices.scalars.map(Double.init) == Array(ref[at..<at + q]))
+  }
+
   /// The same radii whatever the blocks and threads: heaps break ties by index.
   @Test func radiiDoNotDependOnLayout() throws {
     let x = randomMatrix(70, 6, seed: 21)
