@@ -146,12 +146,17 @@ struct CSLSTool: RetortCommand, RetortTool {
         default: mapping?.normalization ?? Normalization([.unit])), src, tgt)
     var r: CSLSRadii? = nil
     if metric == .csls || writeR {
-      r =
-        try radii.map {
-          try readRadii(
-            $0, sourceRows: mapped.rowCount, targetRows: tgt.vectors.rowCount, basis: basis,
-            in: context)
-        } ?? CSLSRadii(source: mapped, target: tgt.vectors, k: k, options: options)
+      if let radii {
+        r = try readRadii(
+          radii, sourceRows: mapped.rowCount, targetRows: tgt.vectors.rowCount, basis: basis,
+          in: context)
+      } else {
+        let clock = Stopwatch()
+        r = try CSLSRadii(source: mapped, target: tgt.vectors, k: k, options: options)
+        context.note(
+          "radii (k \(k)) of \(mapped.rowCount) sources and \(tgt.vectors.rowCount) targets in "
+            + "\(cFormat("%.0f", clock.milliseconds)) ms")
+      }
     }
     if let eval {
       let (pairs, total, dropped) = try readDictionary(eval, source: src, target: tgt)
@@ -165,7 +170,8 @@ struct CSLSTool: RetortCommand, RetortTool {
         droppedPairs: dropped,
         retrieval: retrieval, options: options)
       context.note(
-        "evaluated \(result.queries) queries (\(metric.rawValue)) in \(clock.milliseconds) ms")
+        "evaluated \(result.queries) queries (\(metric.rawValue)) in "
+          + "\(cFormat("%.0f", clock.milliseconds)) ms")
       context.report([
         "p@1": result.p1, "p@5": result.p5, "p@10": result.p10, "coverage": result.coverage,
         "queries": result.queries, "metric": metric.rawValue,
@@ -190,7 +196,7 @@ struct CSLSTool: RetortCommand, RetortTool {
     }
     context.note(
       "\(metric.rawValue): top \(top) of \(tgt.vectors.rowCount) targets for \(rows.count) "
-        + "queries in \(clock.milliseconds) ms")
+        + "queries in \(cFormat("%.0f", clock.milliseconds)) ms")
     if text {
       let sw = try src.requireWords(for: "--text"), tw = try tgt.requireWords(for: "--text")
       var out = ""

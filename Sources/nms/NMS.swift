@@ -103,7 +103,8 @@ struct NMSTool: RetortCommand, RetortTool {
       try nonMaximumSuppression(
         boxes: boxes, scores: scores, image: image, classes: classes, options: options)
     }
-    context.note("kept \(result.keep.count) of \(n) rows in \(clock.milliseconds) ms")
+    context.note(
+      "kept \(result.keep.count) of \(n) rows in \(cFormat("%.2f", clock.milliseconds)) ms")
 
     let writer = try context.writer(filter.output)
     let keep = result.keep.map { Int64($0 + rows.lowerBound) }

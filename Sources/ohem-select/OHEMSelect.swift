@@ -93,7 +93,8 @@ struct OHEMSelectTool: RetortCommand, RetortTool {
     let selection = try context.naming(file) {
       try ohemSelect(loss: loss, boxes: boxes, image: image, labels: labels, options: options)
     }
-    context.note("selected \(selection.keep.count) of \(n) RoIs in \(clock.milliseconds) ms")
+    context.note(
+      "selected \(selection.keep.count) of \(n) RoIs in \(cFormat("%.2f", clock.milliseconds)) ms")
     let writer = try context.writer(filter.output)
     let keep = selection.keep.map { Int64($0 + rows.lowerBound) }
     try writer.write("keep", IndexTensor(shape: [keep.count], scalars: keep))
