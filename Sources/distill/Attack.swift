@@ -29,7 +29,9 @@ extension Distill {
         all (every other class, one attempt each: the success rate is over all (row, \
         target) pairs, as the paper counts it) or a class K (rows of label K are skipped). \
         The report: method, success_rate, mean_l0 (features changed), mean_l2, mean_linf \
-        (over successful attempts; per eps as arrays when several are given), attacked, \
+        (over successful attempts; per eps as arrays when several are given), for JSMA \
+        mean_l0_capped (over all attacked attempts, a failure counted at the budget of \
+        floor(gamma * features): a lower bound on what an adversary must change), attacked, \
         examples (attempts), gradient_amplitude (mean over rows of \
         (1/C)*sum_j |dF_j/dx|_1 with F = softmax(z/T)) and gradient_amplitude_median. \
         -o writes the adversarial examples as 'x' (one eps) or 'x_eps<eps>' (several), \
@@ -261,7 +263,10 @@ extension Distill {
       return AttackResultFile.Contents(
         method: method.rawValue, epsilons: epsilons.map(typedDecimal), original: ax,
         outcomes: outcomes, amplitudes: rows.map { amplitudes[$0] }, labels: al,
-        targets: attempts?.targets, rows: attempts.map { $0.rows.map { Int64(firstRow + $0) } })
+        targets: attempts?.targets, rows: attempts.map { $0.rows.map { Int64(firstRow + $0) } },
+        l0Budget: method == .jsma
+          ? Double(JSMA.featureBudget(gamma: jsma.gamma ?? JSMA.defaultGamma, features: x.rowWidth))
+          : nil)
     }
   }
 }

@@ -211,11 +211,36 @@ let digits = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletin
       ])
     expectApproximatelyEqual(check.number("linf"), 0.3, absoluteTolerance: 5e-6)
     let jsma = try run(
-      "distill", ["attack", "-m", "m.h5", "--method", "jsma", "--limit", "40", test], in: dir)
+      "distill",
+      ["attack", "-m", "m.h5", "--method", "jsma", "--limit", "40", test, "-o", "jsma.h5"],
+      in: dir)
     #expect(jsma.status == 0, "\(jsma.stderr)")
     let j = try JSONSerialization.jsonObject(with: jsma.stdout) as! [String: Any]
     #expect((j["examples"] as! Int) == 40)
     #expect((j["mean_l0"] as! Double) <= 0.145 * 64)
+    // mean_l0_capped: over the attacked rows, a failure counted at ⌊0.145 · 64⌋ = 9 features.
+    let capped = try pythonReport(
+      """
+      import h5py, numpy as np
+      f = h5py.File('jsma.h5')
+      a, s, l0 = f['attacked'][:] == 1, f['succeeded'][:] == 1, f['l0'][:]
+      report(capped=np.where(s, l0, 9.0)[a].mean(), failures=int((a & ~s).sum()),
+             budget=float(f.attrs['l0_budget']))
+      with h5py.File('bad-budget.h5', 'w') as g:
+          for k in f: g[k] = f[k][:]
+          for k, v in f.attrs.items(): g.attrs[k] = v
+          g.attrs['l0_budget'] = -1.0
+      """, in: dir)
+    #expect(capped.number("budget") == 9)
+    #expect(capped.number("failures") > 0, "no failed attempt: the cap is not exercised")
+    expectApproximatelyEqual(  // the report's numbers have 6 significant digits
+      j["mean_l0_capped"] as! Double, capped.number("capped"), relativeTolerance: 1e-5)
+    let summary = try run("distill", ["attack", "--summarize", "jsma.h5"], in: dir)
+    let s = try JSONSerialization.jsonObject(with: summary.stdout) as! [String: Any]
+    #expect(s["mean_l0_capped"] as? Double == j["mean_l0_capped"] as? Double)
+    expectFailure(
+      try run("distill", ["attack", "--summarize", "bad-budget.h5"], in: dir),
+      tool: "distill", status: 65, naming: "bad-budget.h5", "l0_budget")
   }
 
   @Test func badInputsAreReported() throws {

@@ -17,15 +17,16 @@ public struct AttackReport: Sendable {
 
   /// The report of per-row outcomes: `succeeded` and `norms` hold one entry
   /// per radius.
+  /// `l0Budget` (JSMA's feature budget) adds `mean_l0_capped`.
   public init(
     method: String, epsilons: [Double], attacked: [Bool], succeeded: [[Bool]],
-    norms: [PerturbationNorms], amplitudes: [Double]
+    norms: [PerturbationNorms], amplitudes: [Double], l0Budget: Double? = nil
   ) {
     self.method = method
     self.epsilons = epsilons
     examples = attacked.count
     statistics = zip(succeeded, norms).map {
-      AttackStatistics(attacked: attacked, succeeded: $0, norms: $1)
+      AttackStatistics(attacked: attacked, succeeded: $0, norms: $1, l0Budget: l0Budget)
     }
     // Summed in ascending order: positive terms, smallest first, lose least to rounding.
     let sorted = amplitudes.sorted()
@@ -36,7 +37,8 @@ public struct AttackReport: Sendable {
   /// The report's stable keys (DESIGN "Command line"): `success_rate`,
   /// `mean_l0`, `mean_l2`, `mean_linf` (arrays when several radii were
   /// given), `gradient_amplitude` and `gradient_amplitude_median`, `attacked`,
-  /// `examples`, `method` and, for FGSM and PGD, `eps`.
+  /// `examples`, `method`, for FGSM and PGD `eps`, and for JSMA
+  /// `mean_l0_capped` (failures counted at the feature budget).
   public var fields: [String: Any] {
     var out: [String: Any] = [
       "method": method, "examples": examples, "attacked": statistics[0].attacked,
@@ -49,6 +51,7 @@ public struct AttackReport: Sendable {
     put("mean_l0") { $0.meanL0 }
     put("mean_l2") { $0.meanL2 }
     put("mean_linf") { $0.meanLinf }
+    if statistics[0].meanL0Capped != nil { put("mean_l0_capped") { $0.meanL0Capped ?? 0 } }
     if !epsilons.isEmpty {
       out["eps"] = epsilons.count == 1 ? epsilons[0] as Any : epsilons as Any
     }

@@ -2,8 +2,8 @@
 /// attempt: the adversarial examples `x` and the outcomes `succeeded`, `l0`,
 /// `l2`, `linf` — each suffixed `_eps<ε>` when FGSM or PGD ran several radii —
 /// plus `attacked`, `amplitude`, `labels`, for targeted attacks `target` and
-/// `row` (the input row attacked), and the root attributes `method` and
-/// (FGSM, PGD) `eps`. Attempts are independent, so the files of shards
+/// `row` (the input row attacked), and the root attributes `method`, (FGSM,
+/// PGD) `eps` and (JSMA) `l0_budget`. Attempts are independent, so the files of shards
 /// concatenate into the file of one run, and `report(of:)` gives the same
 /// report from either.
 public enum AttackResultFile {
@@ -19,10 +19,13 @@ public enum AttackResultFile {
     public var targets: [Int64]?
     /// The input row of each attempt (targeted attacks).
     public var rows: [Int64]?
+    /// The most features the attack may change (JSMA).
+    public var l0Budget: Double?
 
     public init(
       method: String, epsilons: [Double], original: FloatTensor, outcomes: [AttackOutcome],
-      amplitudes: [Double], labels: [Int64], targets: [Int64]?, rows: [Int64]? = nil
+      amplitudes: [Double], labels: [Int64], targets: [Int64]?, rows: [Int64]? = nil,
+      l0Budget: Double? = nil
     ) {
       self.method = method
       self.epsilons = epsilons
@@ -33,13 +36,15 @@ public enum AttackResultFile {
       self.labels = labels
       self.targets = targets
       self.rows = rows
+      self.l0Budget = l0Budget
     }
 
     /// The report of these results.
     public var report: AttackReport {
       AttackReport(
         method: method, epsilons: epsilons, attacked: outcomes[0].attacked,
-        succeeded: outcomes.map(\.succeeded), norms: norms, amplitudes: amplitudes)
+        succeeded: outcomes.map(\.succeeded), norms: norms, amplitudes: amplitudes,
+        l0Budget: l0Budget)
     }
   }
 
@@ -76,6 +81,7 @@ public enum AttackResultFile {
     if let r = c.rows { try writer.write("row", IndexTensor(shape: [r.count], scalars: r)) }
     try writer.setAttribute("method", .text(c.method))
     if !c.epsilons.isEmpty { try writer.setAttribute("eps", .reals(c.epsilons)) }
+    if let b = c.l0Budget { try writer.setAttribute("l0_budget", .real(b)) }
   }
 
   /// The report of a file that `write` (or `tensor merge` of shards) made.
@@ -101,8 +107,16 @@ public enum AttackResultFile {
       PerturbationNorms(
         l0: try doubles("l0" + s), l2: try doubles("l2" + s), linf: try doubles("linf" + s))
     }
+    var l0Budget: Double?
+    switch root["l0_budget"] {
+    case nil: break
+    case .real(let b)? where b.isFinite && b >= 0: l0Budget = b
+    default:
+      throw RetortError.data(
+        "attribute 'l0_budget' must be one number of features, at least 0", file: file.label)
+    }
     return AttackReport(
       method: method, epsilons: epsilons, attacked: attacked, succeeded: succeeded, norms: norms,
-      amplitudes: try doubles("amplitude"))
+      amplitudes: try doubles("amplitude"), l0Budget: l0Budget)
   }
 }

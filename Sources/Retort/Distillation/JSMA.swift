@@ -43,7 +43,7 @@ public enum JSMA {
     let before = SoftTargets.argmax(network.predict(x))
     var adversarial = x
     var succeededRows = [Bool](repeating: false, count: n)
-    let maxChanged = Int((gamma * Float(w)).rounded(.down))
+    let maxChanged = featureBudget(gamma: gamma, features: w)
     let candidates = (0..<n).filter { before[$0] == Int(labels[$0]) }
     var net = network
     for start in stride(from: 0, to: candidates.count, by: blockRows) {
@@ -127,6 +127,11 @@ public enum JSMA {
   /// Whether a feature can still move by θ inside the clip range.
   static func inDomain(_ v: Float, theta: Float, clip: ClosedRange<Float>) -> Bool {
     theta > 0 ? v < clip.upperBound : v > clip.lowerBound
+  }
+
+  /// The most features an attack with fraction `gamma` may change, ⌊γ·features⌋.
+  public static func featureBudget(gamma: Float, features: Int) -> Int {
+    Int((gamma * Float(features)).rounded(.down))
   }
 
   /// The pair p < q of domain features with a_p+a_q > 0 and b_p+b_q < 0

@@ -48,14 +48,25 @@ public struct AttackStatistics: Equatable, Sendable {
   public var meanL0 = 0.0
   public var meanL2 = 0.0
   public var meanLinf = 0.0
+  /// With a feature budget B (JSMA's γ × features): the mean L0 over all
+  /// attacked rows, a failed attempt counted as B — a lower bound on the
+  /// mean number of features an adversary must change.
+  public var meanL0Capped: Double?
 
   public var successRate: Double { attacked > 0 ? Double(succeeded) / Double(attacked) : 0 }
 
   /// The statistics of per-row outcomes (from one run, or merged shards).
-  public init(attacked: [Bool], succeeded: [Bool], norms: PerturbationNorms) {
+  public init(
+    attacked: [Bool], succeeded: [Bool], norms: PerturbationNorms, l0Budget: Double? = nil
+  ) {
     self.attacked = attacked.filter { $0 }.count
     let rows = succeeded.indices.filter { succeeded[$0] }
     self.succeeded = rows.count
+    if let l0Budget {
+      let tried = attacked.indices.filter { attacked[$0] }
+      let total = tried.reduce(0) { $0 + (succeeded[$1] ? norms.l0[$1] : l0Budget) }
+      meanL0Capped = tried.isEmpty ? 0 : total / Double(tried.count)
+    }
     guard !rows.isEmpty else { return }
     let k = Double(rows.count)
     meanL0 = rows.reduce(0) { $0 + norms.l0[$1] } / k
