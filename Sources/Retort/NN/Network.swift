@@ -14,6 +14,8 @@ public struct Network: Sendable {
   public var generator: SeededGenerator
   /// The shape of the `x` given to the last `forward`.
   private var lastInputShape: [Int]?
+  /// The most values any layer produces per row (bounds `predict`'s blocks).
+  private let widestRow: Int
 
   /// A freshly initialised network for rows of shape `inputShape`.
   ///
@@ -81,6 +83,7 @@ public struct Network: Sendable {
     self.architecture = architecture
     self.inputShape = inputShape
     self.layers = layers
+    widestRow = footprint.widestRow
     self.generator = SeededGenerator(seed: 0)
   }
 
@@ -160,8 +163,7 @@ public struct Network: Sendable {
   public func predict(_ x: FloatTensor, blockRows: Int = 1024) -> FloatTensor {
     let x = matrix(x)
     let n = x.rowCount
-    let widest = architecture.footprint(for: inputShape)?.widestRow ?? Self.scalarLimit
-    let blockRows = max(1, min(blockRows, (1 << 26) / max(widest, 1)))
+    let blockRows = max(1, min(blockRows, (1 << 26) / max(widestRow, 1)))
     var out = [Float]()
     out.reserveCapacity(n * outputWidth)
     for start in stride(from: 0, to: n, by: max(1, blockRows)) {
