@@ -230,6 +230,9 @@ let digits = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletin
           for k in f: g[k] = f[k][:]
           for k, v in f.attrs.items(): g.attrs[k] = v
           g.attrs['l0_budget'] = -1.0
+      with h5py.File('short.h5', 'w') as g:  # one attempt's outcome for many attempts
+          for k in f: g[k] = f[k][:1] if k == 'succeeded' else f[k][:]
+          for k, v in f.attrs.items(): g.attrs[k] = v
       """, in: dir)
     #expect(capped.number("budget") == 9)
     #expect(capped.number("failures") > 0, "no failed attempt: the cap is not exercised")
@@ -241,6 +244,9 @@ let digits = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletin
     expectFailure(
       try run("distill", ["attack", "--summarize", "bad-budget.h5"], in: dir),
       tool: "distill", status: 65, naming: "bad-budget.h5", "l0_budget")
+    expectFailure(
+      try run("distill", ["attack", "--summarize", "short.h5"], in: dir),
+      tool: "distill", status: 65, naming: "short.h5", "'succeeded'", "1 entries")
   }
 
   @Test func badInputsAreReported() throws {

@@ -3,7 +3,7 @@ import RetortTestSupport
 import Testing
 
 @Suite("damaged inputs") struct FuzzTests {
-  /// 100 damaged or hostile inputs for each of the 40 commands and input kinds
+  /// 100 damaged or hostile inputs for each of the 42 commands and input kinds
   /// of Scripts/fuzz: no crash, hang or file left behind, and every refusal is
   /// one line '<tool>: ...' with a status of 64, 65, 66, 73 or 74.
   @Test func hundredDamagedInputsPerCommand() throws {
@@ -15,7 +15,7 @@ import Testing
     print(table)
     #expect(r.status == 0, "\(table)\(r.stderr)")
     let rows = table.split(separator: "\n").filter { $0.contains(" runs ") }
-    #expect(rows.count == 40)
+    #expect(rows.count == 42)
     for row in rows {
       let fields = row.split(separator: " ", omittingEmptySubsequences: true)
       func count(_ name: String) -> Int? {

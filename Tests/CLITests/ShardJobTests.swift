@@ -87,6 +87,14 @@ import Testing
     try shard(1, of: 3, "n1.h5", [:], in: dir)
     try shard(2, of: 3, "r2.h5", job.merging(["SLURM_RESTART_COUNT": "1"]) { $1 }, in: dir)
     for i in [0, 1, 2, 4, 5] { try shard(i, of: 6, "c\(i).h5", [:], in: dir) }
+    // Shards claiming 2^62 parts (a damaged count must not size an allocation).
+    _ = try python(
+      """
+      import h5py, numpy as np, shutil
+      for i in (0, 1):
+          shutil.copy(f'a{i}.h5', f'h{i}.h5')
+          with h5py.File(f'h{i}.h5', 'a') as f: f.attrs['shard_count'] = np.int64(2**62)
+      """, in: dir)
     let before = try files(in: dir)
     let refusals: [([String], String)] = [
       (["a0.h5", "b1.h5", "a2.h5"], "b1.h5 was written by job 812, a0.h5 by job 790"),
@@ -101,6 +109,10 @@ import Testing
       (
         ["c0.h5", "c1.h5", "c2.h5", "c4.h5", "c5.h5"],
         "shard 3/6 is missing (5 of 6 given: c0.h5, c1.h5, ..., c5.h5)"
+      ),
+      (
+        ["h0.h5", "h1.h5"],
+        "shard 2/4611686018427387904 is missing (2 of 4611686018427387904 given: h0.h5, h1.h5)"
       ),
     ]
     for (inputs, message) in refusals {

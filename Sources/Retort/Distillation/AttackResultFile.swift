@@ -102,10 +102,23 @@ public enum AttackResultFile {
     }
     let names = suffixes(method: method, epsilons: epsilons)
     let attacked = try file.readInt("attacked").scalars.map { $0 != 0 }
-    let succeeded = try names.map { try file.readInt("succeeded" + $0).scalars.map { $0 != 0 } }
+    // Every per-attempt dataset has one entry per attempt.
+    func sameLength<T>(_ values: [T], _ name: String) throws -> [T] {
+      guard values.count == attacked.count else {
+        throw RetortError.data(
+          "has \(values.count) entries, 'attacked' has \(attacked.count)", dataset: name,
+          file: file.label)
+      }
+      return values
+    }
+    let succeeded = try names.map {
+      try sameLength(file.readInt("succeeded" + $0).scalars.map { $0 != 0 }, "succeeded" + $0)
+    }
     let norms = try names.map { s in
       PerturbationNorms(
-        l0: try doubles("l0" + s), l2: try doubles("l2" + s), linf: try doubles("linf" + s))
+        l0: try sameLength(doubles("l0" + s), "l0" + s),
+        l2: try sameLength(doubles("l2" + s), "l2" + s),
+        linf: try sameLength(doubles("linf" + s), "linf" + s))
     }
     var l0Budget: Double?
     switch root["l0_budget"] {
@@ -117,6 +130,6 @@ public enum AttackResultFile {
     }
     return AttackReport(
       method: method, epsilons: epsilons, attacked: attacked, succeeded: succeeded, norms: norms,
-      amplitudes: try doubles("amplitude"), l0Budget: l0Budget)
+      amplitudes: try sameLength(doubles("amplitude"), "amplitude"), l0Budget: l0Budget)
   }
 }

@@ -12,7 +12,8 @@ extension ShardMarks {
       throw RetortError.data("\(files[plain].label) is not a shard, the other inputs are")
     }
     let n = first.spec.count
-    var slots = [(file: TensorFile, marks: ShardMarks)?](repeating: nil, count: n)
+    // Keyed by index, not an array of n: a damaged count must not size an allocation.
+    var slots = [Int: (file: TensorFile, marks: ShardMarks)]()
     for (file, m) in zip(files, marks.map { $0! }) {
       guard m.spec.count == n else {
         throw RetortError.data(
@@ -34,12 +35,13 @@ extension ShardMarks {
       }
       slots[m.spec.index] = (file, m)
     }
-    if let missing = slots.firstIndex(where: { $0 == nil }) {
+    // At most files.count indices are present, so the first gap is found in as many steps.
+    if let missing = (0..<n).first(where: { slots[$0] == nil }) {
       throw RetortError.data(
         "shard \(missing)/\(n) is missing (\(files.count) of \(n) given: "
           + "\(abbreviated(files.map(\.label))))")
     }
-    return slots.map { $0!.file }
+    return (0..<n).map { slots[$0]!.file }
   }
 
   /// Who wrote a shard of `job`, for a message.
