@@ -42,42 +42,23 @@ func forEachSimilarityBlock(
   _ queries: FloatTensor, _ candidates: FloatTensor, options: SearchOptions,
   _ body: (_ worker: Int, _ rows: Range<Int>, _ block: UnsafeMutablePointer<Float>) -> Void
 ) {
-  let (q, n, d) = (queries.shape[0], candidates.shape[0], queries.shape[1])
-  let size = options.rows(candidates: n)
-  let blocks = (q + size - 1) / size
-  let workers = similarityWorkers(queries: q, candidates: n, options: options)
-  let savedThreads = BLASKernel.threads
-  BLASKernel.threads = options.parallelism == .blas ? options.threads : 1
-  defer { BLASKernel.threads = savedThreads }
-  queries.scalars.withUnsafeBufferPointer { qp in
-    candidates.scalars.withUnsafeBufferPointer { cp in
-      parallelFor(workers, threads: workers) { w in
-        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: size * n)
-        defer { buffer.deallocate() }
-        for b in stride(from: w, to: blocks, by: workers) {
-          let rows = b * size..<min(q, (b + 1) * size)
-          sgemm(
-            transposeB: true, m: rows.count, n: n, k: d,
-            a: qp.baseAddress! + rows.lowerBound * d, lda: d, b: cp.baseAddress!, ldb: d,
-            c: buffer, ldc: n)
-          body(w, rows, buffer)
-        }
-      }
-    }
-  }
+  let n = candidates.shape[0]
+  forEachProduct(
+    queries, candidates, options: options, blockRows: options.rows(candidates: n),
+    tileColumns: n
+  ) { w, rows, _, block in body(w, rows, block) }
 }
 
 /// The number of workers `forEachSimilarityBlock` runs.
 func similarityWorkers(queries: Int, candidates: Int, options: SearchOptions) -> Int {
-  guard options.parallelism == .blocks else { return 1 }
-  let size = options.rows(candidates: candidates)
-  return max(1, min(options.threads, (queries + size - 1) / size))
+  productWorkers(
+    queries: queries, blockRows: options.rows(candidates: candidates), options: options)
 }
 
 /// The tile shape of `forEachSimilarityTile`: `rows` query rows (the block
 /// size when one is set, else 512) by 1,024 candidates, 2 MB of scores
-/// (measured at 50,000 × 50,000 × 300 on 2 cores: 256–1,024 rows by 512–2,048
-/// candidates all within 10.0–10.9 s, against 12.7–13.1 s for whole rows).
+/// (measured at 50,000 × 50,000 × 300 on 2 cores, medians of three: 256–1,024
+/// rows by 512–2,048 candidates 10.4–10.7 s, against 12.7–13.1 s for whole rows).
 func similarityTile(options: SearchOptions) -> (rows: Int, columns: Int) {
   (options.blockSize ?? 512, 1024)
 }
@@ -93,10 +74,29 @@ func forEachSimilarityTile(
     _ worker: Int, _ rows: Range<Int>, _ columns: Range<Int>, _ tile: UnsafeMutablePointer<Float>
   ) -> Void
 ) {
+  let tile = similarityTile(options: options)
+  forEachProduct(
+    queries, candidates, options: options, blockRows: tile.rows, tileColumns: tile.columns,
+    body)
+}
+
+/// The number of workers `forEachSimilarityTile` runs.
+func similarityTileWorkers(queries: Int, options: SearchOptions) -> Int {
+  productWorkers(
+    queries: queries, blockRows: similarityTile(options: options).rows, options: options)
+}
+
+/// The blocked product behind both: blocks of `blockRows` query rows, each
+/// multiplied with `tileColumns` candidates at a time (an empty candidate set
+/// gives one empty tile per block); worker w takes blocks w, w + workers, ….
+private func forEachProduct(
+  _ queries: FloatTensor, _ candidates: FloatTensor, options: SearchOptions, blockRows size: Int,
+  tileColumns width: Int,
+  _ body: (Int, Range<Int>, Range<Int>, UnsafeMutablePointer<Float>) -> Void
+) {
   let (q, n, d) = (queries.shape[0], candidates.shape[0], queries.shape[1])
-  let (size, width) = similarityTile(options: options)
   let blocks = (q + size - 1) / size
-  let workers = similarityTileWorkers(queries: q, options: options)
+  let workers = productWorkers(queries: q, blockRows: size, options: options)
   let savedThreads = BLASKernel.threads
   BLASKernel.threads = options.parallelism == .blas ? options.threads : 1
   defer { BLASKernel.threads = savedThreads }
@@ -107,12 +107,13 @@ func forEachSimilarityTile(
         defer { buffer.deallocate() }
         for b in stride(from: w, to: blocks, by: workers) {
           let rows = b * size..<min(q, (b + 1) * size)
-          for c in stride(from: 0, to: n, by: width) {
+          for c in stride(from: 0, to: max(n, 1), by: max(width, 1)) {
             let columns = c..<min(n, c + width)
             sgemm(
               transposeB: true, m: rows.count, n: columns.count, k: d,
               a: qp.baseAddress! + rows.lowerBound * d, lda: d,
-              b: cp.baseAddress! + columns.lowerBound * d, ldb: d, c: buffer, ldc: columns.count)
+              b: cp.baseAddress! + columns.lowerBound * d, ldb: d, c: buffer,
+              ldc: columns.count)
             body(w, rows, columns, buffer)
           }
         }
@@ -121,9 +122,9 @@ func forEachSimilarityTile(
   }
 }
 
-/// The number of workers `forEachSimilarityTile` runs.
-func similarityTileWorkers(queries: Int, options: SearchOptions) -> Int {
+/// Workers for blocks of `blockRows`: one per block up to the threads, or one
+/// when the BLAS threads do the parallel work.
+private func productWorkers(queries: Int, blockRows size: Int, options: SearchOptions) -> Int {
   guard options.parallelism == .blocks else { return 1 }
-  let size = similarityTile(options: options).rows
   return max(1, min(options.threads, (queries + size - 1) / size))
 }

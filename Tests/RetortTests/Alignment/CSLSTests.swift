@@ -29,23 +29,7 @@ import Testing
     for j in 0..<7 { y[9, j] = y[2, j] }  // a duplicate target: tied CSLS scores
     let queries = [5, 0, 17, 5, 40]
     let options = SearchOptions(blockSize: block, threads: 2, parallelism: parallelism)
-    let radii = try CSLSRadii(source: x, target: y, k: k, options: options)
-    let found = try cslsNeighbors(
-      source: x, target: y, radii: radii, queries: queries, top: top, options: options)
-    let plain = try nearestNeighbors(
-      queries: x.gather(queries), candidates: y, k: top, options: options)
-    let ref = try numpyNumbers(
-      pyArray("x", x) + pyArray("y", y)
-        + "k = \(k); top = \(top); queries = \(queries)\n", Self.reference)
-    let q = queries.count * top
-    expectApproximatelyEqual(radii.source, ref[0..<ns], absoluteTolerance: 1e-5)
-    expectApproximatelyEqual(radii.target, ref[ns..<ns + nt], absoluteTolerance: 1e-5)
-    var at = ns + nt
-    #expect(found.indices.scalars.map(Double.init) == Array(ref[at..<at + q]))
-    at += q
-    expectApproximatelyEqual(found.scores.scalars, ref[at..<at + q], absoluteTolerance: 1e-5)
-    at += q
-    #expect(plain.indices.scalars.map(Double.init) == Array(ref[at..<at + q]))
+    try expectAgreement(x, y, k: k, top: top, queries: queries, options: options)
   }
 
   /// Blocks of 512 rows and tiles of 1,024 targets: 2,600 targets (three
@@ -58,7 +42,16 @@ import Testing
     var y = randomMatrix(nt, 6, seed: 32)
     for j in 0..<6 { y[2100, j] = y[1000, j] }  // tied targets in different tiles
     let queries = [3, 511, 512, 599, 250]
-    let options = SearchOptions(blockSize: block, threads: 2)
+    try expectAgreement(
+      x, y, k: k, top: top, queries: queries, options: SearchOptions(blockSize: block, threads: 2))
+  }
+
+  /// CSLS radii, CSLS neighbours and plain nearest neighbours of `queries`
+  /// against `reference` in numpy.
+  func expectAgreement(
+    _ x: FloatTensor, _ y: FloatTensor, k: Int, top: Int, queries: [Int], options: SearchOptions
+  ) throws {
+    let (ns, nt) = (x.shape[0], y.shape[0])
     let radii = try CSLSRadii(source: x, target: y, k: k, options: options)
     let found = try cslsNeighbors(
       source: x, target: y, radii: radii, queries: queries, top: top, options: options)
