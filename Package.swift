@@ -25,7 +25,9 @@ let package = Package(
     // LAPACKE is loaded when first needed (dlopen), not linked.
     .target(name: "CLazyLAPACKE", cSettings: [.unsafeFlags(["-I/usr/include/x86_64-linux-gnu"])]),
     .target(name: "CRetortGuard"),
-    .target(name: "Retort", dependencies: ["CHDF5", "CBLAS", "CLazyLAPACKE", "CRetortGuard"]),
+    .target(name: "CRetortMath"),
+    .target(
+      name: "Retort", dependencies: ["CHDF5", "CBLAS", "CLazyLAPACKE", "CRetortGuard", "CRetortMath"]),
     // The C library carries the Swift runtime, so that it loads where no
     // Swift toolchain is installed; its soname is what packages install.
     .target(

@@ -110,7 +110,20 @@ extension Tensor: Sendable where Scalar: Sendable {}
 
 extension Tensor where Scalar == Float {
   /// The index of the first non-finite scalar, if any.
-  public func firstNonFinite() -> Int? { scalars.firstIndex { !$0.isFinite } }
+  public func firstNonFinite() -> Int? {
+    // A NaN or an infinity has every exponent bit set: the largest exponent
+    // field of a chunk (a reduction that vectorises) says whether to look.
+    let exponent: UInt32 = 0x7f80_0000
+    return scalars.withUnsafeBufferPointer { p in
+      for start in stride(from: 0, to: p.count, by: 4096) {
+        let chunk = start..<min(start + 4096, p.count)
+        var largest: UInt32 = 0
+        for i in chunk { largest = max(largest, p[i].bitPattern & exponent) }
+        if largest == exponent { return chunk.first { !p[$0].isFinite } }
+      }
+      return nil
+    }
+  }
 }
 
 /// A dataset's contents as Retort handles it: float32, int64 or UTF-8 strings.
