@@ -21,13 +21,13 @@ let package = Package(
   ],
   targets: [
     .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial"),
-    .systemLibrary(name: "CBLAS", pkgConfig: "openblas"),
-    // LAPACKE is loaded when first needed (dlopen), not linked.
+    // OpenBLAS and LAPACKE are loaded when first needed (dlopen), not linked.
+    .target(name: "CLazyBLAS"),
     .target(name: "CLazyLAPACKE", cSettings: [.unsafeFlags(["-I/usr/include/x86_64-linux-gnu"])]),
     .target(name: "CRetortGuard"),
     .target(name: "CRetortMath"),
     .target(
-      name: "Retort", dependencies: ["CHDF5", "CBLAS", "CLazyLAPACKE", "CRetortGuard", "CRetortMath"]),
+      name: "Retort", dependencies: ["CHDF5", "CLazyBLAS", "CLazyLAPACKE", "CRetortGuard", "CRetortMath"]),
     // The C library carries the Swift runtime, so that it loads where no
     // Swift toolchain is installed; its soname is what packages install.
     .target(

@@ -5,7 +5,7 @@
 #   inside.sh load PACKAGE
 #                    install (a package whose Depends lack PACKAGE), then
 #                    each tool's --version and a Procrustes SVD, which loads
-#                    LAPACKE (fails when a library the tools need is
+#                    OpenBLAS and LAPACKE (fails when a library the tools need is
 #                    missing); status 3 when apt installed PACKAGE anyway,
 #                    for another entry that depends on it
 set -euo pipefail
@@ -28,7 +28,8 @@ for t in "${tools[@]}"; do
   [ "$("$t" --version | cut -d' ' -f1)" = "$version" ] || fail "$t --version is not $version"
 done
 say "every tool reports $version"
-# LAPACKE is loaded when first needed: only an SVD shows it missing.
+# OpenBLAS and LAPACKE are loaded when first needed: only a Procrustes run
+# (matrix products and an SVD) shows them missing.
 printf '3 2\na 1 0\nb 0 1\nc 1 1\n' > /tmp/en.vec
 printf '3 2\na 0 1\nb 1 0\nc 1 1\n' > /tmp/fr.vec
 tensor import /tmp/en.vec -o /tmp/en.h5 && tensor import /tmp/fr.vec -o /tmp/fr.h5

@@ -25,9 +25,11 @@ public final class ToolContext {
     self.tool = tool
     self.common = common
     self.roles = roles
-    if common.threads != nil { BLASKernel.threads = common.threadCount }
+    // OpenBLAS is loaded before a command that uses it runs (`prepareBLAS`).
+    let blas = BLASKernel.isLoaded
+    if blas, common.threads != nil { BLASKernel.threads = common.threadCount }
     log = try common.metricsLog()
-    note("threads \(threads), OpenBLAS threads \(BLASKernel.threads)")
+    note("threads \(threads)" + (blas ? ", OpenBLAS threads \(BLASKernel.threads)" : ""))
   }
 
   /// The seed of `--seed`.

@@ -1,6 +1,5 @@
 import Retort
 
-/// What `--version` prints: Retort's version and the BLAS kernel in use.
-public var versionText: String {
-  "\(retortVersion) (OpenBLAS core \(BLASKernel.coreName), \(BLASKernel.threads) threads)"
-}
+/// What `--version` prints: Retort's version. (It does not load OpenBLAS to
+/// name its kernel; `tensor info -v` and every BLAS tool's `-v` do.)
+public var versionText: String { retortVersion }

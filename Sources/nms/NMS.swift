@@ -8,7 +8,7 @@ import RetortCLI
 /// (the entry point of the `nms` name of the multi-call binary).
 public func runNMS() { NMSTool.main() }
 
-struct NMSTool: RetortCommand, RetortTool {
+struct NMSTool: RetortCommand, RetortTool, BLASFree {
   static let configuration = CommandConfiguration.tool(
     "nms",
     abstract: "Non-maximum suppression: hard or soft, per image and per class.",

@@ -8,7 +8,7 @@ import RetortCLI
 /// (the entry point of the `ohem-select` name of the multi-call binary).
 public func runOHEMSelect() { OHEMSelectTool.main() }
 
-struct OHEMSelectTool: RetortCommand, RetortTool {
+struct OHEMSelectTool: RetortCommand, RetortTool, BLASFree {
   static let configuration = CommandConfiguration.tool(
     "ohem-select",
     abstract: "Online hard example mining: pick the hardest RoIs of each image.",

@@ -8,7 +8,7 @@ import RetortCLI
 /// (the entry point of the `softlabel` name of the multi-call binary).
 public func runSoftLabel() { SoftLabel.main() }
 
-struct SoftLabel: RetortCommand, RetortTool {
+struct SoftLabel: RetortCommand, RetortTool, BLASFree {
   static let datasetRoles = ["logits", "probs"]
 
   static let configuration = CommandConfiguration.tool(

@@ -5,7 +5,7 @@ import Retort
 import RetortCLI
 
 extension TensorTool {
-  struct Export: RetortTool {
+  struct Export: RetortTool, BLASFree {
     static let datasetRoles = ["embeddings", "words"]
 
     static let configuration = CommandConfiguration.subcommand(

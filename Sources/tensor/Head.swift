@@ -5,7 +5,7 @@ import Retort
 import RetortCLI
 
 extension TensorTool {
-  struct Head: RetortTool {
+  struct Head: RetortTool, BLASFree {
     static let configuration = CommandConfiguration.subcommand(
       abstract: "Print the first rows of a dataset (or a range of them) as CSV or TSV.",
       discussion: """

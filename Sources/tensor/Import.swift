@@ -5,7 +5,7 @@ import Retort
 import RetortCLI
 
 extension TensorTool {
-  struct Import: RetortTool {
+  struct Import: RetortTool, BLASFree {
     static let configuration = CommandConfiguration.subcommand(
       abstract: "Import .npy, CSV/TSV, fastText .vec or a word-pair dictionary into HDF5.",
       discussion: """

@@ -5,7 +5,7 @@ import Retort
 import RetortCLI
 
 extension TensorTool {
-  struct Info: RetortTool {
+  struct Info: RetortTool, BLASFree {
     static let configuration = CommandConfiguration.subcommand(
       abstract: "List a file's datasets (shape, type, attributes), groups and history.",
       discussion: """

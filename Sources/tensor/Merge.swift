@@ -5,7 +5,7 @@ import Retort
 import RetortCLI
 
 extension TensorTool {
-  struct Merge: RetortTool {
+  struct Merge: RetortTool, BLASFree {
     static let configuration = CommandConfiguration.subcommand(
       abstract: "Concatenate the same datasets of several files along the first axis.",
       discussion: """

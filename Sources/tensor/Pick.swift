@@ -5,7 +5,7 @@ import Retort
 import RetortCLI
 
 extension TensorTool {
-  struct Pick: RetortTool {
+  struct Pick: RetortTool, BLASFree {
     static let configuration = CommandConfiguration.subcommand(
       abstract: "Pick, rename and join datasets of several files into one.",
       discussion: """

@@ -5,7 +5,7 @@ import Retort
 import RetortCLI
 
 extension TensorTool {
-  struct Split: RetortTool {
+  struct Split: RetortTool, BLASFree {
     static let configuration = CommandConfiguration.subcommand(
       abstract: "Split a file's rows at random into parts (train/validation/test).",
       discussion: """

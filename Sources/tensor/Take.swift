@@ -5,7 +5,7 @@ import Retort
 import RetortCLI
 
 extension TensorTool {
-  struct Take: RetortTool {
+  struct Take: RetortTool, BLASFree {
     static let configuration = CommandConfiguration.subcommand(
       abstract: "Keep the rows named by an index (as 'keep' after nms) of every dataset.",
       discussion: """

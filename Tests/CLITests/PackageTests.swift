@@ -76,7 +76,8 @@ import Testing
       """#
     let r = try runProcess(URL(fileURLWithPath: "/bin/bash"), ["-c", script], in: dir)
     #expect(r.status == 0, "\(r.stderr)")
-    let version = try run("tensor", ["--version"]).text.split(separator: " ").first.map(String.init)
+    let version = try run("tensor", ["--version"]).text.split(whereSeparator: \.isWhitespace).first
+      .map(String.init)
     #expect(r.text == "\(version ?? "?") True\n[1, 2]\n", "\(r.text)")
   }
 }

@@ -258,10 +258,19 @@ import Testing
     }
   }
 
-  @Test func versionNamesTheBLASCore() throws {
-    let r = try run("tensor", ["--version"])
+  /// `--version` is the version alone (naming the kernel would load
+  /// OpenBLAS); `tensor info -v` names the kernel.
+  @Test func infoNamesTheBLASCore() throws {
+    let version = try run("tensor", ["--version"])
+    #expect(version.status == 0)
+    #expect(version.text == "0.1.0\n")
+    let dir = try temporaryDirectory()
+    try "1 2\na 1 2\n".write(
+      to: dir.appendingPathComponent("m.vec"), atomically: true, encoding: .utf8)
+    #expect(try run("tensor", ["import", "m.vec", "-o", "m.h5"], in: dir).status == 0)
+    let r = try run("tensor", ["info", "-v", "m.h5"], in: dir)
     #expect(r.status == 0)
-    #expect(r.text.contains("OpenBLAS core "))
+    #expect(r.text.contains("blas: OpenBLAS core "), "\(r.text)")
   }
 }
 

@@ -1,4 +1,4 @@
-import CBLAS
+import CLazyBLAS
 
 /// Row-major single-precision GEMM: C ← alpha·op(A)·op(B) + beta·C,
 /// where op(A) is m×k, op(B) is k×n and C is m×n.
@@ -9,9 +9,8 @@ public func sgemm(
   beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
   if m == 0 || n == 0 { return }
-  cblas_sgemm(
-    CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+  retort_sgemm(
+    transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
 }
 
 /// Row-major double-precision GEMM: C ← alpha·op(A)·op(B) + beta·C,
@@ -23,9 +22,8 @@ public func dgemm(
   beta: Double = 0, c: UnsafeMutablePointer<Double>, ldc: Int
 ) {
   if m == 0 || n == 0 { return }
-  cblas_dgemm(
-    CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+  retort_dgemm(
+    transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
 }
 
 /// The double-precision product op(A)·B of row-major arrays, op(A) m×k and B k×n
@@ -54,9 +52,7 @@ public func sgemv(
   beta: Float = 0, y: UnsafeMutablePointer<Float>
 ) {
   if m == 0 || n == 0 { return }
-  cblas_sgemv(
-    CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(lda),
-    x, 1, beta, y, 1)
+  retort_sgemv(transpose ? 1 : 0, Int32(m), Int32(n), alpha, a, Int32(lda), x, beta, y)
 }
 
 /// The matrix product op(a)·op(b) of two rank-2 tensors.

@@ -1,14 +1,27 @@
-import CBLAS
+import CLazyBLAS
 
 /// Which OpenBLAS kernel runs, and which one this processor should run.
+/// OpenBLAS is loaded at the first BLAS call (`Sources/CLazyBLAS`), or by
+/// `load()`; reading `coreName` or `threads` loads it.
 ///
 /// Debian 12's OpenBLAS 0.3.21 does not recognise recent Intel processors and
 /// falls back to the generic `Prescott` kernel, 4–5× slower at sgemm. The
 /// variable `OPENBLAS_CORETYPE` chooses the kernel, but only when it is set
 /// before the library initialises, so a tool re-executes itself once with it.
 public enum BLASKernel {
+  /// Loads OpenBLAS now, or throws why it cannot be loaded.
+  public static func load() throws {
+    guard retort_openblas_load() == 0 else {
+      throw RetortError.software(
+        "cannot load OpenBLAS (\(String(cString: retort_openblas_error()))); install libopenblas0")
+    }
+  }
+
+  /// Whether OpenBLAS has been loaded (asking does not load it).
+  public static var isLoaded: Bool { retort_openblas_loaded() != 0 }
+
   /// The kernel OpenBLAS chose when it loaded, e.g. `SkylakeX` or `Prescott`.
-  public static var coreName: String { String(cString: openblas_get_corename()) }
+  public static var coreName: String { String(cString: retort_openblas_core()) }
 
   /// The fastest kernel that this processor's features allow, or nil when
   /// OpenBLAS's own choice cannot be bettered from here.
@@ -48,7 +61,7 @@ public enum BLASKernel {
 
   /// Threads that OpenBLAS may use for one call.
   public static var threads: Int {
-    get { Int(openblas_get_num_threads()) }
-    set { openblas_set_num_threads(Int32(max(1, newValue))) }
+    get { Int(retort_openblas_threads()) }
+    set { retort_openblas_set_threads(Int32(max(1, newValue))) }
   }
 }
