@@ -35,9 +35,14 @@ public struct Conv3x3: InputRecordingLayer {
   private var pixels: Int { height * width }
   private var patch: Int { 9 * channels }
 
-  /// The scalars of one unfolded block of samples (at least one sample).
-  var blockScalars = 1 << 22
-  private var blockSamples: Int { max(1, blockScalars / max(1, pixels * patch)) }
+  /// The scalars of one unit's unfolded samples: about 1 MB, so that a
+  /// worker's patch matrix is still in its cache when it is multiplied.
+  var blockScalars = 1 << 18
+  /// Samples per unit of work: what `blockScalars` holds (at least one), and
+  /// at least a 32nd of the rows, which bounds the weight-gradient partials.
+  private func unitSamples(_ rows: Int) -> Int {
+    max(1, blockScalars / max(1, pixels * patch), (rows + 31) / 32)
+  }
 
   public func callAsFunction(_ x: FloatTensor) -> FloatTensor {
     let rows = x.rowCount
@@ -45,26 +50,22 @@ public struct Conv3x3: InputRecordingLayer {
       x.rank == 2 && x.shape[1] == channels * pixels,
       "conv3x3: input \(x.shape), expected [B,\(channels * pixels)]")
     let (hw, f, k) = (pixels, filters, patch)
+    let unit = unitSamples(rows)
     var y = [Float](repeating: 0, count: rows * f * hw)
-    var col = [Float](repeating: 0, count: k * min(rows, blockSamples) * hw)
-    var product = [Float](repeating: 0, count: f * min(rows, blockSamples) * hw)
     x.scalars.withUnsafeBufferPointer { px in
-      let (pw, pb) = (weights.scalars, bias.scalars)
-      forEachBlock(rows) { start, n in
-        let cols = n * hw
-        col.withUnsafeMutableBufferPointer { pc in
-          unfold(px.baseAddress! + start * channels * hw, samples: n, into: pc.baseAddress!)
-        }
-        sgemm(m: f, n: cols, k: k, a: pw, lda: k, b: col, ldb: cols, c: &product, ldc: cols)
-        product.withUnsafeBufferPointer { pp in
-          y.withUnsafeMutableBufferPointer { py in
-            for s in 0..<n {
-              for j in 0..<f {
-                let out = py.baseAddress! + ((start + s) * f + j) * hw
-                let row = pp.baseAddress! + j * cols + s * hw
-                let bj = pb[j]
-                for p in 0..<hw { out[p] = row[p] + bj }
-              }
+      y.withUnsafeMutableBufferPointer { py in
+        let (input, output) = (UnsafeSendable(px.baseAddress!), UnsafeSendable(py.baseAddress!))
+        let (pw, pb) = (weights.scalars, bias.scalars)
+        forEachUnit(rows, unit: unit) { start, n, col, product in
+          let cols = n * hw
+          unfold(input.value + start * channels * hw, samples: n, into: col)
+          sgemm(m: f, n: cols, k: k, a: pw, lda: k, b: col, ldb: cols, c: product, ldc: cols)
+          for s in 0..<n {
+            for j in 0..<f {
+              let out = output.value + ((start + s) * f + j) * hw
+              let row = product + j * cols + s * hw
+              let bj = pb[j]
+              for p in 0..<hw { out[p] = row[p] + bj }
             }
           }
         }
@@ -73,76 +74,91 @@ public struct Conv3x3: InputRecordingLayer {
     return FloatTensor(shape: [rows, f * hw], scalars: y)
   }
 
-  /// With G = ∂L/∂Y [F, n·H·W] per block and Y = W·col: ∂L/∂W += G·colᵀ,
-  /// ∂L/∂b = Σ G over samples and pixels, ∂L/∂col = Wᵀ·G, folded back onto
-  /// the input pixels.
+  /// With G = ∂L/∂Y [F, n·H·W] per unit and Y = W·col: ∂L/∂col = Wᵀ·G, folded
+  /// back onto the unit's input pixels; ∂L/∂W = Σ_units G·colᵀ and ∂L/∂b = Σ G,
+  /// each unit's share kept apart and added in unit order, so that the sums
+  /// do not depend on the number of threads.
   public mutating func backward(_ dy: FloatTensor, accumulate: Bool) -> FloatTensor {
     guard let x = recordedInput else { preconditionFailure("conv3x3: backward before forward") }
     let rows = x.rowCount
     let (hw, f, k) = (pixels, filters, patch)
     precondition(dy.shape == [rows, f * hw], "conv3x3: output gradient \(dy.shape)")
-    let most = min(rows, blockSamples) * hw
+    let unit = unitSamples(rows)
+    let units = (rows + unit - 1) / unit
     var dx = [Float](repeating: 0, count: rows * channels * hw)
-    var g = [Float](repeating: 0, count: f * most)
-    var dcol = [Float](repeating: 0, count: k * most)
-    var col = [Float](repeating: 0, count: accumulate ? k * most : 0)
-    var dW = [Float](repeating: 0, count: accumulate ? f * k : 0)
-    var db = [Float](repeating: 0, count: accumulate ? f : 0)
+    var dW = [Float](repeating: 0, count: accumulate ? units * f * k : 0)
+    var db = [Float](repeating: 0, count: accumulate ? units * f : 0)
     let w = weights.scalars
-    forEachBlock(rows) { start, n in
-      let cols = n * hw
+    x.scalars.withUnsafeBufferPointer { px in
       dy.scalars.withUnsafeBufferPointer { pd in
-        g.withUnsafeMutableBufferPointer { pg in
-          for s in 0..<n {
-            for j in 0..<f {
-              let src = pd.baseAddress! + ((start + s) * f + j) * hw
-              (pg.baseAddress! + j * cols + s * hw).update(from: src, count: hw)
+        dx.withUnsafeMutableBufferPointer { pdx in
+          dW.withUnsafeMutableBufferPointer { pdW in
+            db.withUnsafeMutableBufferPointer { pdb in
+              let input = UnsafeSendable(px.baseAddress!)
+              let gradient = UnsafeSendable(pd.baseAddress!)
+              let inputGradient = UnsafeSendable(pdx.baseAddress!)
+              let (weightParts, biasParts) = (UnsafeSendable(pdW.baseAddress), UnsafeSendable(pdb.baseAddress))
+              forEachUnit(rows, unit: unit) { start, n, col, g in
+                let cols = n * hw
+                for s in 0..<n {
+                  for j in 0..<f {
+                    let src = gradient.value + ((start + s) * f + j) * hw
+                    (g + j * cols + s * hw).update(from: src, count: hw)
+                  }
+                }
+                sgemm(
+                  transposeA: true, m: k, n: cols, k: f, a: w, lda: k, b: g, ldb: cols, c: col,
+                  ldc: cols)
+                fold(col, samples: n, into: inputGradient.value + start * channels * hw)
+                guard accumulate, let parts = weightParts.value, let biases = biasParts.value
+                else { return }
+                let u = start / unit
+                unfold(input.value + start * channels * hw, samples: n, into: col)
+                sgemm(
+                  transposeB: true, m: f, n: k, k: cols, a: g, lda: cols, b: col, ldb: cols,
+                  c: parts + u * f * k, ldc: k)
+                for j in 0..<f { biases[u * f + j] = laneSum(g + j * cols, cols) }
+              }
             }
           }
         }
       }
-      sgemm(
-        transposeA: true, m: k, n: cols, k: f, a: w, lda: k, b: g, ldb: cols, c: &dcol,
-        ldc: cols)
-      dcol.withUnsafeBufferPointer { pc in
-        dx.withUnsafeMutableBufferPointer { px in
-          fold(pc.baseAddress!, samples: n, into: px.baseAddress! + start * channels * hw)
-        }
-      }
-      guard accumulate else { return }
-      x.scalars.withUnsafeBufferPointer { px in
-        col.withUnsafeMutableBufferPointer { pc in
-          unfold(px.baseAddress! + start * channels * hw, samples: n, into: pc.baseAddress!)
-        }
-      }
-      sgemm(
-        transposeB: true, m: f, n: k, k: cols, a: g, lda: cols, b: col, ldb: cols, beta: 1,
-        c: &dW, ldc: k)
-      g.withUnsafeBufferPointer { pg in
-        for j in 0..<f {
-          db[j] += laneSum(pg.baseAddress! + j * cols, cols)
-        }
-      }
     }
     if accumulate {
-      for i in 0..<f * k { parameters[0].gradient[i] += dW[i] }
-      for j in 0..<f { parameters[1].gradient[j] += db[j] }
+      for u in 0..<units {
+        for i in 0..<f * k { parameters[0].gradient[i] += dW[u * f * k + i] }
+        for j in 0..<f { parameters[1].gradient[j] += db[u * f + j] }
+      }
     }
     return FloatTensor(shape: [rows, channels * hw], scalars: dx)
   }
 
-  /// Calls `body(first sample, sample count)` for consecutive blocks of `rows` samples.
-  private func forEachBlock(_ rows: Int, _ body: (Int, Int) -> Void) {
-    for start in stride(from: 0, to: rows, by: blockSamples) {
-      body(start, min(blockSamples, rows - start))
-    }
-  }
-
-  /// Calls `body(s)` for each of `samples` samples, on up to OpenBLAS's threads.
-  private func forEachSample(_ samples: Int, _ body: (Int) -> Void) {
-    let workers = min(samples, BLASKernel.threads)
+  /// Calls `body(first sample, sample count, patch buffer, product buffer)`
+  /// for consecutive units of `unit` samples, on up to OpenBLAS's threads,
+  /// each worker with its own buffers and a one-thread sgemm (the workers
+  /// share the cores instead of OpenBLAS's threads waiting between products).
+  /// The buffers hold 9·C·unit·H·W and F·unit·H·W scalars.
+  private func forEachUnit(
+    _ rows: Int, unit: Int,
+    _ body: (Int, Int, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void
+  ) {
+    let units = (rows + unit - 1) / unit
+    let savedThreads = BLASKernel.threads
+    let workers = min(units, savedThreads)
+    BLASKernel.threads = 1
+    defer { BLASKernel.threads = savedThreads }
+    let (colCount, productCount) = (patch * unit * pixels, filters * unit * pixels)
     parallelFor(workers, threads: workers) { t in
-      for s in stride(from: t, to: samples, by: workers) { body(s) }
+      let col = UnsafeMutablePointer<Float>.allocate(capacity: colCount)
+      let product = UnsafeMutablePointer<Float>.allocate(capacity: productCount)
+      defer {
+        col.deallocate()
+        product.deallocate()
+      }
+      for u in stride(from: t, to: units, by: workers) {
+        let start = u * unit
+        body(start, min(unit, rows - start), col, product)
+      }
     }
   }
 
@@ -154,7 +170,7 @@ public struct Conv3x3: InputRecordingLayer {
   ) {
     let (h, w) = (height, width)
     let cols = samples * h * w
-    forEachSample(samples) { s in
+    for s in 0..<samples {
       for c in 0..<channels {
         let plane = x + (s * channels + c) * h * w
         for u in 0..<3 {
@@ -186,7 +202,7 @@ public struct Conv3x3: InputRecordingLayer {
   ) {
     let (h, w) = (height, width)
     let cols = samples * h * w
-    forEachSample(samples) { s in
+    for s in 0..<samples {
       for c in 0..<channels {
         let plane = dx + (s * channels + c) * h * w
         for u in 0..<3 {
