@@ -55,21 +55,30 @@ public struct MaxPool2: Layer {
     let planes = x.rowCount * channels
     var y = [Float](repeating: 0, count: planes * oh * ow)
     var argmax = [Int](repeating: 0, count: y.count)
+    // Planes split into contiguous ranges over as many workers as conv3x3 uses.
+    let workers = max(1, min(BLASKernel.threads, planes / 64))
     x.scalars.withUnsafeBufferPointer { px in
       y.withUnsafeMutableBufferPointer { py in
         argmax.withUnsafeMutableBufferPointer { pa in
-          for plane in 0..<planes {
-            let base = plane * h * w
-            for i in 0..<oh {
-              let o = (plane * oh + i) * ow
-              for j in 0..<ow {
-                let corner = base + 2 * i * w + 2 * j
-                var best = corner
-                if px[corner + 1] > px[best] { best = corner + 1 }
-                if px[corner + w] > px[best] { best = corner + w }
-                if px[corner + w + 1] > px[best] { best = corner + w + 1 }
-                py[o + j] = px[best]
-                pa[o + j] = best
+          let (input, output, chosen) = (
+            UnsafeSendable(px.baseAddress!), UnsafeSendable(py.baseAddress!),
+            UnsafeSendable(pa.baseAddress!)
+          )
+          parallelFor(workers, threads: workers) { t in
+            let (px, py, pa) = (input.value, output.value, chosen.value)
+            for plane in planes * t / workers..<planes * (t + 1) / workers {
+              let base = plane * h * w
+              for i in 0..<oh {
+                let o = (plane * oh + i) * ow
+                for j in 0..<ow {
+                  let corner = base + 2 * i * w + 2 * j
+                  var best = corner
+                  if px[corner + 1] > px[best] { best = corner + 1 }
+                  if px[corner + w] > px[best] { best = corner + w }
+                  if px[corner + w + 1] > px[best] { best = corner + w + 1 }
+                  py[o + j] = px[best]
+                  pa[o + j] = best
+                }
               }
             }
           }
