@@ -1,4 +1,5 @@
 import ArgumentParser
+import Retort
 
 /// The exit statuses every tool uses (sysexits), as the root help says them.
 let exitStatusParagraph = """
@@ -17,7 +18,7 @@ extension CommandConfiguration {
     CommandConfiguration(
       commandName: name, abstract: abstract,
       discussion: helpText(discussion, examples: examples, closing: exitStatusParagraph),
-      version: versionText, subcommands: subcommands)
+      version: retortVersion, subcommands: subcommands)
   }
 
   /// A subcommand: its help ends with the EXAMPLES paragraph.
