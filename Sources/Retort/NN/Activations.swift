@@ -7,11 +7,12 @@ public struct ReLU: Layer {
   public var spec: LayerSpec { .relu }
 
   public func callAsFunction(_ x: FloatTensor) -> FloatTensor {
-    var y = x
-    y.scalars.withUnsafeMutableBufferPointer { p in
-      for i in p.indices { p[i] = max(p[i], 0) }
+    let y = x.scalars.withUnsafeBufferPointer { px in
+      uninitializedFloats(x.count) { out in
+        for i in px.indices { out.value[i] = max(px[i], 0) }
+      }
     }
-    return y
+    return FloatTensor(shape: x.shape, scalars: y)
   }
 
   public mutating func forward(
@@ -26,16 +27,17 @@ public struct ReLU: Layer {
   public mutating func backward(_ dy: FloatTensor, accumulate: Bool) -> FloatTensor {
     guard let y = output else { preconditionFailure("relu: backward before forward") }
     precondition(dy.shape == y.shape, "relu: output gradient \(dy.shape), expected \(y.shape)")
-    var dx = dy
-    y.scalars.withUnsafeBufferPointer { py in
-      dx.scalars.withUnsafeMutableBufferPointer { p in
-        for i in p.indices {
-          let g = p[i]
-          p[i] = py[i] > 0 ? g : 0
+    let dx = y.scalars.withUnsafeBufferPointer { py in
+      dy.scalars.withUnsafeBufferPointer { pd in
+        uninitializedFloats(dy.count) { out in
+          for i in pd.indices {
+            let g = pd[i]  // loaded unconditionally, so that the choice is a select
+            out.value[i] = py[i] > 0 ? g : 0
+          }
         }
       }
     }
-    return dx
+    return FloatTensor(shape: dy.shape, scalars: dx)
   }
 }
 

@@ -57,24 +57,18 @@ public struct BatchNorm: Layer {
       saved = (normalized, inverseStd, false)
       return y
     }
-    let n = x.rowCount * spatial
+    let rows = x.rowCount
+    let n = rows * spatial
     precondition(n > 0, "bn: an empty batch has no statistics")
-    var mean = [Float](repeating: 0, count: channels)
-    var variance = mean
-    x.scalars.withUnsafeBufferPointer { px in
-      for c in 0..<channels {
-        var sum: Double = 0
-        forEachRun(channel: c, rows: x.rowCount) { start in
-          sum += Double(laneSum(px.baseAddress! + start, spatial))
-        }
-        let mu = Float(sum / Double(n))
-        var squares: Double = 0
-        forEachRun(channel: c, rows: x.rowCount) { start in
-          squares += Double(laneSquaredDeviations(px.baseAddress! + start, spatial, from: mu))
-        }
-        mean[c] = mu
-        variance[c] = Float(squares / Double(n))
+    let spatial = spatial
+    let (mean, variance) = x.scalars.withUnsafeBufferPointer { buffer in
+      let px = UnsafeSendable(buffer.baseAddress!)
+      let sums = channelSums(rows: rows) { start, _ in Double(laneSum(px.value + start, spatial)) }
+      let mean = sums.map { Float($0 / Double(n)) }
+      let squares = channelSums(rows: rows) { start, c in
+        Double(laneSquaredDeviations(px.value + start, spatial, from: mean[c]))
       }
+      return (mean, squares.map { Float($0 / Double(n)) })
     }
     let inverseStd = variance.map { 1 / ($0 + Self.epsilon).squareRoot() }
     let (y, normalized) = normalize(x, mean: mean, inverseStd: inverseStd)
@@ -99,28 +93,22 @@ public struct BatchNorm: Layer {
     precondition(dy.count == normalized.count, "bn: output gradient \(dy.shape)")
     let rows = dy.rowCount
     let n = Float(rows * spatial)
-    var dx = [Float](repeating: 0, count: dy.count)
-    var sumsDy = [Float](repeating: 0, count: channels)
-    var sumsDyX = sumsDy
-    let gamma = parameters[0].value.scalars
-    dy.scalars.withUnsafeBufferPointer { pd in
+    let (spatial, gamma) = (spatial, parameters[0].value.scalars)
+    var (sumsDy, sumsDyX): ([Float], [Float]) = ([], [])
+    let dx = dy.scalars.withUnsafeBufferPointer { pd in
       normalized.withUnsafeBufferPointer { pn in
-        dx.withUnsafeMutableBufferPointer { px in
-          for c in 0..<channels {
-            var sumDy: Float = 0
-            var sumDyX: Float = 0
-            forEachRun(channel: c, rows: rows) { start in
-              sumDy += laneSum(pd.baseAddress! + start, spatial)
-              sumDyX += laneDot(pd.baseAddress! + start, pn.baseAddress! + start, spatial)
-            }
-            sumsDy[c] = sumDy
-            sumsDyX[c] = sumDyX
-            let scale = gamma[c] * inverseStd[c]
-            let shift = training ? scale / n * sumDy : 0
-            let slope = training ? scale / n * sumDyX : 0
-            forEachRun(channel: c, rows: rows) { start in
-              for i in start..<start + spatial { px[i] = scale * pd[i] - shift - slope * pn[i] }
-            }
+        let (gradient, xhat) = (UnsafeSendable(pd.baseAddress!), UnsafeSendable(pn.baseAddress!))
+        sumsDy = channelSums(rows: rows) { start, _ in laneSum(gradient.value + start, spatial) }
+        sumsDyX = channelSums(rows: rows) { start, _ in
+          laneDot(gradient.value + start, xhat.value + start, spatial)
+        }
+        let scale = (0..<channels).map { gamma[$0] * inverseStd[$0] }
+        let shift = (0..<channels).map { training ? scale[$0] / n * sumsDy[$0] : 0 }
+        let slope = (0..<channels).map { training ? scale[$0] / n * sumsDyX[$0] : 0 }
+        return uninitializedFloats(dy.count) { out in
+          forEachRun(rows: rows) { start, c in
+            let (g, x, y) = (gradient.value, xhat.value, out.value)
+            for i in start..<start + spatial { y[i] = scale[c] * g[i] - shift[c] - slope[c] * x[i] }
           }
         }
       }
@@ -145,20 +133,18 @@ public struct BatchNorm: Layer {
     precondition(
       x.rank == 2 && x.shape[1] == channels * spatial,
       "bn: input \(x.shape), expected [B,\(channels * spatial)]")
-    var normalized = [Float](repeating: 0, count: x.count)
-    var y = normalized
-    let (gamma, beta) = (parameters[0].value.scalars, parameters[1].value.scalars)
-    x.scalars.withUnsafeBufferPointer { px in
-      normalized.withUnsafeMutableBufferPointer { pn in
-        y.withUnsafeMutableBufferPointer { py in
-          for c in 0..<channels {
+    let (gamma, beta, spatial) = (parameters[0].value.scalars, parameters[1].value.scalars, spatial)
+    var y: [Float] = []
+    let normalized = x.scalars.withUnsafeBufferPointer { buffer in
+      let px = UnsafeSendable(buffer.baseAddress!)
+      return uninitializedFloats(x.count) { pn in
+        y = uninitializedFloats(x.count) { py in
+          forEachRun(rows: x.rowCount) { start, c in
             let (mu, s, g, b) = (mean[c], inverseStd[c], gamma[c], beta[c])
-            forEachRun(channel: c, rows: x.rowCount) { start in
-              for i in start..<start + spatial {
-                let v = (px[i] - mu) * s
-                pn[i] = v
-                py[i] = g * v + b
-              }
+            for i in start..<start + spatial {
+              let v = (px.value[i] - mu) * s
+              pn.value[i] = v
+              py.value[i] = g * v + b
             }
           }
         }
@@ -167,11 +153,39 @@ public struct BatchNorm: Layer {
     return (FloatTensor(shape: x.shape, scalars: y), normalized)
   }
 
-  /// Calls `body` with the first index of each run of `spatial` scalars of
-  /// channel `c` in `rows` rows.
-  @inline(__always)
-  private func forEachRun(channel c: Int, rows: Int, _ body: (Int) -> Void) {
-    let width = channels * spatial
-    for r in 0..<rows { body(r * width + c * spatial) }
+  /// Calls `body(first index, channel)` for each run of `spatial` scalars of
+  /// each channel in `rows` rows: the channels split into contiguous ranges
+  /// over OpenBLAS's threads, each range row by row. Every channel is one
+  /// worker's, in row order, so sums over a channel do not depend on the
+  /// number of threads.
+  private func forEachRun(rows: Int, _ body: (Int, Int) -> Void) {
+    let (channels, width) = (channels, channels * spatial)
+    let workers = max(1, min(BLASKernel.threads, channels))
+    parallelFor(workers, threads: workers) { t in
+      let range = channels * t / workers..<channels * (t + 1) / workers
+      for r in 0..<rows {
+        for c in range { body(r * width + c * spatial, c) }
+      }
+    }
+  }
+
+  /// Σ over the rows of `term(first index of the run, channel)` per channel.
+  private func channelSums<T: AdditiveArithmetic>(rows: Int, _ term: (Int, Int) -> T) -> [T] {
+    var sums = [T](repeating: .zero, count: channels)
+    sums.withUnsafeMutableBufferPointer { buffer in
+      let p = UnsafeSendable(buffer.baseAddress!)
+      forEachRun(rows: rows) { start, c in p.value[c] += term(start, c) }
+    }
+    return sums
+  }
+}
+
+/// An array of `count` floats, every one of which `fill` must write.
+func uninitializedFloats(
+  _ count: Int, _ fill: (UnsafeSendable<UnsafeMutablePointer<Float>>) -> Void
+) -> [Float] {
+  [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+    if let base = buffer.baseAddress { fill(UnsafeSendable(base)) }
+    initialized = count
   }
 }

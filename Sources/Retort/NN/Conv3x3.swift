@@ -51,10 +51,9 @@ public struct Conv3x3: InputRecordingLayer {
       "conv3x3: input \(x.shape), expected [B,\(channels * pixels)]")
     let (hw, f, k) = (pixels, filters, patch)
     let unit = unitSamples(rows)
-    var y = [Float](repeating: 0, count: rows * f * hw)
-    x.scalars.withUnsafeBufferPointer { px in
-      y.withUnsafeMutableBufferPointer { py in
-        let (input, output) = (UnsafeSendable(px.baseAddress!), UnsafeSendable(py.baseAddress!))
+    let y = x.scalars.withUnsafeBufferPointer { px in
+      uninitializedFloats(rows * f * hw) { output in
+        let input = UnsafeSendable(px.baseAddress!)
         let (pw, pb) = (weights.scalars, bias.scalars)
         forEachUnit(rows, unit: unit) { start, n, col, product in
           let cols = n * hw
@@ -164,31 +163,26 @@ public struct Conv3x3: InputRecordingLayer {
 
   /// Unfolds `samples` consecutive [C, H, W] images of `x` into the patch
   /// matrix `col` [9·C, samples·H·W]: col[9c + 3u + v, s·H·W + i·W + j] =
-  /// x[s, c, i + u − 1, j + v − 1], zero outside the image.
+  /// x[s, c, i + u − 1, j + v − 1], zero outside the image. Each (u, v) row
+  /// of a plane is the plane shifted by (u − 1)·W + v − 1: one copy, then the
+  /// rows and the column that fell outside are zeroed.
   private func unfold(
     _ x: UnsafePointer<Float>, samples: Int, into col: UnsafeMutablePointer<Float>
   ) {
-    let (h, w) = (height, width)
-    let cols = samples * h * w
+    let hw = height * width
+    let cols = samples * hw
     for s in 0..<samples {
       for c in 0..<channels {
-        let plane = x + (s * channels + c) * h * w
+        let plane = x + (s * channels + c) * hw
         for u in 0..<3 {
           for v in 0..<3 {
-            let row = col + (9 * c + 3 * u + v) * cols + s * h * w
-            let (lo, hi) = (v == 0 ? 1 : 0, v == 2 ? w - 1 : w)
-            for i in 0..<h {
-              let out = row + i * w
-              let si = i + u - 1
-              guard si >= 0 && si < h else {
-                out.update(repeating: 0, count: w)
-                continue
-              }
-              let src = plane + si * w + (v - 1)
-              if lo > 0 { out[0] = 0 }
-              if hi < w { out[w - 1] = 0 }
-              for j in lo..<hi { out[j] = src[j] }
-            }
+            let out = col + (9 * c + 3 * u + v) * cols + s * hw
+            let shift = Shift(u: u, v: v, height: height, width: width)
+            out.update(repeating: 0, count: shift.lo)
+            let inside = shift.hi - shift.lo
+            (out + shift.lo).update(from: plane + shift.lo + shift.offset, count: inside)
+            (out + shift.hi).update(repeating: 0, count: hw - shift.hi)
+            for p in shift.outsideColumn { out[p] = 0 }
           }
         }
       }
@@ -196,29 +190,48 @@ public struct Conv3x3: InputRecordingLayer {
   }
 
   /// Adds each entry of the patch-matrix gradient `col` [9·C, samples·H·W] to
-  /// the input pixel it came from (the adjoint of `unfold`).
+  /// the input pixel it came from (the adjoint of `unfold`), one shifted
+  /// range per (u, v) row of a plane. The entries whose pixel is outside the
+  /// image are zeroed in `col` first; adding them as +0 changes nothing, as
+  /// a sum that starts at +0 is never −0.
   private func fold(
-    _ col: UnsafePointer<Float>, samples: Int, into dx: UnsafeMutablePointer<Float>
+    _ col: UnsafeMutablePointer<Float>, samples: Int, into dx: UnsafeMutablePointer<Float>
   ) {
-    let (h, w) = (height, width)
-    let cols = samples * h * w
+    let hw = height * width
+    let cols = samples * hw
     for s in 0..<samples {
       for c in 0..<channels {
-        let plane = dx + (s * channels + c) * h * w
+        let plane = dx + (s * channels + c) * hw
         for u in 0..<3 {
           for v in 0..<3 {
-            let row = col + (9 * c + 3 * u + v) * cols + s * h * w
-            let (lo, hi) = (v == 0 ? 1 : 0, v == 2 ? w - 1 : w)
-            for i in 0..<h {
-              let si = i + u - 1
-              guard si >= 0 && si < h else { continue }
-              let source = row + i * w
-              let target = plane + si * w + (v - 1)
-              for j in lo..<hi { target[j] += source[j] }
-            }
+            let source = col + (9 * c + 3 * u + v) * cols + s * hw
+            let shift = Shift(u: u, v: v, height: height, width: width)
+            for p in shift.outsideColumn { source[p] = 0 }
+            laneAdd(plane + (shift.lo + shift.offset), source + shift.lo, shift.hi - shift.lo)
           }
         }
       }
     }
+  }
+}
+
+/// Where the (u, v) row of a 3×3 patch matrix reads its plane: entry p of the
+/// row is pixel p + `offset` of the plane for p in `lo..<hi`, except in
+/// `outsideColumn` (the first column when v = 0, the last when v = 2, which
+/// would wrap onto the neighbouring image row); outside `lo..<hi` it is 0.
+private struct Shift {
+  let offset: Int
+  let lo: Int
+  let hi: Int
+  let outsideColumn: StrideTo<Int>
+
+  init(u: Int, v: Int, height h: Int, width w: Int) {
+    let (firstRow, endRow) = (max(0, 1 - u), min(h, h + 1 - u))
+    offset = (u - 1) * w + v - 1
+    lo = min(h * w, firstRow * w + (v == 0 ? 1 : 0))
+    hi = max(lo, endRow * w - (v == 2 ? 1 : 0))
+    // v = 0: lo is one past the first row's first column; v = 2: the last
+    // row's last column is hi itself.
+    outsideColumn = stride(from: v == 1 ? hi : lo + w - 1, to: hi, by: w)
   }
 }

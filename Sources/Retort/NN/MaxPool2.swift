@@ -6,8 +6,9 @@ public struct MaxPool2: Layer {
   public let channels: Int
   public let height: Int
   public let width: Int
-  /// For each output scalar of the last `forward`, the index of its input scalar.
-  private var argmax: [Int]?
+  /// For each output scalar of the last `forward`, the position of its input
+  /// scalar in the window: 0, 1 on the top row, 2, 3 on the bottom one.
+  private var argmax: [UInt8]?
 
   /// A layer for rows of shape [C, H, W] with H, W ≥ 2.
   public init(channels: Int, height: Int, width: Int) {
@@ -33,20 +34,33 @@ public struct MaxPool2: Layer {
   public mutating func backward(_ dy: FloatTensor, accumulate: Bool) -> FloatTensor {
     guard let argmax else { preconditionFailure("maxpool2: backward before forward") }
     precondition(dy.count == argmax.count, "maxpool2: output gradient \(dy.shape)")
-    let inputWidth = channels * height * width
-    var dx = [Float](repeating: 0, count: dy.rowCount * inputWidth)
+    let (h, w) = (height, width)
+    let (oh, ow) = (h / 2, w / 2)
+    let planes = dy.rowCount * channels
+    var dx = [Float](repeating: 0, count: planes * h * w)
     dy.scalars.withUnsafeBufferPointer { pd in
       argmax.withUnsafeBufferPointer { pa in
         dx.withUnsafeMutableBufferPointer { px in
-          for o in pa.indices { px[pa[o]] += pd[o] }
+          for plane in 0..<planes {
+            for i in 0..<oh {
+              let o = (plane * oh + i) * ow
+              let top = plane * h * w + 2 * i * w
+              for j in 0..<ow {
+                let k = Int(pa[o + j])
+                px[top + 2 * j + (k & 1) + (k >> 1) * w] += pd[o + j]
+              }
+            }
+          }
         }
       }
     }
-    return FloatTensor(shape: [dy.rowCount, inputWidth], scalars: dx)
+    return FloatTensor(shape: [dy.rowCount, channels * h * w], scalars: dx)
   }
 
-  /// The pooled rows and, for each output scalar, the index of the input scalar chosen.
-  private func pool(_ x: FloatTensor) -> (output: FloatTensor, argmax: [Int]) {
+  /// The pooled rows and, for each output scalar, the window position of the
+  /// input scalar chosen. Each choice is made with selects, not branches: on
+  /// real images which corner wins is close to random.
+  private func pool(_ x: FloatTensor) -> (output: FloatTensor, argmax: [UInt8]) {
     let (h, w) = (height, width)
     let (oh, ow) = (h / 2, w / 2)
     precondition(
@@ -54,7 +68,7 @@ public struct MaxPool2: Layer {
       "maxpool2: input \(x.shape), expected [B,\(channels * h * w)]")
     let planes = x.rowCount * channels
     var y = [Float](repeating: 0, count: planes * oh * ow)
-    var argmax = [Int](repeating: 0, count: y.count)
+    var argmax = [UInt8](repeating: 0, count: y.count)
     // Planes split into contiguous ranges over as many workers as conv3x3 uses.
     let workers = max(1, min(BLASKernel.threads, planes / 64))
     x.scalars.withUnsafeBufferPointer { px in
@@ -65,20 +79,12 @@ public struct MaxPool2: Layer {
             UnsafeSendable(pa.baseAddress!)
           )
           parallelFor(workers, threads: workers) { t in
-            let (px, py, pa) = (input.value, output.value, chosen.value)
             for plane in planes * t / workers..<planes * (t + 1) / workers {
-              let base = plane * h * w
               for i in 0..<oh {
+                let top = input.value + plane * h * w + 2 * i * w
                 let o = (plane * oh + i) * ow
-                for j in 0..<ow {
-                  let corner = base + 2 * i * w + 2 * j
-                  var best = corner
-                  if px[corner + 1] > px[best] { best = corner + 1 }
-                  if px[corner + w] > px[best] { best = corner + w }
-                  if px[corner + w + 1] > px[best] { best = corner + w + 1 }
-                  py[o + j] = px[best]
-                  pa[o + j] = best
-                }
+                poolRow(
+                  top, top + w, count: ow, into: output.value + o, positions: chosen.value + o)
               }
             }
           }
@@ -86,5 +92,29 @@ public struct MaxPool2: Layer {
       }
     }
     return (FloatTensor(shape: [x.rowCount, channels * oh * ow], scalars: y), argmax)
+  }
+
+  /// One output row from two input rows: the first maximum of each window in
+  /// the order top-left, top-right, bottom-left, bottom-right (a NaN wins only
+  /// from the top-left, as no comparison with it holds).
+  @inline(__always)
+  private func poolRow(
+    _ top: UnsafePointer<Float>, _ bottom: UnsafePointer<Float>, count: Int,
+    into y: UnsafeMutablePointer<Float>, positions: UnsafeMutablePointer<UInt8>
+  ) {
+    for j in 0..<count {
+      var best = top[2 * j]
+      var position: UInt8 = 0
+      func consider(_ candidate: Float, at k: UInt8) {
+        let wins = candidate > best
+        best = wins ? candidate : best
+        position = wins ? k : position
+      }
+      consider(top[2 * j + 1], at: 1)
+      consider(bottom[2 * j], at: 2)
+      consider(bottom[2 * j + 1], at: 3)
+      y[j] = best
+      positions[j] = position
+    }
   }
 }

@@ -1,5 +1,21 @@
 // Sums over contiguous floats in eight interleaved lanes, so that they
-// vectorise (a plain loop must keep the order of its additions).
+// vectorise (a plain loop must keep the order of its additions), and an
+// element-wise add eight at a time.
+
+/// y[i] += x[i] for i in 0..<n (each element as the scalar loop would add it).
+@inline(__always)
+func laneAdd(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int) {
+  var i = 0
+  while i + 8 <= n {
+    let sum = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self) + loadLanes(x + i)
+    UnsafeMutableRawPointer(y + i).storeBytes(of: sum, as: SIMD8<Float>.self)
+    i += 8
+  }
+  while i < n {
+    y[i] += x[i]
+    i += 1
+  }
+}
 
 /// Σ x[i] for i in 0..<n.
 @inline(__always)

@@ -47,8 +47,10 @@ struct NNImageLayerTests {
     NNLayerTests().check(MaxPool2(channels: 2, height: 5, width: 4), x: x)
   }
 
-  @Test func convolutionMatchesSciPy() throws {
-    let (b, c, h, w, f) = (2, 3, 5, 6, 4)
+  /// A plain image, and thin ones whose shifted rows are mostly or all outside.
+  @Test(arguments: [[5, 6], [1, 4], [3, 1], [2, 2], [1, 1]])
+  func convolutionMatchesSciPy(image: [Int]) throws {
+    let (b, c, h, w, f) = (2, 3, image[0], image[1], 4)
     let layer = Self.conv(c: c, h: h, w: w, f: f, seed: 7)
     let x = Self.tensor([b, c * h * w], seed: 8)
     let script = """
@@ -71,10 +73,12 @@ struct NNImageLayerTests {
     #expect(blocked(x) == layer(x))
   }
 
-  @Test func convolutionGradientsInBlocks() {
-    var layer = Self.conv(c: 1, h: 3, w: 3, f: 2, seed: 9)
-    layer.blockScalars = 2 * 9 * 9  // two samples per block, three blocks
-    NNLayerTests().check(layer, x: Self.tensor([5, 9], seed: 10))
+  @Test(arguments: [[3, 3], [1, 4], [4, 1], [2, 2]])
+  func convolutionGradientsInBlocks(image: [Int]) {
+    let hw = image[0] * image[1]
+    var layer = Self.conv(c: 1, h: image[0], w: image[1], f: 2, seed: 9)
+    layer.blockScalars = 2 * 9 * hw  // two samples per block, three blocks
+    NNLayerTests().check(layer, x: Self.tensor([5, hw], seed: 10))
   }
 
   /// A small case, and one of 256 planes that the layer splits over its workers.
@@ -103,6 +107,20 @@ struct NNImageLayerTests {
     #expect(y.scalars == [4])
     let dx = layer.backward(FloatTensor(shape: [1, 1], scalars: [2.5]), accumulate: true)
     #expect(dx.scalars == [0, 2.5, 0, 0, 0, 0])
+  }
+
+  @Test func maxPoolBreaksTiesToTheFirstAndKeepsATopLeftNaN() {
+    // Four 2×2 windows side by side (one 2×8 image): all equal → top-left;
+    // [[1, 2], [2, 2]] → top-right; a NaN top-left stays; a NaN elsewhere loses.
+    let nan = Float.nan
+    var layer = MaxPool2(channels: 1, height: 2, width: 8)
+    var g = SeededGenerator(seed: 0)
+    let y = layer.forward(
+      FloatTensor(shape: [1, 16], scalars: [5, 5, 1, 2, nan, 7, 1, nan, 5, 5, 2, 2, 8, 9, 3, 2]),
+      training: false, generator: &g)
+    #expect(y.scalars[0] == 5 && y.scalars[1] == 2 && y.scalars[2].isNaN && y.scalars[3] == 3)
+    let dx = layer.backward(FloatTensor(shape: [1, 4], scalars: [1, 2, 3, 4]), accumulate: true)
+    #expect(dx.scalars == [1, 0, 0, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0])
   }
 
   /// Two training steps then inference, as torch.nn.BatchNorm2d would compute
