@@ -14,9 +14,10 @@ public struct BatchNorm: Layer {
   public let channels: Int
   /// Values per channel in one row (H·W; 1 for flat rows).
   public let spatial: Int
-  /// x̂ = (x − μ)/√(σ² + ε) and 1/√(σ² + ε) per channel of the last `forward`,
-  /// and whether it used batch statistics.
-  private var saved: (normalized: [Float], inverseStd: [Float], training: Bool)?
+  /// The input of the last `forward`, its μ and 1/√(σ² + ε) per channel, and
+  /// whether they were batch statistics (x̂ is recomputed from them, as
+  /// storing it costs more memory traffic than computing it twice).
+  private var saved: (input: FloatTensor, mean: [Float], inverseStd: [Float], training: Bool)?
 
   /// A layer with γ = 1, β = 0 and running statistics 0 and 1.
   public init(channels: Int, spatial: Int) {
@@ -44,7 +45,7 @@ public struct BatchNorm: Layer {
 
   /// Normalises with the running statistics.
   public func callAsFunction(_ x: FloatTensor) -> FloatTensor {
-    normalize(x, mean: state[0].value.scalars, inverseStd: runningInverseStd()).output
+    normalize(x, mean: state[0].value.scalars, inverseStd: runningInverseStd())
   }
 
   /// Uses and updates batch statistics when `training`, else the running ones.
@@ -52,10 +53,9 @@ public struct BatchNorm: Layer {
     _ x: FloatTensor, training: Bool, generator: inout SeededGenerator
   ) -> FloatTensor {
     guard training else {
-      let inverseStd = runningInverseStd()
-      let (y, normalized) = normalize(x, mean: state[0].value.scalars, inverseStd: inverseStd)
-      saved = (normalized, inverseStd, false)
-      return y
+      let (mean, inverseStd) = (state[0].value.scalars, runningInverseStd())
+      saved = (x, mean, inverseStd, false)
+      return normalize(x, mean: mean, inverseStd: inverseStd)
     }
     let rows = x.rowCount
     let n = rows * spatial
@@ -71,8 +71,8 @@ public struct BatchNorm: Layer {
       return (mean, squares.map { Float($0 / Double(n)) })
     }
     let inverseStd = variance.map { 1 / ($0 + Self.epsilon).squareRoot() }
-    let (y, normalized) = normalize(x, mean: mean, inverseStd: inverseStd)
-    saved = (normalized, inverseStd, true)
+    let y = normalize(x, mean: mean, inverseStd: inverseStd)
+    saved = (x, mean, inverseStd, true)
     let m = Self.momentum
     let unbiased: Float = n > 1 ? Float(n) / Float(n - 1) : 1
     for c in 0..<channels {
@@ -87,36 +87,44 @@ public struct BatchNorm: Layer {
   /// ∂L/∂x = (γ·s/n)·(n·∂L/∂y − Σ ∂L/∂y − x̂·Σ ∂L/∂y·x̂),
   /// sums over the channel.
   public mutating func backward(_ dy: FloatTensor, accumulate: Bool) -> FloatTensor {
-    guard let (normalized, inverseStd, training) = saved else {
+    guard let (x, mean, inverseStd, training) = saved else {
       preconditionFailure("bn: backward before forward")
     }
-    precondition(dy.count == normalized.count, "bn: output gradient \(dy.shape)")
+    precondition(dy.shape == x.shape, "bn: output gradient \(dy.shape), expected \(x.shape)")
     let rows = dy.rowCount
     let n = Float(rows * spatial)
     let (spatial, gamma) = (spatial, parameters[0].value.scalars)
-    var (sumsDy, sumsDyX): ([Float], [Float]) = ([], [])
+    // Σ ∂L/∂y and Σ ∂L/∂y·x̂ of channel c at 2c and 2c + 1, in one pass.
+    var sums = [Float](repeating: 0, count: 2 * channels)
     let dx = dy.scalars.withUnsafeBufferPointer { pd in
-      normalized.withUnsafeBufferPointer { pn in
-        let (gradient, xhat) = (UnsafeSendable(pd.baseAddress!), UnsafeSendable(pn.baseAddress!))
-        sumsDy = channelSums(rows: rows) { start, _ in laneSum(gradient.value + start, spatial) }
-        sumsDyX = channelSums(rows: rows) { start, _ in
-          laneDot(gradient.value + start, xhat.value + start, spatial)
+      x.scalars.withUnsafeBufferPointer { px in
+        let (gradient, input) = (UnsafeSendable(pd.baseAddress!), UnsafeSendable(px.baseAddress!))
+        sums.withUnsafeMutableBufferPointer { buffer in
+          let total = UnsafeSendable(buffer.baseAddress!)
+          forEachRun(rows: rows) { start, c in
+            let g = gradient.value + start
+            total.value[2 * c] += laneSum(g, spatial)
+            total.value[2 * c + 1] += laneDotNormalized(
+              g, input.value + start, spatial, mean: mean[c], inverseStd: inverseStd[c])
+          }
         }
         let scale = (0..<channels).map { gamma[$0] * inverseStd[$0] }
-        let shift = (0..<channels).map { training ? scale[$0] / n * sumsDy[$0] : 0 }
-        let slope = (0..<channels).map { training ? scale[$0] / n * sumsDyX[$0] : 0 }
+        let shift = (0..<channels).map { training ? scale[$0] / n * sums[2 * $0] : 0 }
+        let slope = (0..<channels).map { training ? scale[$0] / n * sums[2 * $0 + 1] : 0 }
         return uninitializedFloats(dy.count) { out in
           forEachRun(rows: rows) { start, c in
-            let (g, x, y) = (gradient.value, xhat.value, out.value)
-            for i in start..<start + spatial { y[i] = scale[c] * g[i] - shift[c] - slope[c] * x[i] }
+            let (g, x, y, mu, s) = (gradient.value, input.value, out.value, mean[c], inverseStd[c])
+            for i in start..<start + spatial {
+              y[i] = scale[c] * g[i] - shift[c] - slope[c] * ((x[i] - mu) * s)
+            }
           }
         }
       }
     }
     if accumulate {
       for c in 0..<channels {
-        parameters[0].gradient[c] += sumsDyX[c]
-        parameters[1].gradient[c] += sumsDy[c]
+        parameters[0].gradient[c] += sums[2 * c + 1]
+        parameters[1].gradient[c] += sums[2 * c]
       }
     }
     return FloatTensor(shape: dy.shape, scalars: dx)
@@ -126,31 +134,22 @@ public struct BatchNorm: Layer {
     state[1].value.scalars.map { 1 / ($0 + Self.epsilon).squareRoot() }
   }
 
-  /// y = γ·x̂ + β and x̂ = (x − μ)·s for the given per-channel μ and s.
-  private func normalize(_ x: FloatTensor, mean: [Float], inverseStd: [Float])
-    -> (output: FloatTensor, normalized: [Float])
-  {
+  /// y = γ·x̂ + β with x̂ = (x − μ)·s for the given per-channel μ and s.
+  private func normalize(_ x: FloatTensor, mean: [Float], inverseStd: [Float]) -> FloatTensor {
     precondition(
       x.rank == 2 && x.shape[1] == channels * spatial,
       "bn: input \(x.shape), expected [B,\(channels * spatial)]")
     let (gamma, beta, spatial) = (parameters[0].value.scalars, parameters[1].value.scalars, spatial)
-    var y: [Float] = []
-    let normalized = x.scalars.withUnsafeBufferPointer { buffer in
+    let y = x.scalars.withUnsafeBufferPointer { buffer in
       let px = UnsafeSendable(buffer.baseAddress!)
-      return uninitializedFloats(x.count) { pn in
-        y = uninitializedFloats(x.count) { py in
-          forEachRun(rows: x.rowCount) { start, c in
-            let (mu, s, g, b) = (mean[c], inverseStd[c], gamma[c], beta[c])
-            for i in start..<start + spatial {
-              let v = (px.value[i] - mu) * s
-              pn.value[i] = v
-              py.value[i] = g * v + b
-            }
-          }
+      return uninitializedFloats(x.count) { out in
+        forEachRun(rows: x.rowCount) { start, c in
+          let (mu, s, g, b) = (mean[c], inverseStd[c], gamma[c], beta[c])
+          for i in start..<start + spatial { out.value[i] = g * ((px.value[i] - mu) * s) + b }
         }
       }
     }
-    return (FloatTensor(shape: x.shape, scalars: y), normalized)
+    return FloatTensor(shape: x.shape, scalars: y)
   }
 
   /// Calls `body(first index, channel)` for each run of `spatial` scalars of

@@ -29,6 +29,18 @@ func laneDot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int) -> 
   laneReduce(n, { i in loadLanes(x + i) * loadLanes(y + i) }, { i in x[i] * y[i] })
 }
 
+/// Σ y[i]·((x[i] − m)·s) for i in 0..<n: `laneDot` of y with x normalised.
+@inline(__always)
+func laneDotNormalized(
+  _ y: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int, mean m: Float,
+  inverseStd s: Float
+) -> Float {
+  laneReduce(
+    n,
+    { i in loadLanes(y + i) * ((loadLanes(x + i) - SIMD8(repeating: m)) * SIMD8(repeating: s)) },
+    { i in y[i] * ((x[i] - m) * s) })
+}
+
 /// Σ (x[i] − c)² for i in 0..<n.
 @inline(__always)
 func laneSquaredDeviations(_ x: UnsafePointer<Float>, _ n: Int, from c: Float) -> Float {
