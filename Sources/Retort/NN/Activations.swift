@@ -8,8 +8,11 @@ public struct ReLU: Layer {
 
   public func callAsFunction(_ x: FloatTensor) -> FloatTensor {
     let y = x.scalars.withUnsafeBufferPointer { px in
-      uninitializedFloats(x.count) { out in
-        for i in px.indices { out.value[i] = max(px[i], 0) }
+      let input = UnsafeSendable(px.baseAddress)
+      return uninitializedFloats(x.count) { out in
+        forEachRange(x.count, minimum: 1 << 15) { range in
+          for i in range { out.value[i] = max(input.value![i], 0) }
+        }
       }
     }
     return FloatTensor(shape: x.shape, scalars: y)
@@ -29,10 +32,14 @@ public struct ReLU: Layer {
     precondition(dy.shape == y.shape, "relu: output gradient \(dy.shape), expected \(y.shape)")
     let dx = y.scalars.withUnsafeBufferPointer { py in
       dy.scalars.withUnsafeBufferPointer { pd in
-        uninitializedFloats(dy.count) { out in
-          for i in pd.indices {
-            let g = pd[i]  // loaded unconditionally, so that the choice is a select
-            out.value[i] = py[i] > 0 ? g : 0
+        let (output, gradient) = (UnsafeSendable(py.baseAddress), UnsafeSendable(pd.baseAddress))
+        return uninitializedFloats(dy.count) { out in
+          forEachRange(dy.count, minimum: 1 << 15) { range in
+            let (y, g) = (output.value!, gradient.value!)
+            for i in range {
+              let gi = g[i]  // loaded unconditionally, so that the choice is a select
+              out.value[i] = y[i] > 0 ? gi : 0
+            }
           }
         }
       }

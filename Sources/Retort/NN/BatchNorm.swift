@@ -153,15 +153,11 @@ public struct BatchNorm: Layer {
   }
 
   /// Calls `body(first index, channel)` for each run of `spatial` scalars of
-  /// each channel in `rows` rows: the channels split into contiguous ranges
-  /// over OpenBLAS's threads, each range row by row. Every channel is one
-  /// worker's, in row order, so sums over a channel do not depend on the
-  /// number of threads.
+  /// each channel in `rows` rows: the channels split into ranges over the
+  /// workers, each range row by row, so a channel's sums are in row order.
   private func forEachRun(rows: Int, _ body: (Int, Int) -> Void) {
-    let (channels, width) = (channels, channels * spatial)
-    let workers = max(1, min(BLASKernel.threads, channels))
-    parallelFor(workers, threads: workers) { t in
-      let range = channels * t / workers..<channels * (t + 1) / workers
+    let width = channels * spatial
+    forEachRange(channels, minimum: 1) { range in
       for r in 0..<rows {
         for c in range { body(r * width + c * spatial, c) }
       }

@@ -41,13 +41,20 @@ public struct MaxPool2: Layer {
     dy.scalars.withUnsafeBufferPointer { pd in
       argmax.withUnsafeBufferPointer { pa in
         dx.withUnsafeMutableBufferPointer { px in
-          for plane in 0..<planes {
-            for i in 0..<oh {
-              let o = (plane * oh + i) * ow
-              let top = plane * h * w + 2 * i * w
-              for j in 0..<ow {
-                let k = Int(pa[o + j])
-                px[top + 2 * j + (k & 1) + (k >> 1) * w] += pd[o + j]
+          let (gradient, chosen, inputGradient) = (
+            UnsafeSendable(pd.baseAddress!), UnsafeSendable(pa.baseAddress!),
+            UnsafeSendable(px.baseAddress!)
+          )
+          forEachRange(planes, minimum: 64) { range in
+            let (pd, pa, px) = (gradient.value, chosen.value, inputGradient.value)
+            for plane in range {
+              for i in 0..<oh {
+                let o = (plane * oh + i) * ow
+                let top = plane * h * w + 2 * i * w
+                for j in 0..<ow {
+                  let k = Int(pa[o + j])
+                  px[top + 2 * j + (k & 1) + (k >> 1) * w] += pd[o + j]
+                }
               }
             }
           }
@@ -69,8 +76,6 @@ public struct MaxPool2: Layer {
     let planes = x.rowCount * channels
     var y = [Float](repeating: 0, count: planes * oh * ow)
     var argmax = [UInt8](repeating: 0, count: y.count)
-    // Planes split into contiguous ranges over as many workers as conv3x3 uses.
-    let workers = max(1, min(BLASKernel.threads, planes / 64))
     x.scalars.withUnsafeBufferPointer { px in
       y.withUnsafeMutableBufferPointer { py in
         argmax.withUnsafeMutableBufferPointer { pa in
@@ -78,8 +83,8 @@ public struct MaxPool2: Layer {
             UnsafeSendable(px.baseAddress!), UnsafeSendable(py.baseAddress!),
             UnsafeSendable(pa.baseAddress!)
           )
-          parallelFor(workers, threads: workers) { t in
-            for plane in planes * t / workers..<planes * (t + 1) / workers {
+          forEachRange(planes, minimum: 64) { range in
+            for plane in range {
               for i in 0..<oh {
                 let top = input.value + plane * h * w + 2 * i * w
                 let o = (plane * oh + i) * ow
