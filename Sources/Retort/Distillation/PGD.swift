@@ -104,6 +104,8 @@ public enum PGD {
   /// those whose streams lie in the same interval
   /// [k·blockRows, (k+1)·blockRows), so a shard whose first stream is a multiple
   /// of `blockRows` computes exactly what the whole run computes for its rows.
+  /// The blocks run on the BLAS workers, each with one-thread products, so the
+  /// adversarial rows do not depend on the number of threads either.
   public static func attack(
     _ network: Network, x: FloatTensor, labels: [Int64], goal: AttackGoal, epsilons: [Float],
     options: PGDOptions, seed: UInt64, streams: [Int]? = nil, blockRows: Int = 256
@@ -127,15 +129,25 @@ public enum PGD {
         blocks.append([r])
       }
     }
-    var net = network
     return epsilons.map { eps in
       var adversarial = x
-      for rows in blocks {
-        let block = run(
-          &net, x: x.gather(rows), rows: rows, labels: labels, goal: goal, epsilon: eps,
-          options: options, seed: seed, streams: streams)
-        for (i, r) in rows.enumerated() {
-          adversarial.scalars.replaceSubrange(r * w..<(r + 1) * w, with: block.row(i))
+      adversarial.scalars.withUnsafeMutableBufferPointer { buffer in
+        let out = UnsafeSendable(buffer.baseAddress)
+        // Each block on one worker with its own copy of the network (whose
+        // layers record their inputs); blocks write disjoint rows.
+        withBLASWorkers(blocks.count) { t, workers in
+          var net = network
+          for b in stride(from: t, to: blocks.count, by: workers) {
+            let rows = blocks[b]
+            let block = run(
+              &net, x: x.gather(rows), rows: rows, labels: labels, goal: goal, epsilon: eps,
+              options: options, seed: seed, streams: streams)
+            for (i, r) in rows.enumerated() {
+              block.scalars.withUnsafeBufferPointer { source in
+                (out.value! + r * w).update(from: source.baseAddress! + i * w, count: w)
+              }
+            }
+          }
         }
       }
       let after = SoftTargets.argmax(network.predict(adversarial))
@@ -172,34 +184,52 @@ public enum PGD {
           width: w, norm: options.norm, epsilon: epsilon, generator: &generator)
         let o = i * w
         for j in 0..<w { current.scalars[o + j] += delta[j] }
-        project(
-          &current.scalars[o..<o + w], around: x.row(i), norm: options.norm, epsilon: epsilon,
-          clip: options.clip)
       }
+      projectRows(&current, around: x, options: options, epsilon: epsilon)
     }
     for _ in 0..<options.steps {
       let g = inputGradient(
         &net, current, rows: rows, labels: labels, goal: goal, options: options)
-      for i in 0..<rows.count {
-        let o = i * w
-        switch options.norm {
-        case .inf:
-          for j in o..<o + w {
-            let s: Float = g.scalars[j] > 0 ? 1 : (g.scalars[j] < 0 ? -1 : 0)
-            current.scalars[j] += alpha * s
+      current.scalars.withUnsafeMutableBufferPointer { buffer in
+        g.scalars.withUnsafeBufferPointer { gradient in
+          for i in 0..<rows.count {
+            let (row, g) = (buffer.baseAddress! + i * w, gradient.baseAddress! + i * w)
+            switch options.norm {
+            case .inf:
+              for j in 0..<w {
+                let s: Float = g[j] > 0 ? 1 : (g[j] < 0 ? -1 : 0)
+                row[j] += alpha * s
+              }
+            case .l2:
+              var sum = 0.0
+              for j in 0..<w { sum += Double(g[j]) * Double(g[j]) }
+              let norm = sum.squareRoot()
+              guard norm > 0 else { continue }
+              let scale = Double(alpha) / norm
+              for j in 0..<w { row[j] += Float(scale * Double(g[j])) }
+            }
           }
-        case .l2:
-          let norm = g.row(i).reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
-          guard norm > 0 else { continue }
-          let scale = Double(alpha) / norm
-          for j in o..<o + w { current.scalars[j] += Float(scale * Double(g.scalars[j])) }
         }
-        project(
-          &current.scalars[o..<o + w], around: x.row(i), norm: options.norm, epsilon: epsilon,
-          clip: options.clip)
       }
+      projectRows(&current, around: x, options: options, epsilon: epsilon)
     }
     return current
+  }
+
+  /// `project` on every row of `rows` around the same row of `x`.
+  private static func projectRows(
+    _ rows: inout FloatTensor, around x: FloatTensor, options: PGDOptions, epsilon: Float
+  ) {
+    let w = x.rowWidth
+    rows.scalars.withUnsafeMutableBufferPointer { moved in
+      x.scalars.withUnsafeBufferPointer { original in
+        for i in 0..<x.rowCount {
+          project(
+            moved.baseAddress! + i * w, around: original.baseAddress! + i * w, count: w,
+            norm: options.norm, epsilon: epsilon, clip: options.clip)
+        }
+      }
+    }
   }
 
   /// ∂L/∂x of each row of `x` (rows `rows` of the whole input), L its own loss.
@@ -251,36 +281,29 @@ public enum PGD {
     }
   }
 
-  /// Moves `row` into the ball of radius `epsilon` around `x`, then into `clip`.
+  /// Moves the `count` floats of `row` into the ball of radius `epsilon`
+  /// around those of `x`, then into `clip`.
   static func project(
-    _ row: inout ArraySlice<Float>, around x: ArraySlice<Float>, norm: PGDOptions.Norm,
-    epsilon: Float, clip: ClosedRange<Float>?
+    _ row: UnsafeMutablePointer<Float>, around x: UnsafePointer<Float>, count d: Int,
+    norm: PGDOptions.Norm, epsilon: Float, clip: ClosedRange<Float>?
   ) {
-    let (a, b) = (row.startIndex, x.startIndex)
-    let d = row.count
     switch norm {
     case .inf:
-      for j in 0..<d {
-        let delta = min(max(row[a + j] - x[b + j], -epsilon), epsilon)
-        row[a + j] = x[b + j] + delta
-      }
+      for j in 0..<d { row[j] = x[j] + min(max(row[j] - x[j], -epsilon), epsilon) }
     case .l2:
       var sum = 0.0
       for j in 0..<d {
-        let delta = Double(row[a + j]) - Double(x[b + j])
+        let delta = Double(row[j]) - Double(x[j])
         sum += delta * delta
       }
       let length = sum.squareRoot()
       if length > Double(epsilon) {
         let scale = Double(epsilon) / length
-        for j in 0..<d {
-          let delta = Double(row[a + j]) - Double(x[b + j])
-          row[a + j] = Float(Double(x[b + j]) + scale * delta)
-        }
+        for j in 0..<d { row[j] = Float(Double(x[j]) + scale * (Double(row[j]) - Double(x[j]))) }
       }
     }
     if let clip {
-      for j in 0..<d { row[a + j] = min(max(row[a + j], clip.lowerBound), clip.upperBound) }
+      for j in 0..<d { row[j] = min(max(row[j], clip.lowerBound), clip.upperBound) }
     }
   }
 

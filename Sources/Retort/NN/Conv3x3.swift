@@ -133,21 +133,15 @@ public struct Conv3x3: InputRecordingLayer {
   }
 
   /// Calls `body(first sample, sample count, patch buffer, product buffer)`
-  /// for consecutive units of `unit` samples, on up to OpenBLAS's threads,
-  /// each worker with its own buffers and a one-thread sgemm (the workers
-  /// share the cores instead of OpenBLAS's threads waiting between products).
-  /// The buffers hold 9·C·unit·H·W and F·unit·H·W scalars.
+  /// for consecutive units of `unit` samples on the BLAS workers, each with
+  /// its own buffers of 9·C·unit·H·W and F·unit·H·W scalars.
   private func forEachUnit(
     _ rows: Int, unit: Int,
     _ body: (Int, Int, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void
   ) {
     let units = (rows + unit - 1) / unit
-    let savedThreads = BLASKernel.threads
-    let workers = min(units, savedThreads)
-    BLASKernel.threads = 1
-    defer { BLASKernel.threads = savedThreads }
     let (colCount, productCount) = (patch * unit * pixels, filters * unit * pixels)
-    parallelFor(workers, threads: workers) { t in
+    withBLASWorkers(units) { t, workers in
       let col = UnsafeMutablePointer<Float>.allocate(capacity: colCount)
       let product = UnsafeMutablePointer<Float>.allocate(capacity: productCount)
       defer {

@@ -128,8 +128,18 @@ private func text(_ values: [some Numeric]) -> String {
         $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1)
       }.squareRoot()
       if length > Double(eps) { outside += 1 }
-      PGD.project(&free[o..<o + d], around: x.row(r), norm: .l2, epsilon: eps, clip: nil)
-      PGD.project(&clipped[o..<o + d], around: x.row(r), norm: .l2, epsilon: eps, clip: 0...1)
+      x.scalars.withUnsafeBufferPointer { x in
+        free.withUnsafeMutableBufferPointer { row in
+          PGD.project(
+            row.baseAddress! + o, around: x.baseAddress! + o, count: d, norm: .l2, epsilon: eps,
+            clip: nil)
+        }
+        clipped.withUnsafeMutableBufferPointer { row in
+          PGD.project(
+            row.baseAddress! + o, around: x.baseAddress! + o, count: d, norm: .l2, epsilon: eps,
+            clip: 0...1)
+        }
+      }
     }
     #expect(outside > 5 && outside < n - 5)
     let ref = numbers(
