@@ -9,20 +9,35 @@ public enum FGSM {
   /// `clip` bounds the features (nil: no bound).
   public static func attack(
     _ network: Network, x: FloatTensor, labels: [Int64], epsilons: [Float], temperature: Float = 1,
-    clip: ClosedRange<Float>? = 0...1, blockRows: Int = 512
+    clip: ClosedRange<Float>? = 0...1, blockRows: Int = 256
   ) -> [AttackOutcome] {
-    var net = network
     let n = x.rowCount, w = x.rowWidth
+    let blocks = (n + blockRows - 1) / blockRows
     var signs = [Float](repeating: 0, count: x.count)
-    for start in stride(from: 0, to: n, by: blockRows) {
-      let rows = start..<min(n, start + blockRows)
-      let g = net.lossInputGradient(
-        x.rows(rows), labels: Array(labels[rows]), temperature: temperature)
-      for (i, v) in g.scalars.enumerated() {
-        signs[start * w + i] = v > 0 ? 1 : (v < 0 ? -1 : 0)
+    var before = [Int](repeating: 0, count: n)
+    signs.withUnsafeMutableBufferPointer { signBuffer in
+      before.withUnsafeMutableBufferPointer { beforeBuffer in
+        let (out, predicted) = (
+          UnsafeSendable(signBuffer.baseAddress), UnsafeSendable(beforeBuffer.baseAddress)
+        )
+        // Each block on one worker with its own copy of the network (whose
+        // layers record their inputs); blocks write disjoint rows.
+        withBLASWorkers(blocks) { t, workers in
+          var net = network
+          for b in stride(from: t, to: blocks, by: workers) {
+            let rows = b * blockRows..<min(n, (b + 1) * blockRows)
+            let (g, z) = net.lossInputGradient(
+              x.rows(rows), labels: Array(labels[rows]), temperature: temperature)
+            for (i, v) in g.scalars.enumerated() {
+              out.value![rows.lowerBound * w + i] = v > 0 ? 1 : (v < 0 ? -1 : 0)
+            }
+            for (i, k) in SoftTargets.argmax(z).enumerated() {
+              predicted.value![rows.lowerBound + i] = k
+            }
+          }
+        }
       }
     }
-    let before = SoftTargets.argmax(network.predict(x))
     return epsilons.map { eps in
       var adv = x
       for i in adv.scalars.indices {

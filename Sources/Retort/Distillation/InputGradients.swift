@@ -3,15 +3,15 @@ import Glibc
 
 extension Network {
   /// The gradient of each row's cross-entropy CE(softmax(z/T), y) with respect
-  /// to its input, for rows `x` (not averaged over rows).
+  /// to its input, for rows `x` (not averaged over rows), and the logits z.
   public mutating func lossInputGradient(_ x: FloatTensor, labels: [Int64], temperature: Float)
-    -> FloatTensor
+    -> (gradient: FloatTensor, logits: FloatTensor)
   {
     let z = forward(x, training: false)
     var g = CrossEntropy.hard(logits: z, labels: labels, temperature: temperature).gradient
     let b = Float(x.rowCount)
     for i in g.scalars.indices { g.scalars[i] *= b }
-    return backward(g, accumulate: false)
+    return (backward(g, accumulate: false), z)
   }
 
   /// The adversarial gradient amplitude of Papernot et al. (2016) of each
