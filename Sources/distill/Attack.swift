@@ -216,7 +216,6 @@ extension Distill {
     func attack(_ network: Network, _ input: FeatureRows, seed: UInt64, log: MetricsLog) throws
       -> AttackResultFile.Contents
     {
-      var network = network
       let (x, labels) = (input.x, input.labels!)
       let firstRow = input.part.rows.lowerBound
       var attempts: TargetedAttempts? = nil

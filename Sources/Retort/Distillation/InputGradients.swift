@@ -21,44 +21,59 @@ extension Network {
   /// as F_j·Σ_{k≠j}F_k, free of cancellation) and scaled to unit size per row
   /// before the float32 backward pass, which is linear, so amplitudes far below
   /// float32's range (as distillation at high T gives) are still measured.
-  public mutating func outputGradientAmplitudes(
+  /// Blocks of `blockRows` rows run on the BLAS workers.
+  public func outputGradientAmplitudes(
     _ x: FloatTensor, temperature: Float, blockRows: Int = 256
   ) -> [Double] {
     let n = x.rowCount
-    let c = outputWidth
+    let blocks = (n + blockRows - 1) / blockRows
     var amplitudes = [Double](repeating: 0, count: n)
-    for start in stride(from: 0, to: n, by: blockRows) {
-      let block = x.rows(start..<min(n, start + blockRows))
-      let b = block.rowCount
-      let z = forward(block, training: false)
-      let f = (0..<b).map { r in
-        softmax(z.row(r).map(Double.init), temperature: Double(temperature))
-      }
-      for j in 0..<c {
-        var g = FloatTensor(repeating: 0, shape: [b, c])
-        var scale = [Double](repeating: 0, count: b)
-        for r in 0..<b {
-          let p = f[r]
-          let others = p.enumerated().reduce(0.0) { $1.offset == j ? $0 : $0 + $1.element }
-          var row = (0..<c).map { k in k == j ? p[j] * others : -p[j] * p[k] }
-          for k in 0..<c { row[k] /= Double(temperature) }
-          let s = row.map(abs).max() ?? 0
-          scale[r] = s
-          if s > 0 { for k in 0..<c { g.scalars[r * c + k] = Float(row[k] / s) } }
-        }
-        let dx = backward(g, accumulate: false)
-        let w = dx.rowWidth
-        for r in 0..<b where scale[r] > 0 {
-          let l1 = dx.scalars[r * w..<(r + 1) * w].reduce(0.0) { $0 + Double(abs($1)) }
-          amplitudes[start + r] += l1 * scale[r] / Double(c)
+    amplitudes.withUnsafeMutableBufferPointer { buffer in
+      let out = UnsafeSendable(buffer.baseAddress)
+      withBLASWorkers(blocks) { t, workers in
+        var net = self  // its layers record their inputs
+        for k in stride(from: t, to: blocks, by: workers) {
+          let rows = k * blockRows..<min(n, (k + 1) * blockRows)
+          net.addAmplitudes(
+            of: x.rows(rows), temperature: temperature, into: out.value! + rows.lowerBound)
         }
       }
     }
     return amplitudes
   }
 
+  /// Adds the amplitude of each row of `block` to `amplitudes`.
+  private mutating func addAmplitudes(
+    of block: FloatTensor, temperature: Float, into amplitudes: UnsafeMutablePointer<Double>
+  ) {
+    let (b, c) = (block.rowCount, outputWidth)
+    let z = forward(block, training: false)
+    let f = (0..<b).map { r in
+      softmax(z.row(r).map(Double.init), temperature: Double(temperature))
+    }
+    for j in 0..<c {
+      var g = FloatTensor(repeating: 0, shape: [b, c])
+      var scale = [Double](repeating: 0, count: b)
+      for r in 0..<b {
+        let p = f[r]
+        let others = p.enumerated().reduce(0.0) { $1.offset == j ? $0 : $0 + $1.element }
+        var row = (0..<c).map { k in k == j ? p[j] * others : -p[j] * p[k] }
+        for k in 0..<c { row[k] /= Double(temperature) }
+        let s = row.map(abs).max() ?? 0
+        scale[r] = s
+        if s > 0 { for k in 0..<c { g.scalars[r * c + k] = Float(row[k] / s) } }
+      }
+      let dx = backward(g, accumulate: false)
+      let w = dx.rowWidth
+      for r in 0..<b where scale[r] > 0 {
+        let l1 = dx.scalars[r * w..<(r + 1) * w].reduce(0.0) { $0 + Double(abs($1)) }
+        amplitudes[r] += l1 * scale[r] / Double(c)
+      }
+    }
+  }
+
   /// The mean over rows of `outputGradientAmplitudes`.
-  public mutating func outputGradientAmplitude(_ x: FloatTensor, temperature: Float) -> Double {
+  public func outputGradientAmplitude(_ x: FloatTensor, temperature: Float) -> Double {
     let a = outputGradientAmplitudes(x, temperature: temperature)
     return a.isEmpty ? 0 : a.reduce(0, +) / Double(a.count)
   }

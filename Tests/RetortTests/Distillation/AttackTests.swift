@@ -111,7 +111,7 @@ func weights(_ net: Network) -> (w: [Float], b: [Float]) {
   /// ∂F_j/∂x_i = Σ_k W_ik F_j(δ_jk − F_k)/T.
   @Test func gradientAmplitudeMatchesNumpy() throws {
     let (n, d, c) = (10, 5, 4)
-    var net = try linearNetwork(inputs: d, classes: c, seed: 12)
+    let net = try linearNetwork(inputs: d, classes: c, seed: 12)
     var g = SeededGenerator(seed: 13)
     let x = FloatTensor(shape: [n, d], scalars: (0..<n * d).map { _ in Float(g.uniform()) })
     let (w, b) = weights(net)
