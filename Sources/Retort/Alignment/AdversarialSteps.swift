@@ -58,7 +58,7 @@ func discriminatorStep(
   let logits = network.forward(batch.inputs, training: true)
   let result = BinaryCrossEntropy.sigmoid(
     logits: logits, labels: batch.labels, smoothing: smoothing)
-  _ = network.backward(result.gradient)
+  network.accumulateGradients(result.gradient)
   optimizer.step(&network)
   if clip > 0 {
     network.updateParameters { _, p in

@@ -108,7 +108,7 @@ public func trainPrototypical(
       support: embeddings.rows(0..<s), supportTargets: episode.supportTargets,
       queries: embeddings.rows(s..<embeddings.rowCount), queryTargets: episode.queryTargets,
       way: way, distance: distance)
-    _ = network.backward(
+    network.accumulateGradients(
       FloatTensor.concatenatingRows([result.supportGradient, result.queryGradient]))
     adam.step(&network)
     onEpisode(

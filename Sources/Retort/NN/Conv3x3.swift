@@ -78,13 +78,25 @@ public struct Conv3x3: InputRecordingLayer {
   /// each unit's share kept apart and added in unit order, so that the sums
   /// do not depend on the number of threads.
   public mutating func backward(_ dy: FloatTensor, accumulate: Bool) -> FloatTensor {
+    gradients(dy, accumulate: accumulate, inputGradient: true)!
+  }
+
+  /// The weight and bias gradients of `backward` alone.
+  public mutating func accumulateParameterGradients(_ dy: FloatTensor) {
+    _ = gradients(dy, accumulate: true, inputGradient: false)
+  }
+
+  /// `backward`, forming ∂L/∂x only when `inputGradient` (else it returns nil).
+  private mutating func gradients(_ dy: FloatTensor, accumulate: Bool, inputGradient needed: Bool)
+    -> FloatTensor?
+  {
     guard let x = recordedInput else { preconditionFailure("conv3x3: backward before forward") }
     let rows = x.rowCount
     let (hw, f, k) = (pixels, filters, patch)
     precondition(dy.shape == [rows, f * hw], "conv3x3: output gradient \(dy.shape)")
     let unit = unitSamples(rows)
     let units = (rows + unit - 1) / unit
-    var dx = [Float](repeating: 0, count: rows * channels * hw)
+    var dx = [Float](repeating: 0, count: needed ? rows * channels * hw : 0)
     var dW = [Float](repeating: 0, count: accumulate ? units * f * k : 0)
     var db = [Float](repeating: 0, count: accumulate ? units * f : 0)
     let w = weights.scalars
@@ -95,8 +107,10 @@ public struct Conv3x3: InputRecordingLayer {
             db.withUnsafeMutableBufferPointer { pdb in
               let input = UnsafeSendable(px.baseAddress!)
               let gradient = UnsafeSendable(pd.baseAddress!)
-              let inputGradient = UnsafeSendable(pdx.baseAddress!)
-              let (weightParts, biasParts) = (UnsafeSendable(pdW.baseAddress), UnsafeSendable(pdb.baseAddress))
+              let inputGradient = UnsafeSendable(needed ? pdx.baseAddress : nil)
+              let (weightParts, biasParts) = (
+                UnsafeSendable(pdW.baseAddress), UnsafeSendable(pdb.baseAddress)
+              )
               forEachUnit(rows, unit: unit) { start, n, col, g in
                 let cols = n * hw
                 for s in 0..<n {
@@ -105,10 +119,12 @@ public struct Conv3x3: InputRecordingLayer {
                     (g + j * cols + s * hw).update(from: src, count: hw)
                   }
                 }
-                sgemm(
-                  transposeA: true, m: k, n: cols, k: f, a: w, lda: k, b: g, ldb: cols, c: col,
-                  ldc: cols)
-                fold(col, samples: n, into: inputGradient.value + start * channels * hw)
+                if let dx = inputGradient.value {
+                  sgemm(
+                    transposeA: true, m: k, n: cols, k: f, a: w, lda: k, b: g, ldb: cols, c: col,
+                    ldc: cols)
+                  fold(col, samples: n, into: dx + start * channels * hw)
+                }
                 guard accumulate, let parts = weightParts.value, let biases = biasParts.value
                 else { return }
                 let u = start / unit
@@ -129,7 +145,7 @@ public struct Conv3x3: InputRecordingLayer {
         for j in 0..<f { parameters[1].gradient[j] += db[u * f + j] }
       }
     }
-    return FloatTensor(shape: [rows, channels * hw], scalars: dx)
+    return needed ? FloatTensor(shape: [rows, channels * hw], scalars: dx) : nil
   }
 
   /// Calls `body(first sample, sample count, patch buffer, product buffer)`

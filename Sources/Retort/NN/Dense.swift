@@ -53,15 +53,27 @@ public struct Dense: InputRecordingLayer {
     guard rows > 0 else { return FloatTensor(shape: [0, inputWidth], scalars: []) }
     var dx = [Float](repeating: 0, count: rows * inputWidth)
     dy.scalars.withUnsafeBufferPointer { pdy in
-      let dyp = pdy.baseAddress!
       parameters[0].value.scalars.withUnsafeBufferPointer { pw in
         dx.withUnsafeMutableBufferPointer { pdx in
           sgemm(
-            transposeB: true, m: rows, n: inputWidth, k: outputWidth, a: dyp, lda: outputWidth,
-            b: pw.baseAddress!, ldb: outputWidth, c: pdx.baseAddress!, ldc: inputWidth)
+            transposeB: true, m: rows, n: inputWidth, k: outputWidth, a: pdy.baseAddress!,
+            lda: outputWidth, b: pw.baseAddress!, ldb: outputWidth, c: pdx.baseAddress!,
+            ldc: inputWidth)
         }
       }
-      guard accumulate else { return }
+    }
+    if accumulate { accumulateParameterGradients(dy) }
+    return FloatTensor(shape: [rows, inputWidth], scalars: dx)
+  }
+
+  /// Adds ∂L/∂W = xᵀ·∂L/∂y and ∂L/∂b = Σ_rows ∂L/∂y.
+  public mutating func accumulateParameterGradients(_ dy: FloatTensor) {
+    guard let x = recordedInput else { preconditionFailure("dense: backward before forward") }
+    let rows = x.shape[0]
+    precondition(dy.shape == [rows, outputWidth], "dense: output gradient \(dy.shape)")
+    guard rows > 0 else { return }
+    dy.scalars.withUnsafeBufferPointer { pdy in
+      let dyp = pdy.baseAddress!
       x.scalars.withUnsafeBufferPointer { px in
         parameters[0].gradient.withUnsafeMutableBufferPointer { pgw in
           sgemm(
@@ -79,6 +91,5 @@ public struct Dense: InputRecordingLayer {
         }
       }
     }
-    return FloatTensor(shape: [rows, inputWidth], scalars: dx)
   }
 }

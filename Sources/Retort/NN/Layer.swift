@@ -51,9 +51,17 @@ public protocol Layer: Sendable {
   /// ∂loss/∂input of the last `forward` from ∂loss/∂output; adds ∂loss/∂parameter
   /// to the parameters' gradients when `accumulate` is true.
   mutating func backward(_ outputGradient: FloatTensor, accumulate: Bool) -> FloatTensor
+  /// Adds ∂loss/∂parameter of the last `forward` from ∂loss/∂output without
+  /// forming ∂loss/∂input (which a network's first trainable layer does not
+  /// need while it trains).
+  mutating func accumulateParameterGradients(_ outputGradient: FloatTensor)
 }
 
 extension Layer {
+  public mutating func accumulateParameterGradients(_ outputGradient: FloatTensor) {
+    _ = backward(outputGradient, accumulate: true)
+  }
+
   public var parameters: [Parameter] {
     get { [] }
     set { precondition(newValue.isEmpty, "\(spec) has no parameters") }

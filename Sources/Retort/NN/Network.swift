@@ -158,6 +158,20 @@ public struct Network: Sendable {
     return g.reshaped(shape)
   }
 
+  /// Adds ∂L/∂θ to every parameter's gradient from ∂L/∂output, as `backward`
+  /// does, without the input gradients nothing uses while training: the first
+  /// layer with parameters forms only its parameters' gradients and the layers
+  /// before it are not visited.
+  public mutating func accumulateGradients(_ outputGradient: FloatTensor) {
+    precondition(lastInputShape != nil, "network: backward before forward")
+    guard let first = layers.firstIndex(where: { !$0.parameters.isEmpty }) else { return }
+    var g = outputGradient
+    for i in layers.indices.reversed() where i > first {
+      g = layers[i].backward(g, accumulate: true)
+    }
+    layers[first].accumulateParameterGradients(g)
+  }
+
   /// Outputs for `x` at inference, `blockRows` rows at a time (fewer when a
   /// layer's rows are so wide that a block would pass 2^26 values).
   public func predict(_ x: FloatTensor, blockRows: Int = 1024) -> FloatTensor {

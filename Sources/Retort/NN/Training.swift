@@ -26,7 +26,7 @@ extension Network {
       zeroGradients()
       let outputs = forward(x.gather(rows), training: true)
       let result = loss(outputs, rows)
-      _ = backward(result.gradient)
+      accumulateGradients(result.gradient)
       optimizer.step(&self)
       total += Double(result.loss) * Double(rows.count)
     }

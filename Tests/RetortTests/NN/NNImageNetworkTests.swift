@@ -88,6 +88,30 @@ struct NNImageNetworkTests {
     expectNetworkGradients(start: start, trained: net, x: x, dx: dx, objective: objective)
   }
 
+  /// Training's pass without input gradients gives backward's parameter
+  /// gradients exactly: a convolution first, a dense layer first after a
+  /// parameterless flatten, and a batch norm first.
+  @Test(arguments: [
+    NNImageNetworkTests.small, "flatten,dense:5,relu,dense:4", "bn,conv3x3:2,relu,flatten,dense:4",
+  ])
+  func parameterGradientsWithoutInputGradients(text: String) throws {
+    var full = try sampleNetwork(text)
+    var lean = full
+    let x = FloatTensor(shape: [3, 1, 6, 7], scalars: randomValues(126, seed: 6))
+    let dy = FloatTensor(shape: [3, 4], scalars: randomValues(12, seed: 7))
+    full.zeroGradients()
+    lean.zeroGradients()
+    _ = full.forward(x, training: true)
+    _ = lean.forward(x, training: true)
+    _ = full.backward(dy)
+    lean.accumulateGradients(dy)
+    var (a, b) = ([[Float]](), [[Float]]())
+    full.updateParameters { _, p in a.append(p.gradient) }
+    lean.updateParameters { _, p in b.append(p.gradient) }
+    #expect(a.count > 0 && a == b)
+    #expect(b.contains { $0.contains { $0 != 0 } })
+  }
+
   @Test func modelFileRoundTrip() throws {
     let net = try sampleNetwork()
     try NNModelFileTests().inTemporaryDirectory { dir in
