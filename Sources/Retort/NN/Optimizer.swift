@@ -124,7 +124,23 @@ public struct Adam: Optimizer {
                 (pm.baseAddress!, pv.baseAddress!, pg.baseAddress!, theta.baseAddress!))
               parallelFor(chunks, threads: chunks) { c in
                 let (m, v, g, w) = shared.value
-                for i in n * c / chunks..<n * (c + 1) / chunks {
+                let range = n * c / chunks..<n * (c + 1) / chunks
+                // Eight at a time (the pointers might alias as far as the
+                // compiler knows, so it would not vectorise the loop), then
+                // the rest one by one; the same operations in either form.
+                var i = range.lowerBound
+                while i + 8 <= range.upperBound {
+                  var (mi, vi, wi) = (Lanes.load(m + i), Lanes.load(v + i), Lanes.load(w + i))
+                  let gi = Lanes.load(g + i) + lambda * wi
+                  mi = b1 * mi + (1 - b1) * gi
+                  vi = b2 * vi + (1 - b2) * gi * gi
+                  wi -= eta * (mi / c1) / ((vi / c2).squareRoot() + eps)
+                  Lanes.store(mi, m + i)
+                  Lanes.store(vi, v + i)
+                  Lanes.store(wi, w + i)
+                  i += 8
+                }
+                for i in i..<range.upperBound {
                   let gi = g[i] + lambda * w[i]
                   m[i] = b1 * m[i] + (1 - b1) * gi
                   v[i] = b2 * v[i] + (1 - b2) * gi * gi
@@ -136,5 +152,20 @@ public struct Adam: Optimizer {
         }
       }
     }
+  }
+}
+
+/// Eight floats loaded from and stored to unaligned memory.
+private enum Lanes {
+  static func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+  }
+
+  static func load(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> {
+    load(UnsafePointer(p))
+  }
+
+  static func store(_ value: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: value, as: SIMD8<Float>.self)
   }
 }
