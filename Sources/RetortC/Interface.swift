@@ -72,7 +72,7 @@ public func cOHEMSelect(
   _ kept: UnsafeMutablePointer<Int64>?, _ weight: UnsafeMutablePointer<Float>?
 ) -> Int32 {
   CError.run {
-    let b = try optionalArray(boxes, n * 4).map { FloatTensor(shape: [Int(n), 4], scalars: $0) }
+    let b = optionalArray(boxes, n * 4).map { FloatTensor(shape: [Int(n), 4], scalars: $0) }
     let options = OHEMOptions(
       perImage: Int(perImage), iou: iou, nms: useNMS != 0, perClass: perClass != 0,
       threads: threadCount(threads))

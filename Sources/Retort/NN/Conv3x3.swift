@@ -140,9 +140,12 @@ public struct Conv3x3: InputRecordingLayer {
       }
     }
     if accumulate {
-      for u in 0..<units {
-        for i in 0..<f * k { parameters[0].gradient[i] += dW[u * f * k + i] }
-        for j in 0..<f { parameters[1].gradient[j] += db[u * f + j] }
+      for (gradient, parts, size) in [(0, dW, f * k), (1, db, f)] {
+        parameters[gradient].gradient.withUnsafeMutableBufferPointer { total in
+          parts.withUnsafeBufferPointer { part in
+            for u in 0..<units { laneAdd(total.baseAddress!, part.baseAddress! + u * size, size) }
+          }
+        }
       }
     }
     return needed ? FloatTensor(shape: [rows, channels * hw], scalars: dx) : nil
