@@ -20,20 +20,16 @@ public enum FGSM {
         let (out, predicted) = (
           UnsafeSendable(signBuffer.baseAddress), UnsafeSendable(beforeBuffer.baseAddress)
         )
-        // Each block on one worker with its own copy of the network (whose
-        // layers record their inputs); blocks write disjoint rows.
-        withBLASWorkers(blocks) { t, workers in
-          var net = network
-          for b in stride(from: t, to: blocks, by: workers) {
-            let rows = b * blockRows..<min(n, (b + 1) * blockRows)
-            let (g, z) = net.lossInputGradient(
-              x.rows(rows), labels: Array(labels[rows]), temperature: temperature)
-            for (i, v) in g.scalars.enumerated() {
-              out.value![rows.lowerBound * w + i] = v > 0 ? 1 : (v < 0 ? -1 : 0)
-            }
-            for (i, k) in SoftTargets.argmax(z).enumerated() {
-              predicted.value![rows.lowerBound + i] = k
-            }
+        // Blocks write disjoint rows.
+        forEachOnBLASWorkers(blocks, network: network) { b, net in
+          let rows = b * blockRows..<min(n, (b + 1) * blockRows)
+          let (g, z) = net.lossInputGradient(
+            x.rows(rows), labels: Array(labels[rows]), temperature: temperature)
+          for (i, v) in g.scalars.enumerated() {
+            out.value![rows.lowerBound * w + i] = v > 0 ? 1 : (v < 0 ? -1 : 0)
+          }
+          for (i, k) in SoftTargets.argmax(z).enumerated() {
+            predicted.value![rows.lowerBound + i] = k
           }
         }
       }

@@ -30,13 +30,10 @@ extension Network {
     var amplitudes = [Double](repeating: 0, count: n)
     amplitudes.withUnsafeMutableBufferPointer { buffer in
       let out = UnsafeSendable(buffer.baseAddress)
-      withBLASWorkers(blocks) { t, workers in
-        var net = self  // its layers record their inputs
-        for k in stride(from: t, to: blocks, by: workers) {
-          let rows = k * blockRows..<min(n, (k + 1) * blockRows)
-          net.addAmplitudes(
-            of: x.rows(rows), temperature: temperature, into: out.value! + rows.lowerBound)
-        }
+      forEachOnBLASWorkers(blocks, network: self) { k, net in
+        let rows = k * blockRows..<min(n, (k + 1) * blockRows)
+        net.addAmplitudes(
+          of: x.rows(rows), temperature: temperature, into: out.value! + rows.lowerBound)
       }
     }
     return amplitudes

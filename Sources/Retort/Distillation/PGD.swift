@@ -133,19 +133,15 @@ public enum PGD {
       var adversarial = x
       adversarial.scalars.withUnsafeMutableBufferPointer { buffer in
         let out = UnsafeSendable(buffer.baseAddress)
-        // Each block on one worker with its own copy of the network (whose
-        // layers record their inputs); blocks write disjoint rows.
-        withBLASWorkers(blocks.count) { t, workers in
-          var net = network
-          for b in stride(from: t, to: blocks.count, by: workers) {
-            let rows = blocks[b]
-            let block = run(
-              &net, x: x.gather(rows), rows: rows, labels: labels, goal: goal, epsilon: eps,
-              options: options, seed: seed, streams: streams)
+        // Blocks write disjoint rows.
+        forEachOnBLASWorkers(blocks.count, network: network) { b, net in
+          let rows = blocks[b]
+          let block = run(
+            &net, x: x.gather(rows), rows: rows, labels: labels, goal: goal, epsilon: eps,
+            options: options, seed: seed, streams: streams)
+          block.scalars.withUnsafeBufferPointer { source in
             for (i, r) in rows.enumerated() {
-              block.scalars.withUnsafeBufferPointer { source in
-                (out.value! + r * w).update(from: source.baseAddress! + i * w, count: w)
-              }
+              (out.value! + r * w).update(from: source.baseAddress! + i * w, count: w)
             }
           }
         }

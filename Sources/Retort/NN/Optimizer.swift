@@ -130,14 +130,14 @@ public struct Adam: Optimizer {
                 // the rest one by one; the same operations in either form.
                 var i = range.lowerBound
                 while i + 8 <= range.upperBound {
-                  var (mi, vi, wi) = (Lanes.load(m + i), Lanes.load(v + i), Lanes.load(w + i))
-                  let gi = Lanes.load(g + i) + lambda * wi
+                  var (mi, vi, wi) = (loadLanes(m + i), loadLanes(v + i), loadLanes(w + i))
+                  let gi = loadLanes(g + i) + lambda * wi
                   mi = b1 * mi + (1 - b1) * gi
                   vi = b2 * vi + (1 - b2) * gi * gi
                   wi -= eta * (mi / c1) / ((vi / c2).squareRoot() + eps)
-                  Lanes.store(mi, m + i)
-                  Lanes.store(vi, v + i)
-                  Lanes.store(wi, w + i)
+                  storeLanes(mi, m + i)
+                  storeLanes(vi, v + i)
+                  storeLanes(wi, w + i)
                   i += 8
                 }
                 for i in i..<range.upperBound {
@@ -152,20 +152,5 @@ public struct Adam: Optimizer {
         }
       }
     }
-  }
-}
-
-/// Eight floats loaded from and stored to unaligned memory.
-private enum Lanes {
-  static func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
-  }
-
-  static func load(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> {
-    load(UnsafePointer(p))
-  }
-
-  static func store(_ value: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
-    UnsafeMutableRawPointer(p).storeBytes(of: value, as: SIMD8<Float>.self)
   }
 }

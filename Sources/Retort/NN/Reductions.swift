@@ -1,14 +1,13 @@
 // Sums over contiguous floats in eight interleaved lanes, so that they
-// vectorise (a plain loop must keep the order of its additions), and an
-// element-wise add eight at a time.
+// vectorise (a plain loop must keep the order of its additions), an
+// element-wise add eight at a time, and the eight-float loads and stores.
 
 /// y[i] += x[i] for i in 0..<n (each element as the scalar loop would add it).
 @inline(__always)
 func laneAdd(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int) {
   var i = 0
   while i + 8 <= n {
-    let sum = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self) + loadLanes(x + i)
-    UnsafeMutableRawPointer(y + i).storeBytes(of: sum, as: SIMD8<Float>.self)
+    storeLanes(loadLanes(y + i) + loadLanes(x + i), y + i)
     i += 8
   }
   while i < n {
@@ -23,13 +22,7 @@ func laneSum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
   laneReduce(n, { i in loadLanes(x + i) }, { i in x[i] })
 }
 
-/// Σ x[i]·y[i] for i in 0..<n.
-@inline(__always)
-func laneDot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int) -> Float {
-  laneReduce(n, { i in loadLanes(x + i) * loadLanes(y + i) }, { i in x[i] * y[i] })
-}
-
-/// Σ y[i]·((x[i] − m)·s) for i in 0..<n: `laneDot` of y with x normalised.
+/// Σ y[i]·((x[i] − m)·s) for i in 0..<n: the dot product of y with x normalised.
 @inline(__always)
 func laneDotNormalized(
   _ y: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int, mean m: Float,
@@ -53,9 +46,16 @@ func laneSquaredDeviations(_ x: UnsafePointer<Float>, _ n: Int, from c: Float) -
     { i in (x[i] - c) * (x[i] - c) })
 }
 
+/// Eight floats from unaligned memory.
 @inline(__always)
-private func loadLanes(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+func loadLanes(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
   UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+}
+
+/// Eight floats to unaligned memory.
+@inline(__always)
+func storeLanes(_ value: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+  UnsafeMutableRawPointer(p).storeBytes(of: value, as: SIMD8<Float>.self)
 }
 
 /// The sum of `lanes(i)` over blocks of eight starting at i, then of `tail(i)`

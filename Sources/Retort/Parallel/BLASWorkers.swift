@@ -12,3 +12,14 @@ func withBLASWorkers(_ count: Int, _ body: (_ worker: Int, _ workers: Int) -> Vo
   defer { BLASKernel.threads = threads }
   parallelFor(workers, threads: workers) { t in body(t, workers) }
 }
+
+/// `withBLASWorkers` over `count` items, each worker calling `body(item, &net)`
+/// with its own copy of `network` (whose layers record their inputs).
+func forEachOnBLASWorkers(
+  _ count: Int, network: Network, _ body: (_ item: Int, _ net: inout Network) -> Void
+) {
+  withBLASWorkers(count) { t, workers in
+    var net = network
+    for i in stride(from: t, to: count, by: workers) { body(i, &net) }
+  }
+}
