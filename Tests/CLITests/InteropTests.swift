@@ -26,6 +26,29 @@ import Testing
       "\(r.text)")
   }
 
+  /// The library exports the functions retort.h declares and nothing else (no
+  /// Swift symbol of the core or of the runtime linked into it).
+  @Test func libraryExportsOnlyTheHeadersFunctions() throws {
+    let header = try String(
+      contentsOf: repositoryRoot.appendingPathComponent("include/retort.h"), encoding: .utf8)
+    let declared = Set(
+      header.split(separator: "\n").compactMap { line -> String? in
+        guard !line.hasPrefix(" "), !line.hasPrefix("#"), let open = line.firstIndex(of: "(")
+        else { return nil }
+        let name = line[..<open].split(whereSeparator: { " *".contains($0) }).last
+        return name.flatMap { $0.hasPrefix("retort_") ? String($0) : nil }
+      })
+    let nm = try runProcess(
+      URL(fileURLWithPath: "/usr/bin/env"), ["nm", "-D", "--defined-only", library])
+    #expect(nm.status == 0, "\(nm.stderr)")
+    let exported = Set(
+      nm.text.split(separator: "\n").compactMap { $0.split(separator: " ").last.map(String.init) })
+    let undeclared = exported.subtracting(declared).sorted()
+    #expect(declared.count >= 10, "\(declared.sorted())")
+    #expect(undeclared.isEmpty, "\(undeclared.count) undeclared exports: \(undeclared.prefix(5))")
+    #expect(declared.isSubset(of: exported), "\(declared.subtracting(exported))")
+  }
+
   /// The binding against numpy/scipy references and against the CLI on the same data.
   @Test func pythonBindingMatchesReferencesAndTheTools() throws {
     let dir = try temporaryDirectory()
