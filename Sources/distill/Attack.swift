@@ -210,7 +210,6 @@ extension Distill {
 
     var bounds: ClosedRange<Float> { clip.values[0]...clip.values[1] }
 
-    /// The attack's per-attempt results on `input`.
     /// The attack's per-attempt results on `input`; the seconds of the attack
     /// alone and of the gradient amplitudes go to `log`.
     func attack(_ network: Network, _ input: FeatureRows, seed: UInt64, log: MetricsLog) throws
