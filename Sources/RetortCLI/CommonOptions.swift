@@ -1,5 +1,4 @@
 import ArgumentParser
-import FoundationEssentials
 import Glibc
 import Retort
 
@@ -32,7 +31,7 @@ public struct CommonOptions: ParsableArguments {
   }
 
   /// Threads to use: `--threads`, or every core.
-  public var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
+  public var threadCount: Int { threads ?? availableCores }
 
   /// Prints `message` on stderr with `-v`.
   func note(_ tool: String, _ message: String) {

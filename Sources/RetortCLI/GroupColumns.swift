@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 import Retort
 
@@ -47,7 +46,7 @@ extension ToolContext {
   ) throws -> [Int64]? {
     if let column = try file.optionalColumn(role: role, rows: rows) { return column }
     let similar = try file.datasetNames().filter {
-      $0.lowercased().contains(role.lowercased()) && $0 != role
+      $0.lowercased().contains(text: role.lowercased()) && $0 != role
     }
     if let first = similar.first {
       let path = spec.path == "-" ? "" : spec.path

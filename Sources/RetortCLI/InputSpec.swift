@@ -1,5 +1,4 @@
 import ArgumentParser
-import FoundationEssentials
 import Glibc
 import Retort
 
@@ -25,7 +24,7 @@ public struct InputSpec: ExpressibleByArgument, Equatable, Sendable {
   /// then the part after it at commas into the dataset and `ROLE=NAME` pairs.
   public init?(argument: String) {
     if argument.isEmpty { return nil }
-    if argument == "-" || FileManager.default.fileExists(atPath: argument) {
+    if argument == "-" || fileExists(argument) {
       self.init(path: argument)
       return
     }

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 import Retort
 
@@ -12,8 +11,9 @@ public final class Progress {
   private let tool: String
   private let quiet: Bool
   private let enabled: Bool
-  private let start = Date()
-  private var lastDraw = Date.distantPast
+  private let start = ContinuousClock.now
+  /// Seconds from `start` to the last redraw.
+  private var lastDraw = -Double.infinity
   private var done = 0
   private var estimated = false
 
@@ -22,20 +22,20 @@ public final class Progress {
     self.label = label
     self.tool = tool
     self.quiet = quiet
-    self.enabled = !quiet && isatty(2) != 0 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+    self.enabled = !quiet && isatty(2) != 0 && environmentVariables()["TERM"] != "dumb"
   }
 
   /// Advances by `n` items.
   public func advance(by n: Int = 1) {
     done += n
     guard enabled else {
-      if !quiet && !estimated { estimate(Date()) }
+      if !quiet && !estimated { estimate(elapsed: secondsElapsed(since: start)) }
       return
     }
-    let now = Date()
-    if now.timeIntervalSince(lastDraw) < 0.1 && done < total { return }
+    let now = secondsElapsed(since: start)
+    if now - lastDraw < 0.1 && done < total { return }
     lastDraw = now
-    draw(now)
+    draw(elapsed: now)
   }
 
   /// Clears the bar.
@@ -44,8 +44,7 @@ public final class Progress {
   }
 
   /// After 10 s, prints the time left once if it is 30 s or more.
-  private func estimate(_ now: Date) {
-    let elapsed = now.timeIntervalSince(start)
+  private func estimate(elapsed: Double) {
     guard elapsed >= 10 else { return }
     estimated = true
     if let line = Self.estimateLine(
@@ -66,8 +65,8 @@ public final class Progress {
       + "\(total))\n"
   }
 
-  private func draw(_ now: Date) {
-    let elapsed = max(now.timeIntervalSince(start), 1e-9)
+  private func draw(elapsed seconds: Double) {
+    let elapsed = max(seconds, 1e-9)
     let fraction = min(Double(done) / Double(total), 1)
     let rate = Double(done) / elapsed
     let eta = rate > 0 ? Double(total - done) / rate : 0

@@ -1,6 +1,5 @@
 import ArgumentParser
 import CRetortGuard
-import FoundationEssentials
 import Glibc
 import Retort
 
@@ -214,7 +213,7 @@ let idleThreadTimeout = "4"
 /// Re-executes this process once with `OPENBLAS_CORETYPE` set when OpenBLAS
 /// fell back to a slower kernel than the processor supports (see `BLASKernel`).
 func reexecOnBestBLASKernel() {
-  guard let core = BLASKernel.replacementCore(environment: ProcessInfo.processInfo.environment)
+  guard let core = BLASKernel.replacementCore(environment: environmentVariables())
   else { return }
   setenv("OPENBLAS_CORETYPE", core, 1)
   setenv("RETORT_BLAS_REEXEC", "1", 1)

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Retort
 
 /// The job run that writes a fresh shard, as its environment tells:
@@ -15,7 +14,7 @@ struct ShardJob {
   /// The job of this process; a usage error for a restart count that is
   /// not a non-negative integer.
   init() throws {
-    let environment = ProcessInfo.processInfo.environment
+    let environment = environmentVariables()
     id = ["RETORT_SHARD_JOB", "SLURM_ARRAY_JOB_ID", "SLURM_JOB_ID"].lazy
       .compactMap { environment[$0] }.first { !$0.isEmpty }
     guard let count = environment["SLURM_RESTART_COUNT"] else {

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// Wall-clock time since it was made, for `-v` notes.

@@ -1,5 +1,4 @@
 import ArgumentParser
-import FoundationEssentials
 import Glibc
 import Retort
 import RetortCLI
@@ -45,7 +44,7 @@ extension TensorTool {
       let fmt: Format
       if let format {
         fmt = format
-      } else if let f = Format(rawValue: URL(fileURLWithPath: output).pathExtension.lowercased()) {
+      } else if let f = Format(rawValue: pathExtension(of: output).lowercased()) {
         fmt = f
       } else {
         let formats = Format.allCases.map(\.rawValue).joined(separator: "|")

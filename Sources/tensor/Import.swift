@@ -1,5 +1,4 @@
 import ArgumentParser
-import FoundationEssentials
 import Glibc
 import Retort
 import RetortCLI
@@ -80,7 +79,7 @@ extension TensorTool {
     func resolvedFormat() throws -> Format {
       if let format { return format }
       if sourceEmbeddings != nil { return .pairs }
-      let ext = URL(fileURLWithPath: source).pathExtension.lowercased()
+      let ext = pathExtension(of: source).lowercased()
       guard let f = Format(rawValue: ext), f != .pairs, f != .words else {
         let formats = Format.allCases.map(\.rawValue).joined(separator: "|")
         throw RetortError.usage("cannot tell the format of '\(source)': give --format \(formats)")

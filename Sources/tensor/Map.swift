@@ -1,5 +1,4 @@
 import ArgumentParser
-import FoundationEssentials
 import Glibc
 import Retort
 import RetortCLI
@@ -74,7 +73,7 @@ extension TensorTool {
     var resolvedFormat: Format {
       if let format { return format }
       guard let path = output.output, path != "-" else { return .h5 }
-      let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
+      let ext = pathExtension(of: path).lowercased()
       return ext == "vec" || ext == "txt" ? .vec : .h5
     }
 
@@ -124,7 +123,7 @@ extension TensorTool {
     /// The embeddings, normalised: HDF5 through `EmbeddingInput`, or `.vec` text.
     func readEmbeddings(in context: ToolContext, chain: Normalization) throws -> Embeddings {
       guard embeddings.path != "-",
-        URL(fileURLWithPath: embeddings.path).pathExtension.lowercased() == "vec"
+        pathExtension(of: embeddings.path).lowercased() == "vec"
       else {
         let e = try EmbeddingInput(embeddings, in: context, normalization: chain)
         return Embeddings(vectors: e.vectors, words: e.words, file: e.file, label: e.file.label)

@@ -62,9 +62,8 @@ public func alignAdversarially(
   var shrinkArmed = false
   var epochs = [AdversarialEpoch]()
   let iterations = options.iterationsPerEpoch
-  let clock = ContinuousClock()
   for epoch in 0..<options.epochs {
-    let start = clock.now
+    let start = ContinuousClock.now
     var (lossSum, correct, seen) = (0.0, 0, 0)
     for iteration in 0..<iterations {
       for _ in 0..<options.disSteps {
@@ -100,12 +99,11 @@ public func alignAdversarially(
     }
     let criterion = try adversarialCriterion(
       source: source, unitTarget: unitTarget, mapping: w, options: options)
-    let elapsed = start.duration(to: clock.now).components
     let report = AdversarialEpoch(
       epoch: epoch, discriminatorLoss: lossSum / Double(iterations * options.disSteps),
       discriminatorAccuracy: Double(correct) / Double(seen), criterion: criterion,
       learningRate: rate,
-      seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18)
+      seconds: secondsElapsed(since: start))
     epochs.append(report)
     onEpoch?(report)
     if criterion > best.criterion { best = (w, criterion, epoch) }

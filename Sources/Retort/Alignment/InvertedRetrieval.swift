@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// Retrieval rules that look from the targets back at the sources, as VecMap's

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// Which side's whitening a de-whitening step restores.

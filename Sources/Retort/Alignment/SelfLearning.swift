@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// The settings of `selfLearning`; the defaults are those of Artetxe, Labaka

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// Born-again networks (Furlanello et al. 2018): generation 0 learns from the

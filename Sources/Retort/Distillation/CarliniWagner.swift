@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// The settings of the Carlini–Wagner L2 attack; the defaults are the paper's.

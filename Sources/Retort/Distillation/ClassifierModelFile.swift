@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// Classifier model files as `distill train` writes them.

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// How `distill train` trains a classifier.
@@ -85,7 +84,7 @@ public func trainClassifier(
     weightDecay: options.weightDecay)
   var adam = Adam(learningRate: options.learningRate, weightDecay: options.weightDecay)
   for epoch in 0..<options.epochs {
-    let start = Date()
+    let start = ContinuousClock.now
     let loss: Float
     let lossOfBatch = { (outputs: FloatTensor, rows: [Int]) -> LossResult in
       defer { onBatch(rows.count) }
@@ -115,7 +114,7 @@ public func trainClassifier(
       report.validation = v
       if best == nil || v.nll < best!.loss { best = (network, v.nll) }
     }
-    report.seconds = Date().timeIntervalSince(start)
+    report.seconds = secondsElapsed(since: start)
     onEpoch(report)
   }
   return best?.network ?? network

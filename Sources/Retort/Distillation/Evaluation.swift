@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// Accuracy, negative log-likelihood and calibration of a classifier's logits.

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// The fast gradient sign method (Goodfellow et al. 2015):

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// The Jacobian-based saliency map attack of Papernot et al. (2016), pairwise.

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// The settings of a projected gradient descent attack (see `PGD`).

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// What an attack did to each row: whether it was attacked (the model

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// Teacher outputs turned into training targets: temperature softmax, checks

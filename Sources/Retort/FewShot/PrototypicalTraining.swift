@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// The paper's training defaults: squared Euclidean distance, Adam at

@@ -1,5 +1,4 @@
 import CRetortGuard
-import FoundationEssentials
 import Glibc
 
 /// A file that appears at `path` only when complete.
@@ -19,12 +18,11 @@ struct AtomicFile {
   private let slot: Int32
 
   init(path: String, label: String? = nil) {
-    let url = URL(fileURLWithPath: path)
+    let (folder, name) = splitPath(path)
     self.path = path
     self.label = label ?? path
     temporaryPath =
-      url.deletingLastPathComponent().path + "/." + url.lastPathComponent
-      + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+      folder + "/." + name + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     slot = retort_guard_add_temporary(temporaryPath)
   }
 

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// A byte stream to a file that appears only when complete (written to a

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// A failed read(2) or write(2): its errno, for the caller's message.

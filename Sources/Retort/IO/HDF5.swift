@@ -1,6 +1,5 @@
 import CHDF5
 import CRetortGuard
-import FoundationEssentials
 import Glibc
 
 /// Serialises every call into the HDF5 library and keeps its error printing off.

@@ -1,5 +1,4 @@
 import CRetortGuard
-import FoundationEssentials
 import Glibc
 
 extension HDF5 {

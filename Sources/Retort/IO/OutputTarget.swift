@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// What an output path names once symbolic links are followed, and so how
@@ -48,7 +47,7 @@ enum OutputTarget: Equatable {
     }
     let target = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     if target.hasPrefix("/") { return target }
-    return URL(fileURLWithPath: link).deletingLastPathComponent().path + "/" + target
+    return splitPath(link).folder + "/" + target
   }
 
   /// Opens a `.direct` target for writing (a socket by connecting to it);
@@ -101,7 +100,7 @@ public func checkOutputCanBeCreated(_ path: String) throws {
   let target = try OutputTarget.resolve(path)
   let check: (path: String, folder: Bool)
   switch target {
-  case .replace(let p): check = (URL(fileURLWithPath: p).deletingLastPathComponent().path, true)
+  case .replace(let p): check = (splitPath(p).folder, true)
   case .direct(let p): check = (p, false)
   }
   var st = stat()

@@ -1,5 +1,4 @@
 import CHDF5
-import FoundationEssentials
 import Glibc
 
 /// An HDF5 file opened for reading: from a path, or from standard input as a
@@ -42,7 +41,7 @@ public final class TensorFile {
     guard status.st_mode & S_IFMT != S_IFDIR else {
       throw RetortError.noInput("is a directory", file: filePath)
     }
-    guard FileManager.default.isReadableFile(atPath: filePath) else {
+    guard access(filePath, R_OK) == 0 else {
       throw RetortError.noInput("cannot read file", file: filePath)
     }
     let isHDF5 = HDF5.reading(filePath) { H5Fis_hdf5(filePath) > 0 }

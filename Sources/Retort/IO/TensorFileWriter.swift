@@ -1,5 +1,4 @@
 import CHDF5
-import FoundationEssentials
 import Glibc
 
 /// An HDF5 file being written: to a temporary file beside its target that is
@@ -45,7 +44,7 @@ public final class TensorFileWriter {
     }
     switch target {
     case .replace(let resolved):
-      let dir = URL(fileURLWithPath: resolved).deletingLastPathComponent().path
+      let dir = splitPath(resolved).folder
       let file = AtomicFile(path: resolved, label: path)
       let id = HDF5.locked {
         H5Fcreate(
@@ -54,7 +53,7 @@ public final class TensorFileWriter {
       guard id >= 0 else {
         file.discard()
         let reason =
-          FileManager.default.fileExists(atPath: dir)
+          fileExists(dir)
           ? "permission denied or read-only" : "no such directory"
         throw RetortError.cannotCreate("cannot create output (\(reason))", file: path)
       }

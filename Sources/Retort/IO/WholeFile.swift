@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// The whole content of a file (or standard input for `-`), with a NUL byte
@@ -8,7 +7,7 @@ package func readWholeFile(_ path: String) throws -> [UInt8] {
   if path == "-" {
     bytes = try readAllOfStandardInput()
   } else {
-    guard FileManager.default.fileExists(atPath: path) else {
+    guard fileExists(path) else {
       throw RetortError.noInput("no such file", file: path)
     }
     let fd = open(path, O_RDONLY)

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// A network description shared by the tools' `--arch` option.

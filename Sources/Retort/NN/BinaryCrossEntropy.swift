@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// Binary cross-entropy on a sigmoid output, with label smoothing.

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// Softmax cross-entropy at temperature T, against hard labels or soft targets.

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// How weights are first drawn; biases start at zero (batch norm at γ = 1, β = 0).

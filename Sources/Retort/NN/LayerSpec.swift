@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// One layer of an architecture description, as written in `--arch`.

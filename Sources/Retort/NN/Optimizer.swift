@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// A rule that updates a network's parameters from their accumulated gradients.

@@ -1,5 +1,38 @@
-import FoundationEssentials
 import Glibc
 
-/// The number of cores this process may use.
-public var availableCores: Int { ProcessInfo.processInfo.activeProcessorCount }
+/// The number of cores this process may use, as FoundationEssentials'
+/// `ProcessInfo.activeProcessorCount` counts them on Linux: a cgroup v1 CPU
+/// quota rounded up (`cpu.cfs_quota_us` / `cpu.cfs_period_us`), else the
+/// first range of the cgroup v1 cpuset (`0-3` → 4), else the online CPUs.
+/// The affinity mask (`taskset`) is not consulted, nor cgroup v2 files.
+/// Counted once, when first used.
+public let availableCores: Int = countCores()
+
+private func countCores() -> Int {
+  if let quota = cgroupCount("cpu/cpu.cfs_quota_us"), quota > 0,
+    let period = cgroupCount("cpu/cpu.cfs_period_us"), period > 0
+  {
+    return (quota - 1 + period) / period
+  }
+  if let cpus = cgroupFirstLine("cpuset/cpuset.cpus")?.split(separator: ",").first {
+    let ids = cpus.split(separator: "-", maxSplits: 1)
+    if let first = ids.first.flatMap({ Int($0) }), let last = ids.last.flatMap({ Int($0) }),
+      last >= first
+    {
+      return 1 + last - first
+    }
+  }
+  return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+}
+
+/// The integer on the first line of `/sys/fs/cgroup/<file>`.
+private func cgroupCount(_ file: String) -> Int? {
+  cgroupFirstLine(file).flatMap { Int($0) }
+}
+
+/// The first non-empty line of `/sys/fs/cgroup/<file>`, nil when it cannot be read.
+private func cgroupFirstLine(_ file: String) -> Substring? {
+  guard let bytes = try? readWholeFile("/sys/fs/cgroup/" + file) else { return nil }
+  let text = String(validating: bytes.dropLast(), as: UTF8.self) ?? ""
+  return text.split(separator: "\n").first ?? ""
+}

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// A seeded random number generator whose output never changes between

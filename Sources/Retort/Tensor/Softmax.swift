@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// Row-wise softmax of `logits` divided by `temperature`, computed stably:

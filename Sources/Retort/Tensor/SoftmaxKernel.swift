@@ -1,5 +1,4 @@
 import CRetortMath
-import FoundationEssentials
 import Glibc
 
 /// The one softmax kernel, for every precision the family runs in.

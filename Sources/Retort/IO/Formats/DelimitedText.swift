@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// Numeric tables as CSV or TSV text: one row per line, an optional header row.

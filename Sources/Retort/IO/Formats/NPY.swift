@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// NumPy's `.npy` format (versions 1–3): read any numeric array, write float32
@@ -91,7 +90,8 @@ public enum NPY {
 
   /// The text of `key`'s value in a Python dict literal header.
   static func field(_ key: String, in header: String) -> String? {
-    guard let k = header.firstRange(of: "'\(key)'") ?? header.firstRange(of: "\"\(key)\"") else { return nil }
+    guard let k = header.firstRange(ofText: "'\(key)'") ?? header.firstRange(ofText: "\"\(key)\"")
+    else { return nil }
     var rest = header[k.upperBound...].drop { $0 == " " || $0 == ":" }
     if rest.first == "(" || rest.first == "[" {
       guard let close = rest.firstIndex(where: { $0 == ")" || $0 == "]" }) else { return nil }

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// A bilingual dictionary as text: one `source_word target_word` pair per line

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// Word vectors in fastText's `.vec` text format: an optional first line
