@@ -1,4 +1,4 @@
-import ArgumentParser
+import RetortArguments
 import FoundationEssentials
 import Glibc
 import Retort
