@@ -41,14 +41,16 @@ let package = Package(
         ])
       ]),
     .target(name: "RetortFuzzTarget", dependencies: ["Retort"]),
+    // The tools' command-line parser (ArgumentParser's API, without Foundation).
+    .target(name: "RetortArguments"),
     .target(
       name: "RetortCLI",
       dependencies: [
-        "Retort", "CRetortGuard",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "Retort", "CRetortGuard", "RetortArguments",
       ]),
     .target(name: "RetortTestSupport", path: "Tests/Support"),
     .testTarget(name: "RetortTests", dependencies: ["Retort", "RetortTestSupport"]),
+    .testTarget(name: "RetortArgumentsTests", dependencies: ["RetortArguments"]),
     .testTarget(
       name: "CLITests",
       dependencies: ["Retort", "RetortCLI", "RetortTestSupport", "retort-tools"]),
@@ -68,10 +70,7 @@ let package = Package(
     + tools.map {
       .target(
         name: $0.value,
-        dependencies: [
-          "Retort", "RetortCLI",
-          .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ],
+        dependencies: ["Retort", "RetortCLI", "RetortArguments"],
         path: "Sources/\($0.key)")
     }
 )

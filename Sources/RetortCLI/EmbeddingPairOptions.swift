@@ -1,4 +1,4 @@
-import ArgumentParser
+import RetortArguments
 import Retort
 
 /// What the alignment tools read first: SRC and TGT embeddings (rows by

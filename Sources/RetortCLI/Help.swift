@@ -1,4 +1,4 @@
-import ArgumentParser
+import RetortArguments
 import Retort
 
 /// The exit statuses every tool uses (sysexits), as the root help says them.

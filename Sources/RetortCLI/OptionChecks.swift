@@ -1,4 +1,4 @@
-import ArgumentParser
+import RetortArguments
 import Retort
 
 /// A usage error naming `option` and its `value` unless `ok`:

@@ -1,4 +1,4 @@
-import ArgumentParser
+import RetortArguments
 import Glibc
 import Retort
 

@@ -1,4 +1,4 @@
-import ArgumentParser
+import RetortArguments
 import CRetortGuard
 import Glibc
 import Retort
@@ -72,17 +72,14 @@ extension RetortCommand {
       try closeStandardOutput()
     } catch let error as RetortError {
       fail(tool: toolName, message: error.message, status: error.exitStatus)
+    } catch let error as CleanExit {
+      // Help, the version, the tool description, a completion script.
+      writeText(error.text, to: 1)
+      exit(0)
+    } catch let error as ValidationError {
+      fail(tool: toolName, message: error.message, status: RetortError.Kind.usage.rawValue)
     } catch {
-      // Help and version: the parser's own text. Usage mistakes: one line, status 64.
-      let code = exitCode(for: error)
-      if code == .success { exit(withError: error) }
-      if code == .validationFailure {
-        fail(tool: toolName, message: message(for: error), status: RetortError.Kind.usage.rawValue)
-      }
-      if let exit = error as? ExitCode { Glibc.exit(exit.rawValue) }
-      fail(
-        tool: toolName, message: fullMessage(for: error), status: RetortError.exitStatus(for: error)
-      )
+      fail(tool: toolName, message: "\(error)", status: RetortError.exitStatus(for: error))
     }
   }
 }
@@ -92,7 +89,7 @@ extension RetortCommand {
   /// (`unknown subcommand 'evl' (did you mean 'eval'?)`), where the parser
   /// would report an unexpected argument.
   static func checkSubcommand(_ arguments: [String]) throws {
-    let names = configuration.subcommands.map { $0._commandName } + ["help"]
+    let names = configuration.subcommands.map { $0.commandName } + ["help"]
     guard names.count > 1, let first = arguments.first, !first.hasPrefix("-"),
       !names.contains(first)
     else { return }
@@ -124,22 +121,6 @@ func joiningNegativeValues(_ arguments: [String]) -> [String] {
     i += 1
   }
   return out
-}
-
-/// The Levenshtein distance between `a` and `b`.
-func editDistance(_ a: String, _ b: String) -> Int {
-  let a = Array(a), b = Array(b)
-  var row = Array(0...b.count)
-  for i in 1...max(a.count, 1) where !a.isEmpty {
-    var previous = row[0]
-    row[0] = i
-    for j in 1...max(b.count, 1) where !b.isEmpty {
-      let current = row[j]
-      row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
-      previous = current
-    }
-  }
-  return a.isEmpty ? b.count : row[b.count]
 }
 
 /// Prints `<tool>: <message>` on stderr and exits with `status`.

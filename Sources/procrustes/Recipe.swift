@@ -1,4 +1,4 @@
-import ArgumentParser
+import RetortArguments
 import Retort
 
 /// VecMap's recipes (Artetxe, Labaka and Agirre, ACL 2018): named sets of

@@ -275,7 +275,7 @@ let digits = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletin
     expectFailure(
       try run("softlabel", ["nan.h5", "-o", "p.h5"], in: dir),
       tool: "softlabel", status: 65, naming: "nan.h5", "'logits'", "nan", "row 0")
-    // Refused by ArgumentParser's validation, in its own format (Error: and the usage).
+    // Refused when the options are validated, before any file is read.
     let zeroT = try run("softlabel", ["-T", "0", "nan.h5", "-o", "p.h5"], in: dir)
     #expect(zeroT.status == 64, "\(zeroT.stderr)")
     #expect(zeroT.stderr.contains("-T") && zeroT.stderr.contains("0.0"), "\(zeroT.stderr)")
