@@ -53,11 +53,13 @@ private func bashCompletion(_ tool: String, _ commands: [CompletionCommand]) -> 
     """
   for command in commands {
     let names = command.options.flatMap { ($0.names + $0.inverseNames).map(\.text) }
-    out += "    \(command.name.map(singleQuoted) ?? "''")) names=\(singleQuoted(names.joined(separator: " ")))\n"
+    out +=
+      "    \(command.name.map(singleQuoted) ?? "''")) names=\(singleQuoted(names.joined(separator: " ")))\n"
     out += "      case $prev in\n"
     for d in command.options where d.kind == .option {
       let pattern = d.names.map(\.text).joined(separator: "|")
-      out += "        \(pattern)) values=\(d.allValues.isEmpty ? "FILES" : singleQuoted(d.allValues.joined(separator: " "))) ;;\n"
+      out +=
+        "        \(pattern)) values=\(d.allValues.isEmpty ? "FILES" : singleQuoted(d.allValues.joined(separator: " "))) ;;\n"
     }
     out += "      esac ;;\n"
   }
@@ -100,7 +102,8 @@ private func zshCompletion(_ tool: String, _ commands: [CompletionCommand]) -> S
       for name in d.names + d.inverseNames {
         var spec = name.text + "[" + zshEscaped(d.help.abstract) + "]"
         if d.kind == .option {
-          let values = d.allValues.isEmpty ? "_files" : "(" + d.allValues.joined(separator: " ") + ")"
+          let values =
+            d.allValues.isEmpty ? "_files" : "(" + d.allValues.joined(separator: " ") + ")"
           spec += ":" + zshEscaped(d.valueName) + ":" + values
         }
         out += " \\\n    " + singleQuoted(spec)
@@ -131,7 +134,8 @@ private func fishCompletion(_ tool: String, _ commands: [CompletionCommand]) -> 
     var condition = ""
     if let name = command.name {
       condition = " -n " + singleQuoted("__fish_seen_subcommand_from \(name)")
-      out += "complete -c \(tool) -f -n "
+      out +=
+        "complete -c \(tool) -f -n "
         + singleQuoted("not __fish_seen_subcommand_from \(subcommands.joined(separator: " "))")
         + " -a \(name) -d \(singleQuoted(command.abstract))\n"
     } else if !subcommands.isEmpty {
@@ -149,7 +153,9 @@ private func fishCompletion(_ tool: String, _ commands: [CompletionCommand]) -> 
         var line = "complete -c \(tool)\(condition) \(flags)\(help)"
         if d.kind == .option {
           line += " -r"
-          if !d.allValues.isEmpty { line += " -f -a " + singleQuoted(d.allValues.joined(separator: " ")) }
+          if !d.allValues.isEmpty {
+            line += " -f -a " + singleQuoted(d.allValues.joined(separator: " "))
+          }
         }
         out += line + "\n"
       }

@@ -60,20 +60,48 @@ struct FieldsContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
   }
 
   func decodeNil(forKey key: Key) throws -> Bool { throw notAnArgument(key.stringValue) }
-  func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { throw notAnArgument(key.stringValue) }
-  func decode(_ type: String.Type, forKey key: Key) throws -> String { throw notAnArgument(key.stringValue) }
-  func decode(_ type: Double.Type, forKey key: Key) throws -> Double { throw notAnArgument(key.stringValue) }
-  func decode(_ type: Float.Type, forKey key: Key) throws -> Float { throw notAnArgument(key.stringValue) }
-  func decode(_ type: Int.Type, forKey key: Key) throws -> Int { throw notAnArgument(key.stringValue) }
-  func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { throw notAnArgument(key.stringValue) }
-  func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { throw notAnArgument(key.stringValue) }
-  func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { throw notAnArgument(key.stringValue) }
-  func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { throw notAnArgument(key.stringValue) }
-  func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { throw notAnArgument(key.stringValue) }
-  func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { throw notAnArgument(key.stringValue) }
-  func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { throw notAnArgument(key.stringValue) }
-  func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { throw notAnArgument(key.stringValue) }
-  func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { throw notAnArgument(key.stringValue) }
+  func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool {
+    throw notAnArgument(key.stringValue)
+  }
+  func decode(_ type: String.Type, forKey key: Key) throws -> String {
+    throw notAnArgument(key.stringValue)
+  }
+  func decode(_ type: Double.Type, forKey key: Key) throws -> Double {
+    throw notAnArgument(key.stringValue)
+  }
+  func decode(_ type: Float.Type, forKey key: Key) throws -> Float {
+    throw notAnArgument(key.stringValue)
+  }
+  func decode(_ type: Int.Type, forKey key: Key) throws -> Int {
+    throw notAnArgument(key.stringValue)
+  }
+  func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 {
+    throw notAnArgument(key.stringValue)
+  }
+  func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 {
+    throw notAnArgument(key.stringValue)
+  }
+  func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 {
+    throw notAnArgument(key.stringValue)
+  }
+  func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 {
+    throw notAnArgument(key.stringValue)
+  }
+  func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt {
+    throw notAnArgument(key.stringValue)
+  }
+  func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 {
+    throw notAnArgument(key.stringValue)
+  }
+  func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 {
+    throw notAnArgument(key.stringValue)
+  }
+  func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 {
+    throw notAnArgument(key.stringValue)
+  }
+  func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 {
+    throw notAnArgument(key.stringValue)
+  }
 
   func nestedContainer<NestedKey: CodingKey>(
     keyedBy type: NestedKey.Type, forKey key: Key

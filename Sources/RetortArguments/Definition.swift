@@ -44,12 +44,12 @@ struct ArgumentDefinition {
     }
   }
 
-  /// The value's name in the help: the given one, else the property's name.
+  /// The value's name in the help: the given one, else the long name, else
+  /// the property's name.
   var valueName: String {
-    help.valueName ?? (preferredName.map { name in
-      if case .long(let long) = name { return long }
-      return kebabCase(String(key.split(separator: ".").last ?? ""))
-    } ?? kebabCase(String(key.split(separator: ".").last ?? "")))
+    if let name = help.valueName { return name }
+    if case .long(let long)? = preferredName { return long }
+    return kebabCase(leaf(key))
   }
 }
 

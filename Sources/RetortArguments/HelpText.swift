@@ -33,7 +33,9 @@ func helpText(_ path: [any ParsableCommand.Type]) -> String {
     if let title = d.sectionTitle, !titles.contains(title) { titles.append(title) }
   }
   for title in titles {
-    out.append(section(title.uppercased(), all.filter { $0.kind != .positional && $0.sectionTitle == title }))
+    out.append(
+      section(title.uppercased(), all.filter { $0.kind != .positional && $0.sectionTitle == title })
+    )
   }
   out.append(section("OPTIONS", all.filter { $0.kind != .positional && $0.sectionTitle == nil }))
   let subcommands = configuration.subcommands
@@ -82,7 +84,9 @@ func label(_ d: ArgumentDefinition) -> String {
 }
 
 /// `names` with the short ones first, as the help lists them.
-func shortFirst(_ names: [Name]) -> [Name] { names.filter(\.isShort) + names.filter { !$0.isShort } }
+func shortFirst(_ names: [Name]) -> [Name] {
+  names.filter(\.isShort) + names.filter { !$0.isShort }
+}
 
 /// The abstract, then the values there are and the default.
 func description(_ d: ArgumentDefinition) -> String {

@@ -6,7 +6,8 @@ struct CommandLineParser {
   func parse(_ arguments: [String]) throws -> any ParsableCommand {
     if arguments.first == "--experimental-dump-help" { throw CleanExit(text: toolInfo(root)) }
     if arguments.first == "--generate-completion-script" {
-      throw CleanExit(text: try completionScript(root, shell: arguments.dropFirst().first ?? "bash"))
+      throw CleanExit(
+        text: try completionScript(root, shell: arguments.dropFirst().first ?? "bash"))
     }
     let version = root.configuration.version
     var path: [any ParsableCommand.Type] = [root]
@@ -74,7 +75,8 @@ func readArguments(_ words: [String], _ definitions: [ArgumentDefinition]) throw
     let d = definitions[index]
     guard let element = d.parse(word) else { throw invalidValue(word, for: label, d.allValues) }
     values.values[d.key] =
-      d.isRepeating ? d.append(given.contains(index) ? values.values[d.key] : nil, element) : element
+      d.isRepeating
+      ? d.append(given.contains(index) ? values.values[d.key] : nil, element) : element
     given.insert(index)
   }
 

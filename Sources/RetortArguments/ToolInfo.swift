@@ -53,15 +53,21 @@ private func commandInfo(_ path: [any ParsableCommand.Type], version: Bool) -> J
   let command = path.last!
   let configuration = command.configuration
   var fields: [(String, JSON)] = []
-  if path.count > 1 { fields.append(("superCommands", .array(path.dropLast().map { .string($0.commandName) }))) }
+  if path.count > 1 {
+    fields.append(("superCommands", .array(path.dropLast().map { .string($0.commandName) })))
+  }
   fields.append(("shouldDisplay", .bool(true)))
   fields.append(("commandName", .string(command.commandName)))
-  if !configuration.abstract.isEmpty { fields.append(("abstract", .string(configuration.abstract))) }
+  if !configuration.abstract.isEmpty {
+    fields.append(("abstract", .string(configuration.abstract)))
+  }
   if !configuration.discussion.isEmpty {
     fields.append(("discussion", .string(configuration.discussion)))
   }
   var subcommands = configuration.subcommands.map { commandInfo(path + [$0], version: version) }
-  if path.count == 1 { subcommands.append(helpCommandInfo(root: command.commandName, version: version)) }
+  if path.count == 1 {
+    subcommands.append(helpCommandInfo(root: command.commandName, version: version))
+  }
   if !subcommands.isEmpty { fields.append(("subcommands", .array(subcommands))) }
   let arguments = argumentDefinitions(of: command) + builtInDefinitions(version: version)
   fields.append(("arguments", .array(arguments.flatMap(argumentInfo))))
@@ -78,16 +84,24 @@ private func helpCommandInfo(root: String, version: Bool) -> JSON {
   let help = JSON.object([
     ("kind", .string("flag")), ("shouldDisplay", .bool(false)), ("isOptional", .bool(true)),
     ("isRepeating", .bool(false)), ("parsingStrategy", .string("default")),
-    ("names", .array([nameInfo(.short("h")), nameInfo(.long("help")), .object([
-      ("kind", .string("longWithSingleDash")), ("name", .string("help")),
-    ])])),
+    (
+      "names",
+      .array([
+        nameInfo(.short("h")), nameInfo(.long("help")),
+        .object([
+          ("kind", .string("longWithSingleDash")), ("name", .string("help")),
+        ]),
+      ])
+    ),
     ("preferredName", nameInfo(.long("help"))), ("valueName", .string("help")),
   ])
   let versionFlag = builtInDefinitions(version: true).filter { $0.key == "version" }
   return .object([
     ("superCommands", .array([.string(root)])), ("shouldDisplay", .bool(true)),
     ("commandName", .string("help")), ("abstract", .string("Show subcommand help information.")),
-    ("arguments", .array([subcommands, help] + (version ? versionFlag.flatMap(argumentInfo) : []))),
+    (
+      "arguments", .array([subcommands, help] + (version ? versionFlag.flatMap(argumentInfo) : []))
+    ),
   ])
 }
 
@@ -115,7 +129,8 @@ private func argumentInfo(_ d: ArgumentDefinition) -> [JSON] {
       fields.append(("preferredName", nameInfo(preferred)))
     }
     let valueName: String
-    if d.kind == .flag, let name = names.first(where: { !$0.isShort }), case .long(let long) = name {
+    if d.kind == .flag, let name = names.first(where: { !$0.isShort }), case .long(let long) = name
+    {
       valueName = long
     } else {
       valueName = d.valueName
@@ -124,10 +139,11 @@ private func argumentInfo(_ d: ArgumentDefinition) -> [JSON] {
     if let defaultValue { fields.append(("defaultValue", .string(defaultValue))) }
     if !d.allValues.isEmpty {
       fields.append(("allValues", .array(d.allValues.map(JSON.string))))
-      fields.append((
-        "completionKind",
-        .object([("list", .object([("values", .array(d.allValues.map(JSON.string)))]))])
-      ))
+      fields.append(
+        (
+          "completionKind",
+          .object([("list", .object([("values", .array(d.allValues.map(JSON.string)))]))])
+        ))
     }
     if !d.help.abstract.isEmpty { fields.append(("abstract", .string(d.help.abstract))) }
     return .object(fields)

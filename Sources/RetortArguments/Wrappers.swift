@@ -22,7 +22,9 @@ enum WrapperState<Value> {
   /// The parsed value of the field `decoder` stands for.
   static func decoded(from decoder: any Decoder) throws -> Self {
     guard let field = decoder as? FieldDecoder, let value = field.values.values[field.key] as? Value
-    else { throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "not parsed")) }
+    else {
+      throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "not parsed"))
+    }
     return .parsed(value)
   }
 }
@@ -282,7 +284,8 @@ public struct OptionGroup<Value: ParsableArguments>: Decodable, ArgumentDeclarat
 
   public init(title: String = "") {
     state = .declared { key, section in
-      argumentDefinitions(of: Value.self, prefix: key + ".", sectionTitle: title.isEmpty ? section : title)
+      argumentDefinitions(
+        of: Value.self, prefix: key + ".", sectionTitle: title.isEmpty ? section : title)
     }
   }
 

@@ -1,6 +1,6 @@
-import RetortArguments
 import Glibc
 import Retort
+import RetortArguments
 
 /// Options every Retort tool takes: threads, seed, verbosity and the metrics log.
 public struct CommonOptions: ParsableArguments {

@@ -1,5 +1,5 @@
-import RetortArguments
 import Retort
+import RetortArguments
 
 /// What the alignment tools read first: SRC and TGT embeddings (rows by
 /// frequency) and the normalisation chain applied to both on load.

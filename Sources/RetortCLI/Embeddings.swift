@@ -1,6 +1,6 @@
-import RetortArguments
 import Glibc
 import Retort
+import RetortArguments
 
 /// Word embeddings as the alignment tools read them: `embeddings` [N, D]
 /// (finite) and, when present, `words` [N].

@@ -1,5 +1,5 @@
-import RetortArguments
 import Retort
+import RetortArguments
 
 /// The exit statuses every tool uses (sysexits), as the root help says them.
 let exitStatusParagraph = """

@@ -1,6 +1,6 @@
-import RetortArguments
 import Glibc
 import Retort
+import RetortArguments
 
 /// An input argument `FILE[:DATASET][,ROLE=NAME...]`: a path (or `-` for
 /// standard input), optionally the dataset to use instead of the tool's

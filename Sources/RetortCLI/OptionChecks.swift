@@ -1,5 +1,5 @@
-import RetortArguments
 import Retort
+import RetortArguments
 
 /// A usage error naming `option` and its `value` unless `ok`:
 /// `--epochs must be at least 1, got 0`.

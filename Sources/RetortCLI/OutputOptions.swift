@@ -1,6 +1,6 @@
-import RetortArguments
 import Glibc
 import Retort
+import RetortArguments
 
 /// `-o FILE` and the rules for standard output: HDF5 goes to standard output
 /// when `-o` is omitted (or `-`) and standard output is not a terminal.

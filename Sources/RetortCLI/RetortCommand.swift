@@ -1,7 +1,7 @@
-import RetortArguments
 import CRetortGuard
 import Glibc
 import Retort
+import RetortArguments
 
 /// A Retort tool's root command. Its `main()` parses the arguments, readies
 /// OpenBLAS unless the command is `BLASFree`, runs the command, and turns every error into one line on stderr,

@@ -1,6 +1,6 @@
-import RetortArguments
 import Glibc
 import Retort
+import RetortArguments
 
 extension ShardSpec: ExpressibleByArgument {
   public init?(argument: String) { self.init(parsing: argument) }

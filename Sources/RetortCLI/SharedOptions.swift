@@ -1,6 +1,6 @@
-import RetortArguments
 import Glibc
 import Retort
+import RetortArguments
 
 /// `--no-carry`, for filter tools that copy their input's other datasets along.
 public struct CarryOptions: ParsableArguments {

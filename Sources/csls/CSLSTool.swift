@@ -1,6 +1,6 @@
-import RetortArguments
 import Glibc
 import Retort
+import RetortArguments
 import RetortCLI
 
 /// Runs `csls` as a program: parses the command line, does the work, exits

@@ -1,5 +1,5 @@
-import RetortArguments
 import Retort
+import RetortArguments
 import RetortCLI
 
 /// MUSE's options for the dictionaries of its refinement: how candidates are

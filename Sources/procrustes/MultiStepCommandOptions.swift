@@ -1,5 +1,5 @@
-import RetortArguments
 import Retort
+import RetortArguments
 import RetortCLI
 
 /// The multi-step framework's options (Artetxe et al., AAAI 2018); each left

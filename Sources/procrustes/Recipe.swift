@@ -1,5 +1,5 @@
-import RetortArguments
 import Retort
+import RetortArguments
 
 /// VecMap's recipes (Artetxe, Labaka and Agirre, ACL 2018): named sets of
 /// defaults that single options override.

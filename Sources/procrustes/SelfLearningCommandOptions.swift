@@ -1,5 +1,5 @@
-import RetortArguments
 import Retort
+import RetortArguments
 import RetortCLI
 
 /// The options of the robust self-learning loop (Artetxe et al., ACL 2018).

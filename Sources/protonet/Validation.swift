@@ -1,5 +1,5 @@
-import RetortArguments
 import Retort
+import RetortArguments
 import RetortCLI
 
 /// The options of validation while training (`protonet train --val`).

@@ -1,6 +1,6 @@
-import RetortArguments
 import Glibc
 import Retort
+import RetortArguments
 import RetortCLI
 
 extension TensorTool {

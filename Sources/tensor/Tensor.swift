@@ -1,5 +1,5 @@
-import RetortArguments
 import Retort
+import RetortArguments
 import RetortCLI
 
 /// Runs `tensor` as a program: parses the command line, does the work, exits

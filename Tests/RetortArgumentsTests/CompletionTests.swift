@@ -67,10 +67,15 @@ func runShell(_ shell: String, _ script: String, _ command: String) throws -> St
     #expect(sample.contains("--shape[Shape.]:shape:(round square)"))
     #expect(sample.contains("-T[Temperature.]:temperature:_files"))
     #expect(sample.contains("--no-identity[Identity.]"))
-    let group = try stubs + "CURRENT=2; words=(group me)\n" + completionScript(Group.self, shell: "zsh")
+    let group =
+      try stubs + "CURRENT=2; words=(group me)\n" + completionScript(Group.self, shell: "zsh")
     #expect(try runShell("zsh", group, "").split(separator: "\n").contains("merge:Merge files."))
-    let merge = try stubs + "CURRENT=3; words=(group merge --ar)\n" + completionScript(Group.self, shell: "zsh")
-    #expect(try runShell("zsh", merge, "").split(separator: "\n").contains("--arch[Required.]:arch:_files"))
+    let merge =
+      try stubs + "CURRENT=3; words=(group merge --ar)\n"
+      + completionScript(Group.self, shell: "zsh")
+    #expect(
+      try runShell("zsh", merge, "").split(separator: "\n").contains(
+        "--arch[Required.]:arch:_files"))
   }
 
   @Test func anUnknownShellIsRefused() {

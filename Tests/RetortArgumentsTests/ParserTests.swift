@@ -98,12 +98,18 @@ func message(_ body: () throws -> Any) -> String {
 
   @Test func mistakesAreOneLineNamingTheWord() throws {
     #expect(message { try sample(["--bogus"]) } == "Unknown option '--bogus'")
-    #expect(message { try sample(["--shap", "round"]) } == "Unknown option '--shap'. Did you mean '--shape'?")
-    #expect(message { try sample(["-T", "x"]) } == "The value 'x' is invalid for '-T <temperature>'")
+    #expect(
+      message { try sample(["--shap", "round"]) }
+        == "Unknown option '--shap'. Did you mean '--shape'?")
+    #expect(
+      message { try sample(["-T", "x"]) } == "The value 'x' is invalid for '-T <temperature>'")
     #expect(
       message { try sample(["--shape", "oval"]) }
-        == "The value 'oval' is invalid for '--shape <shape>'. Please provide one of 'round' or 'square'.")
-    #expect(message { try sample(["--temperature"]) } == "Missing value for '--temperature <temperature>'")
+        == "The value 'oval' is invalid for '--shape <shape>'. Please provide one of 'round' or 'square'."
+    )
+    #expect(
+      message { try sample(["--temperature"]) } == "Missing value for '--temperature <temperature>'"
+    )
     #expect(message { try sample(["-T", "-q"]) } == "Missing value for '-T <temperature>'")
     #expect(message { try sample(["a", "b"]) } == "Unexpected argument 'b'")
     #expect(
@@ -114,8 +120,12 @@ func message(_ body: () throws -> Any) -> String {
   @Test func requiredArgumentsAndSubcommands() throws {
     let merge = try #require(try Group.parseAsRoot(["merge", "--arch", "x", "a", "b"]) as? Merge)
     #expect(merge.files == ["a", "b"] && merge.arch == "x")
-    #expect(message { try Group.parseAsRoot(["merge", "--arch", "x"]) } == "Missing expected argument '<file> ...'")
-    #expect(message { try Group.parseAsRoot(["merge", "a"]) } == "Missing expected argument '--arch <arch>'")
+    #expect(
+      message { try Group.parseAsRoot(["merge", "--arch", "x"]) }
+        == "Missing expected argument '<file> ...'")
+    #expect(
+      message { try Group.parseAsRoot(["merge", "a"]) }
+        == "Missing expected argument '--arch <arch>'")
     #expect(message { try Group.parseAsRoot(["split"]) } == "Unexpected argument 'split'")
   }
 
@@ -134,12 +144,22 @@ func message(_ body: () throws -> Any) -> String {
     #expect(text(["merge", "--version"], Group.self) == "9\n")
     let help = text(["x", "--help"])
     #expect(help.hasPrefix("OVERVIEW: A sample.\n\nUSAGE: sample [<options>] [<input>]\n"))
-    #expect(help.contains("\n  -T, --temperature <temperature>\n                          Temperature. (default: 1.0)\n"))
+    #expect(
+      help.contains(
+        "\n  -T, --temperature <temperature>\n                          Temperature. (default: 1.0)\n"
+      ))
     #expect(help.contains("\n  --shape <shape>         Shape. (values: round, square)\n"))
-    #expect(help.contains("\n  --identity/--no-identity\n                          Identity. (default: --identity)\n"))
+    #expect(
+      help.contains(
+        "\n  --identity/--no-identity\n                          Identity. (default: --identity)\n")
+    )
     #expect(help.contains("\nSHARED:\n  --threads <threads>     Threads.\n"))
-    #expect(help.hasSuffix("  --version               Show the version.\n  -h, --help              Show help information.\n"))
-    #expect(text(["help", "merge"], Group.self).contains("USAGE: group merge <file> ... --arch <arch>\n"))
+    #expect(
+      help.hasSuffix(
+        "  --version               Show the version.\n  -h, --help              Show help information.\n"
+      ))
+    #expect(
+      text(["help", "merge"], Group.self).contains("USAGE: group merge <file> ... --arch <arch>\n"))
     #expect(text([], Group.self).contains("SUBCOMMANDS:\n  merge                   Merge files.\n"))
     #expect(text(["--", "--help"]) == "")
   }
