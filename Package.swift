@@ -16,6 +16,8 @@ let package = Package(
     .library(name: "retort", type: .dynamic, targets: ["RetortC"]),
     .executable(name: "retort-tools", targets: ["retort-tools"]),
   ],
+  // Only for its generate-manual tool, which writes man/man1 from the tools'
+  // --experimental-dump-help (Scripts/man); no target links ArgumentParser.
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
   ],
