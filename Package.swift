@@ -28,8 +28,11 @@ let package = Package(
     .target(name: "CLazyLAPACKE", cSettings: [.unsafeFlags(["-I/usr/include/x86_64-linux-gnu"])]),
     .target(name: "CRetortGuard"),
     .target(name: "CRetortMath"),
+    .target(name: "CRetortSystem"),
     .target(
-      name: "Retort", dependencies: ["CHDF5", "CLazyBLAS", "CLazyLAPACKE", "CRetortGuard", "CRetortMath"]),
+      name: "Retort", dependencies: [
+        "CHDF5", "CLazyBLAS", "CLazyLAPACKE", "CRetortGuard", "CRetortMath", "CRetortSystem",
+      ]),
     // The C library carries the Swift runtime, so that it loads where no
     // Swift toolchain is installed; its soname is what packages install. It
     // exports only retort.h's functions (exports.map).

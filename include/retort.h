@@ -44,7 +44,7 @@ enum { RETORT_SOFT_NONE = 0, RETORT_SOFT_LINEAR = 1, RETORT_SOFT_GAUSSIAN = 2 };
  * score_min: rows scoring below it are dropped (NaN: none); max_keep per group
  * (0: no limit). keep (n capacity) receives the kept rows, group by group,
  * descending score; kept_scores (n capacity, or NULL) their (decayed) scores;
- * *kept their number. threads: 0 means all cores. */
+ * *kept their number. threads: 0 means every core the process may run on. */
 int retort_nms(const float *boxes, const float *scores, int64_t n, const int64_t *image,
                const int64_t *classes, float iou, int format, int legacy_plus_one,
                float score_min, int64_t max_keep, int soft, float sigma, float soft_min_score,

@@ -57,5 +57,5 @@ func copy<T>(_ values: [T], to p: UnsafeMutablePointer<T>?, _ name: String) thro
   values.withUnsafeBufferPointer { p.update(from: $0.baseAddress!, count: values.count) }
 }
 
-/// The thread count for a C caller's `threads` (0: all cores).
+/// The thread count for a C caller's `threads` (0: every core it may run on).
 func threadCount(_ threads: Int32) -> Int { threads > 0 ? Int(threads) : availableCores }

@@ -4,7 +4,9 @@ import RetortArguments
 
 /// Options every Retort tool takes: threads, seed, verbosity and the metrics log.
 public struct CommonOptions: ParsableArguments {
-  @Option(name: .long, help: "Threads for BLAS and Retort's own loops (default: all cores).")
+  @Option(
+    name: .long,
+    help: "Threads for BLAS and Retort's own loops (default: every core it may run on).")
   public var threads: Int?
 
   @Option(

@@ -1,4 +1,5 @@
 import Foundation
+import RetortTestSupport
 import Testing
 
 /// `--threads N` reaches every tool's own loops and OpenBLAS, whatever
@@ -43,5 +44,19 @@ import Testing
       #expect(r.stderr.contains("\(command[0]): threads 1, OpenBLAS threads 1\n"), "\(r.stderr)")
       #expect(plain.stderr.contains("threads \(cores), OpenBLAS threads 2\n"), "\(plain.stderr)")
     }
+  }
+
+  /// Without --threads a tool uses the CPUs its affinity mask allows (what
+  /// taskset, a cgroup cpuset or Slurm's CPU binding leaves it), and so does
+  /// OpenBLAS: pinned to one CPU of this machine, one thread each.
+  @Test(arguments: [["nms", "m.h5"], ["csls", "m.h5", "m.h5"]])
+  func theAffinityMaskBoundsTheDefault(command: [String]) throws {
+    let dir = try temporaryDirectory()
+    let tool = toolDirectory.appendingPathComponent(command[0]).path
+    let r = try runProcess(
+      URL(fileURLWithPath: "/usr/bin/taskset"), ["-c", "0", tool] + command.dropFirst() + ["-v"],
+      in: dir, unsetting: shardJobVariables.union(["OPENBLAS_NUM_THREADS"]))
+    let note = Self.blasFree.contains(command) ? "threads 1\n" : "threads 1, OpenBLAS threads 1\n"
+    #expect(r.stderr.contains("\(command[0]): \(note)"), "\(r.stderr)")
   }
 }

@@ -1,13 +1,18 @@
+import CRetortSystem
 import Glibc
 
-/// The number of cores this process may use, as FoundationEssentials'
-/// `ProcessInfo.activeProcessorCount` counts them on Linux: a cgroup v1 CPU
-/// quota rounded up (`cpu.cfs_quota_us` / `cpu.cfs_period_us`), else the
-/// first range of the cgroup v1 cpuset (`0-3` → 4), else the online CPUs.
-/// The affinity mask (`taskset`) is not consulted, nor cgroup v2 files.
-/// Counted once, when first used.
-public let availableCores: Int = countCores()
+/// The number of cores this process may use: the CPUs of its affinity mask
+/// (what `taskset`, a cgroup cpuset or Slurm's CPU binding leaves it), or
+/// fewer when `ProcessInfo.activeProcessorCount`'s Linux rule counts fewer (a
+/// cgroup v1 CPU quota rounded up, else the first range of the cgroup v1
+/// cpuset, else the online CPUs). Counted once, when first used.
+public let availableCores: Int = {
+  let affinity = Int(retort_affinity_cpu_count())
+  let counted = countCores()
+  return affinity > 0 ? min(affinity, counted) : counted
+}()
 
+/// `ProcessInfo.activeProcessorCount`'s count on Linux.
 private func countCores() -> Int {
   if let quota = cgroupCount("cpu/cpu.cfs_quota_us"), quota > 0,
     let period = cgroupCount("cpu/cpu.cfs_period_us"), period > 0
