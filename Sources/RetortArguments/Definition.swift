@@ -56,7 +56,20 @@ struct ArgumentDefinition {
 /// A property wrapper that declares arguments: its definitions once the
 /// property's name is known.
 protocol ArgumentDeclaration {
-  func definitions(key: String, sectionTitle: String?) -> [ArgumentDefinition]
+  associatedtype Value
+  var state: WrapperState<Value> { get }
+  init(state: WrapperState<Value>)
+}
+
+extension ArgumentDeclaration {
+  func definitions(key: String, sectionTitle: String?) -> [ArgumentDefinition] {
+    state.definitions(key: key, sectionTitle: sectionTitle)
+  }
+
+  /// A wrapper that declares one argument, made once its key is known.
+  init(_ make: @escaping (String, String?) -> ArgumentDefinition) {
+    self.init(state: .declared { [make($0, $1)] })
+  }
 }
 
 /// The definitions of every argument `type` declares, in declaration order

@@ -92,7 +92,7 @@ func shortFirst(_ names: [Name]) -> [Name] {
 func description(_ d: ArgumentDefinition) -> String {
   var notes = [String]()
   if !d.allValues.isEmpty { notes.append("values: " + d.allValues.joined(separator: ", ")) }
-  if let value = d.defaultDescription, d.kind != .flag || !d.inverseNames.isEmpty {
+  if let value = d.defaultDescription {
     notes.append("default: " + value)
   }
   let abstract = d.help.abstract

@@ -10,18 +10,18 @@ indirect enum JSON {
   /// The compact text of this value.
   var text: String {
     switch self {
-    case .string(let s): return quoted(s)
+    case .string(let s): return jsonQuoted(s)
     case .bool(let b): return b ? "true" : "false"
     case .number(let n): return String(n)
     case .array(let items): return "[" + items.map(\.text).joined(separator: ",") + "]"
     case .object(let fields):
-      return "{" + fields.map { quoted($0.0) + ":" + $0.1.text }.joined(separator: ",") + "}"
+      return "{" + fields.map { jsonQuoted($0.0) + ":" + $0.1.text }.joined(separator: ",") + "}"
     }
   }
 }
 
-/// `s` as a JSON string.
-private func quoted(_ s: String) -> String {
+/// `s` as a JSON string (the metrics log writes its strings with it too).
+package func jsonQuoted(_ s: String) -> String {
   var out = "\""
   for scalar in s.unicodeScalars {
     switch scalar {
@@ -29,6 +29,7 @@ private func quoted(_ s: String) -> String {
     case "\\": out += "\\\\"
     case "\n": out += "\\n"
     case "\t": out += "\\t"
+    case "\r": out += "\\r"
     case _ where scalar.value < 0x20:
       let hex = String(scalar.value, radix: 16)
       out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
@@ -148,6 +149,6 @@ private func argumentInfo(_ d: ArgumentDefinition) -> [JSON] {
     if !d.help.abstract.isEmpty { fields.append(("abstract", .string(d.help.abstract))) }
     return .object(fields)
   }
-  if d.inverseNames.isEmpty { return [info(d.names, d.kind == .flag ? nil : d.defaultDescription)] }
+  if d.inverseNames.isEmpty { return [info(d.names, d.defaultDescription)] }
   return [info(d.names, d.defaultDescription), info(d.inverseNames, nil)]
 }

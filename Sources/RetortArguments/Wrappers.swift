@@ -41,13 +41,7 @@ public struct Option<Value>: Decodable, ArgumentDeclaration {
 
   public init(from decoder: any Decoder) throws { state = try .decoded(from: decoder) }
 
-  func definitions(key: String, sectionTitle: String?) -> [ArgumentDefinition] {
-    state.definitions(key: key, sectionTitle: sectionTitle)
-  }
-
-  init(_ make: @escaping (String, String?) -> ArgumentDefinition) {
-    state = .declared { [make($0, $1)] }
-  }
+  init(state: WrapperState<Value>) { self.state = state }
 }
 
 /// How an option reads its value.
@@ -133,13 +127,7 @@ public struct Flag<Value>: Decodable, ArgumentDeclaration {
 
   public init(from decoder: any Decoder) throws { state = try .decoded(from: decoder) }
 
-  func definitions(key: String, sectionTitle: String?) -> [ArgumentDefinition] {
-    state.definitions(key: key, sectionTitle: sectionTitle)
-  }
-
-  init(_ make: @escaping (String, String?) -> ArgumentDefinition) {
-    state = .declared { [make($0, $1)] }
-  }
+  init(state: WrapperState<Value>) { self.state = state }
 }
 
 /// A flag's second name that turns it off.
@@ -204,13 +192,7 @@ public struct Argument<Value>: Decodable, ArgumentDeclaration {
 
   public init(from decoder: any Decoder) throws { state = try .decoded(from: decoder) }
 
-  func definitions(key: String, sectionTitle: String?) -> [ArgumentDefinition] {
-    state.definitions(key: key, sectionTitle: sectionTitle)
-  }
-
-  init(_ make: @escaping (String, String?) -> ArgumentDefinition) {
-    state = .declared { [make($0, $1)] }
-  }
+  init(state: WrapperState<Value>) { self.state = state }
 }
 
 extension Argument where Value: ExpressibleByArgument {
@@ -299,9 +281,7 @@ public struct OptionGroup<Value: ParsableArguments>: Decodable, ArgumentDeclarat
     state = .parsed(value)
   }
 
-  func definitions(key: String, sectionTitle: String?) -> [ArgumentDefinition] {
-    state.definitions(key: key, sectionTitle: sectionTitle)
-  }
+  init(state: WrapperState<Value>) { self.state = state }
 }
 
 /// The property's own name in a key (`common.threads`: `threads`).

@@ -1,5 +1,6 @@
 import Glibc
 import Retort
+import RetortArguments
 
 /// JSON lines of metrics (`--log FILE`, or stderr with `--log -`).
 public final class MetricsLog {
@@ -99,23 +100,5 @@ public enum JSON {
     return (run, digits)
   }
 
-  public static func string(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-      switch u {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\t": out += "\\t"
-      case "\r": out += "\\r"
-      default:
-        if u.value < 0x20 {
-          out += cFormat("\\u%04x", u.value)
-        } else {
-          out.unicodeScalars.append(u)
-        }
-      }
-    }
-    return out + "\""
-  }
+  public static func string(_ s: String) -> String { jsonQuoted(s) }
 }

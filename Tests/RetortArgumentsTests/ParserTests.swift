@@ -172,6 +172,10 @@ func message(_ body: () throws -> Any) -> String {
     #expect(wrapParagraphs("  an example " + words) == "  an example " + words)
   }
 
+  @Test func jsonStringsEscapeQuotesBackslashesAndControls() {
+    #expect(jsonQuoted("a\"b\\c\nd\te\rf\u{1}é") == #""a\"b\\c\nd\te\rf\u0001é""#)
+  }
+
   @Test func kebabCaseOfPropertyNames() {
     #expect(kebabCase("scoreMin") == "score-min")
     #expect(kebabCase("useHTTPProxy") == "use-http-proxy")

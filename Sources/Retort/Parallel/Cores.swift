@@ -9,7 +9,7 @@ import Glibc
 /// the online CPUs). Counted once, when first used.
 public let availableCores: Int = {
   let affinity = Int(retort_affinity_cpu_count())
-  let quota = firstLines(ofFile: "/proc/self/cgroup").flatMap {
+  let quota = systemFileText("/proc/self/cgroup").flatMap {
     cgroupV2CPULimit(cgroupList: $0, root: "/sys/fs/cgroup")
   }
   let counted = min(countCores(), quota ?? Int.max)
@@ -27,7 +27,7 @@ package func cgroupV2CPULimit(cgroupList: String, root: String) -> Int? {
   var path = String(line.dropFirst(3))
   var limit: Int?
   while true {
-    let fields = firstLines(ofFile: root + (path == "/" ? "" : path) + "/cpu.max")?
+    let fields = systemFileText(root + (path == "/" ? "" : path) + "/cpu.max")?
       .split(separator: "\n").first?.split(separator: " ")
     if let fields, fields.count == 2, let quota = Int(fields[0]), let period = Int(fields[1]),
       quota > 0, period > 0
@@ -65,13 +65,13 @@ private func cgroupCount(_ file: String) -> Int? {
 
 /// The first non-empty line of `/sys/fs/cgroup/<file>`, nil when it cannot be read.
 private func cgroupFirstLine(_ file: String) -> Substring? {
-  guard let text = firstLines(ofFile: "/sys/fs/cgroup/" + file) else { return nil }
+  guard let text = systemFileText("/sys/fs/cgroup/" + file) else { return nil }
   return text.split(separator: "\n").first ?? ""
 }
 
 /// The text of a small system file (`/proc`, `/sys`), nil when it cannot be
 /// read or is not UTF-8.
-private func firstLines(ofFile path: String) -> String? {
+private func systemFileText(_ path: String) -> String? {
   guard let bytes = try? readWholeFile(path) else { return nil }
   return String(validating: bytes.dropLast(), as: UTF8.self)
 }
